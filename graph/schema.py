@@ -1,0 +1,530 @@
+"""The one definition of CraftGraph's property graph.
+
+Node labels, relationship types (with the label pairs they may join), properties (type, required,
+allowed values or range) and id conventions live here and nowhere else. The Neo4j constraints and
+indexes, the embedded store's table declarations, snapshot validation and docs/schema.md are all
+generated from these objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = "1.0"
+
+# Property types. "date" is an ISO date that may be partial: YYYY, YYYY-MM or YYYY-MM-DD.
+PROP_TYPES = ("str", "float", "int", "bool", "date", "list")
+
+DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+MILESTONE_LEVELS = (
+    "research",
+    "demo",
+    "commercial_beta",
+    "commercial",
+    "production_used",
+    "industry_standard",
+)
+LIMITATION_KINDS = ("technical", "legal", "economic")
+LINK_MODES = ("automate", "augment")
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: str
+    type: str = "str"
+    required: bool = False
+    description: str = ""
+    choices: tuple[str, ...] | None = None
+    range: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in PROP_TYPES:
+            raise ValueError(f"unknown property type {self.type!r} for {self.name}")
+
+
+@dataclass(frozen=True)
+class NodeLabel:
+    name: str
+    id_pattern: str  # regular expression every id of this label matches
+    description: str
+    props: tuple[Prop, ...] = ()
+    indexed: tuple[str, ...] = ("name",)  # properties with a Neo4j range/text index
+
+    def prop(self, name: str) -> Prop | None:
+        return next((p for p in self.all_props if p.name == name), None)
+
+    @property
+    def all_props(self) -> tuple[Prop, ...]:
+        return (ID_PROP, *self.props, *COMMON_NODE_PROPS)
+
+
+@dataclass(frozen=True)
+class RelType:
+    name: str
+    pairs: tuple[tuple[str, str], ...]  # allowed (source label, target label)
+    description: str
+    props: tuple[Prop, ...] = ()
+    claim: bool = False  # a claim we assert: must cite at least one source
+    key: tuple[str, ...] = ()  # properties that, with the two ends, identify one relationship
+
+    def prop(self, name: str) -> Prop | None:
+        return next((p for p in self.all_props if p.name == name), None)
+
+    @property
+    def all_props(self) -> tuple[Prop, ...]:
+        extra = CLAIM_PROPS if self.claim else ()
+        return (*self.props, *extra)
+
+
+ID_PROP = Prop("id", "str", True, "stable string id, unique per label (`prefix:slug`)")
+SOURCE_IDS = Prop("source_ids", "list", False, "ids of the Source nodes this fact rests on")
+COMMON_NODE_PROPS = (
+    SOURCE_IDS,
+    Prop("origin", "str", True, "where the node comes from: `catalog` or an ingest source id"),
+)
+CLAIM_PROPS = (
+    Prop("source_ids", "list", True, "ids of the Source nodes this claim rests on (at least one)"),
+    Prop("confidence", "float", False, "curator's confidence in the claim", range=(0.0, 1.0)),
+)
+
+UNIT = (0.0, 1.0)
+SLUG = r"[a-z0-9][a-z0-9._-]*"
+
+NODES: tuple[NodeLabel, ...] = (
+    NodeLabel(
+        "AIType",
+        rf"^aitype:{SLUG}$",
+        "A kind of AI, defined for a bargaining audience; a small hierarchy (SUBTYPE_OF).",
+        (
+            Prop("name", required=True),
+            Prop("definition", required=True, description="what it does, in plain words"),
+            Prop("inputs", description="what it needs as input"),
+            Prop("examples", description="example tools or uses"),
+        ),
+    ),
+    NodeLabel(
+        "Vendor",
+        rf"^vendor:{SLUG}$",
+        "A company, lab or project that makes AI tools.",
+        (
+            Prop("name", required=True),
+            Prop("country", description="country of headquarters (ISO 3166 alpha-2 or name)"),
+            Prop("url"),
+        ),
+    ),
+    NodeLabel(
+        "Tool",
+        rf"^tool:{SLUG}$",
+        "An AI/ML product or model in use or on sale.",
+        (
+            Prop("name", required=True),
+            Prop("first_release", "date", description="first public release (YYYY, YYYY-MM or YYYY-MM-DD)"),
+            Prop("status", required=True, choices=("active", "discontinued", "research")),
+            Prop("deployment", choices=("cloud", "local", "hybrid")),
+            Prop("open_weights", "bool", description="model weights published for download"),
+            Prop(
+                "training_data_licensed",
+                "bool",
+                description="the vendor states its training data is licensed (empty: no statement)",
+            ),
+            Prop("url"),
+            Prop("description"),
+        ),
+    ),
+    NodeLabel(
+        "Capability",
+        rf"^cap:{SLUG}$",
+        "A thing AI can do, in verb form (`generate video from text`).",
+        (
+            Prop("name", required=True),
+            Prop("description", required=True),
+            Prop("domain", description="video, image, audio, 3d, text, data, ..."),
+        ),
+    ),
+    NodeLabel(
+        "Limitation",
+        rf"^lim:{SLUG}$",
+        "What holds a capability or tool back: technical, legal/contractual or economic.",
+        (
+            Prop("name", required=True),
+            Prop("kind", required=True, choices=LIMITATION_KINDS),
+            Prop("severity", "float", True, "how much it damps maturity today", range=UNIT),
+            Prop("justification", required=True, description="one line: why this severity"),
+            Prop(
+                "half_life_years",
+                "float",
+                description="technical only: years for the severity to halve (empty: does not fade)",
+                range=(0.1, 100.0),
+            ),
+        ),
+    ),
+    NodeLabel(
+        "Milestone",
+        rf"^ms:{SLUG}$",
+        "A dated step in a capability's maturity.",
+        (
+            Prop("date", "date", True),
+            Prop("level", required=True, choices=MILESTONE_LEVELS),
+            Prop("description", required=True),
+        ),
+        indexed=("date",),
+    ),
+    NodeLabel(
+        "Department",
+        rf"^dept:{SLUG}$",
+        "A production department (camera, editorial, sound, art, costume, ...).",
+        (Prop("name", required=True), Prop("description")),
+    ),
+    NodeLabel(
+        "UnionLocal",
+        rf"^local:{SLUG}$",
+        "A union local or guild that represents crafts.",
+        (
+            Prop("name", required=True),
+            Prop("union", required=True, description="e.g. IATSE, NABET-CWA, IBEW, Teamsters"),
+            Prop("number", description="local number, if any"),
+            Prop("region"),
+            Prop("url"),
+        ),
+    ),
+    NodeLabel(
+        "Craft",
+        rf"^craft:{SLUG}$",
+        "A union job classification.",
+        (
+            Prop("name", required=True),
+            Prop("description"),
+            Prop("soc_note", description="where no SOC code fits well, why"),
+        ),
+    ),
+    NodeLabel(
+        "JobRole",
+        rf"^role:{SLUG}$",
+        "A new AI-related role appearing on productions.",
+        (
+            Prop("name", required=True),
+            Prop("description", required=True),
+            Prop("first_seen", "date"),
+        ),
+    ),
+    NodeLabel(
+        "Occupation",
+        r"^onet:\d{2}-\d{4}\.\d{2}$",
+        "An O*NET-SOC occupation.",
+        (
+            Prop("soc_code", required=True, description="O*NET-SOC 2019 code, e.g. 27-4032.00"),
+            Prop("title", required=True),
+            Prop("description"),
+            Prop("soc2018", description="6-digit SOC 2018 code"),
+            Prop("job_zone", "int", range=(1, 5)),
+            Prop("employment", "float", description="BLS OEWS national employment"),
+            Prop("median_wage", "float", description="BLS OEWS annual median wage, USD"),
+            Prop("mean_wage", "float", description="BLS OEWS annual mean wage, USD"),
+            Prop("wage_year", "int", description="OEWS reference year"),
+        ),
+        indexed=("title", "soc_code"),
+    ),
+    NodeLabel(
+        "Task",
+        r"^task:(onet:\d+|craft:[a-z0-9][a-z0-9._-]*)$",
+        "An O*NET task statement (`task:onet:ID`) or a curated craft task (`task:craft:slug`).",
+        (
+            Prop("text", required=True),
+            Prop("kind", required=True, choices=("core", "supplemental", "craft", "emerging")),
+        ),
+        indexed=(),
+    ),
+    NodeLabel(
+        "WorkActivity",
+        r"^(gwa|iwa|dwa):[0-9A-Za-z.]+$",
+        "An O*NET work activity: GWA, IWA or DWA.",
+        (
+            Prop("level", required=True, choices=("gwa", "iwa", "dwa")),
+            Prop("title", required=True),
+        ),
+        indexed=("title",),
+    ),
+    NodeLabel(
+        "Source",
+        rf"^src:{SLUG}$",
+        "A citation: every claim points at one or more.",
+        (
+            Prop("url", required=True),
+            Prop("title", required=True),
+            Prop("publisher", required=True),
+            Prop("date", "date", description="publication date"),
+            Prop("accessed", "date", description="date the page was read"),
+            Prop(
+                "kind",
+                required=True,
+                choices=("vendor", "press", "paper", "union", "government", "dataset", "other"),
+            ),
+            Prop("vendor_claim", "bool", description="the fact is the vendor's own claim"),
+        ),
+        indexed=("publisher",),
+    ),
+    NodeLabel(
+        "Study",
+        rf"^study:{SLUG}$",
+        "A published AI-exposure measure.",
+        (
+            Prop("name", required=True),
+            Prop("year", "int"),
+            Prop("url"),
+            Prop("citation"),
+            Prop("units", description="what a score means, in the study's own units"),
+            Prop("code_vintage", description="occupation code vintage the study rates"),
+            Prop("match_rate", "float", range=UNIT),
+        ),
+    ),
+    NodeLabel(
+        "AIModel",
+        rf"^model:{SLUG}$",
+        "A notable AI model (Epoch AI) as a dated event.",
+        (
+            Prop("name", required=True),
+            Prop("organization"),
+            Prop("date", "date"),
+            Prop("domain"),
+        ),
+    ),
+    NodeLabel(
+        "Incident",
+        r"^incident:\d+$",
+        "An AI Incident Database report.",
+        (Prop("title", required=True), Prop("date", "date"), Prop("url")),
+        indexed=("title",),
+    ),
+)
+
+RELS: tuple[RelType, ...] = (
+    RelType("MADE_BY", (("Tool", "Vendor"),), "The tool is made by the vendor."),
+    RelType("IS_A", (("Tool", "AIType"),), "The tool is of this AI type.", claim=True),
+    RelType("SUBTYPE_OF", (("AIType", "AIType"),), "Narrower AI type within a broader one."),
+    RelType(
+        "PROVIDES",
+        (("Tool", "Capability"),),
+        "The tool provides the capability, at a level, since a date.",
+        (
+            Prop("level", description="what the tool achieves (clip length, resolution, languages...)"),
+            Prop("since", "date", description="when the tool first offered it"),
+        ),
+        claim=True,
+    ),
+    RelType(
+        "HAS_LIMITATION",
+        (("Tool", "Limitation"),),
+        "The limitation applies to the tool.",
+        (Prop("severity", "float", range=UNIT), Prop("justification")),
+        claim=True,
+    ),
+    RelType(
+        "CONSTRAINED_BY",
+        (("Capability", "Limitation"),),
+        "The limitation holds the capability back.",
+        (
+            Prop("severity", "float", description="overrides the limitation's severity", range=UNIT),
+            Prop("justification"),
+        ),
+        claim=True,
+    ),
+    RelType("MARKS", (("Milestone", "Capability"),), "The milestone is a step of this capability."),
+    RelType("ACHIEVED_WITH", (("Milestone", "Tool"),), "The milestone was reached with this tool."),
+    RelType(
+        "PERFORMS",
+        (("Capability", "Task"), ("Capability", "WorkActivity")),
+        "The capability can do (part of) the task or activity.",
+        (
+            Prop("weight", "float", True, "share of the task the capability can do at full maturity", range=UNIT),
+            Prop("mode", required=True, choices=LINK_MODES),
+            Prop("rationale", required=True),
+        ),
+        claim=True,
+    ),
+    RelType(
+        "INVOLVES",
+        (("Task", "WorkActivity"),),
+        "The task involves the work activity (O*NET Tasks to DWAs, or a curated match).",
+    ),
+    RelType("PART_OF", (("WorkActivity", "WorkActivity"),), "DWA within IWA, IWA within GWA."),
+    RelType(
+        "SAME_AS",
+        (("Task", "Task"),),
+        "A curated craft task says the same thing as an O*NET task.",
+        claim=True,
+    ),
+    RelType(
+        "HAS_TASK",
+        (("Occupation", "Task"), ("Craft", "Task")),
+        "The occupation or craft does this task.",
+        (
+            Prop("importance", "float", True, "importance in [0,1]", range=UNIT),
+            Prop("importance_basis", description="task_ratings, core_supplemental or curated"),
+        ),
+    ),
+    RelType(
+        "CLASSIFIED_AS",
+        (("Craft", "Occupation"),),
+        "The craft falls under the occupation, for this share of its workers.",
+        (Prop("share", "float", True, range=UNIT), Prop("note")),
+        claim=True,
+    ),
+    RelType("IN", (("Craft", "Department"),), "The craft belongs to the department."),
+    RelType("REPRESENTED_BY", (("Craft", "UnionLocal"),), "A local that represents the craft.", claim=True),
+    RelType(
+        "RATES",
+        (("Study", "Occupation"), ("Study", "Task")),
+        "A study's exposure score for an occupation or task, in its own units.",
+        (Prop("score", "float", True), Prop("measure", required=True)),
+        key=("measure",),
+    ),
+    RelType("GROWS_FROM", (("JobRole", "Craft"),), "The new role grows out of this craft.", claim=True),
+    RelType("WORKS_WITH", (("JobRole", "Tool"),), "The new role works with this tool.", claim=True),
+    RelType(
+        "DEMONSTRATES",
+        (("AIModel", "Capability"),),
+        "A notable model shows the capability (curated mapping).",
+        (Prop("rationale"),),
+        claim=True,
+    ),
+    RelType(
+        "ILLUSTRATES",
+        (("Incident", "Limitation"),),
+        "An incident illustrates the limitation (curated mapping).",
+        (Prop("rationale"),),
+        claim=True,
+    ),
+    RelType(
+        "CITES",
+        tuple(
+            (n.name, "Source")
+            for n in NODES
+            if n.name not in ("Source", "Occupation", "Task", "WorkActivity")
+        )
+        + (("Task", "Source"),),
+        "The node's facts rest on the source (from its `source_ids`).",
+    ),
+)
+
+NODE_BY_NAME: dict[str, NodeLabel] = {n.name: n for n in NODES}
+REL_BY_NAME: dict[str, RelType] = {r.name: r for r in RELS}
+_ID_RES = {n.name: re.compile(n.id_pattern) for n in NODES}
+
+EDGE_END_COLUMNS = ("src", "dst", "src_label", "dst_label")
+
+
+def label_of_id(node_id: str) -> str | None:
+    """The label an id belongs to by its prefix, or None."""
+    for name, rx in _ID_RES.items():
+        if rx.match(node_id):
+            return name
+    return None
+
+
+def id_matches(label: str, node_id: str) -> bool:
+    return bool(_ID_RES[label].match(node_id))
+
+
+def check_value(prop: Prop, value: object) -> str | None:
+    """Why `value` is not a valid value of `prop`, or None when it is. None/'' count as missing."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return "required value is missing" if prop.required else None
+    t = prop.type
+    if t == "str" and not isinstance(value, str):
+        return f"expected text, got {value!r}"
+    if t == "date" and not (isinstance(value, str) and DATE_RE.match(value)):
+        return f"expected an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}"
+    if t == "bool" and not isinstance(value, bool):
+        return f"expected true or false, got {value!r}"
+    if t == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"expected a whole number, got {value!r}"
+    if t == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return f"expected a number, got {value!r}"
+    if t == "list":
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            return f"expected a list of text, got {value!r}"
+        if prop.required and not value:
+            return "needs at least one value"
+    if prop.choices and value not in prop.choices:
+        return f"{value!r} is not one of {', '.join(prop.choices)}"
+    if prop.range and isinstance(value, (int, float)):
+        lo, hi = prop.range
+        if not lo <= value <= hi:
+            return f"{value} is outside [{lo:g}, {hi:g}]"
+    return None
+
+
+def neo4j_schema_statements() -> list[str]:
+    """Constraint and index statements for Neo4j 5, idempotent (IF NOT EXISTS)."""
+    stmts = []
+    for n in NODES:
+        stmts.append(
+            f"CREATE CONSTRAINT {n.name.lower()}_id IF NOT EXISTS "
+            f"FOR (n:{n.name}) REQUIRE n.id IS UNIQUE"
+        )
+        for p in n.indexed:
+            stmts.append(
+                f"CREATE INDEX {n.name.lower()}_{p} IF NOT EXISTS FOR (n:{n.name}) ON (n.{p})"
+            )
+    return stmts
+
+
+def data_dictionary() -> str:
+    """docs/schema.md, generated from this module."""
+    out = [
+        "# CraftGraph data dictionary",
+        "",
+        f"Generated from `graph/schema.py` (schema version {SCHEMA_VERSION}) by "
+        "`craftgraph schema --write`; do not edit by hand.",
+        "",
+        "Every node has an `id` (unique per label), `origin` and optional `source_ids`. "
+        "Claims (relationships marked *claim*) carry `source_ids` (required) and `confidence`.",
+        "Dates are ISO: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.",
+        "",
+        "## Node labels",
+        "",
+    ]
+    for n in NODES:
+        out += [f"### {n.name}", "", n.description, "", f"id pattern: `{n.id_pattern}`", ""]
+        out += ["| property | type | required | allowed | description |", "|---|---|---|---|---|"]
+        out += [_prop_row(p) for p in n.all_props]
+        out.append("")
+    out += ["## Relationship types", ""]
+    for r in RELS:
+        pairs = ", ".join(f"({a})→({b})" for a, b in r.pairs)
+        out += [f"### {r.name}{' (claim)' if r.claim else ''}", "", r.description, "", f"joins: {pairs}", ""]
+        if r.key:
+            out += [f"one relationship per ends and {', '.join(r.key)}", ""]
+        if r.all_props:
+            out += ["| property | type | required | allowed | description |", "|---|---|---|---|---|"]
+            out += [_prop_row(p) for p in r.all_props]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _prop_row(p: Prop) -> str:
+    allowed = ", ".join(p.choices) if p.choices else (f"[{p.range[0]:g}, {p.range[1]:g}]" if p.range else "")
+    return f"| {p.name} | {p.type} | {'yes' if p.required else ''} | {allowed} | {p.description} |"
+
+
+@dataclass
+class SchemaIssue:
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.field}: {self.message}"
+
+
+@dataclass
+class IssueList:
+    issues: list[SchemaIssue] = field(default_factory=list)
+
+    def add(self, where: str, fld: str, message: str) -> None:
+        self.issues.append(SchemaIssue(where, fld, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.issues)
