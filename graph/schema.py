@@ -183,7 +183,7 @@ NODES: tuple[NodeLabel, ...] = (
         "A union local or guild that represents crafts.",
         (
             Prop("name", required=True),
-            Prop("union", required=True, description="e.g. IATSE, NABET-CWA, IBEW, Teamsters"),
+            Prop("union_name", required=True, description="e.g. IATSE, NABET-CWA, IBEW, Teamsters"),
             Prop("number", description="local number, if any"),
             Prop("region"),
             Prop("url"),
@@ -371,7 +371,7 @@ RELS: tuple[RelType, ...] = (
         (Prop("share", "float", True, range=UNIT), Prop("note")),
         claim=True,
     ),
-    RelType("IN", (("Craft", "Department"),), "The craft belongs to the department."),
+    RelType("IN_DEPARTMENT", (("Craft", "Department"),), "The craft belongs to the department."),
     RelType("REPRESENTED_BY", (("Craft", "UnionLocal"),), "A local that represents the craft.", claim=True),
     RelType(
         "RATES",
@@ -398,12 +398,7 @@ RELS: tuple[RelType, ...] = (
     ),
     RelType(
         "CITES",
-        tuple(
-            (n.name, "Source")
-            for n in NODES
-            if n.name not in ("Source", "Occupation", "Task", "WorkActivity")
-        )
-        + (("Task", "Source"),),
+        tuple((n.name, "Source") for n in NODES if n.name != "Source"),
         "The node's facts rest on the source (from its `source_ids`).",
     ),
 )

@@ -81,7 +81,7 @@ CATALOG_FILES: tuple[NodeFile | EdgeFile, ...] = (
         "crafts",
         "Craft",
         {
-            "department_id": Link("IN", "Department", required=True),
+            "department_id": Link("IN_DEPARTMENT", "Department", required=True),
             "local_ids": Link("REPRESENTED_BY", "UnionLocal", many=True),
         },
     ),

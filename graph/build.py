@@ -1,0 +1,170 @@
+"""The build: catalog (+ public sources) → validated node and edge tables → a snapshot, atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from graph import embedded, snapshot
+from graph.schema import SCHEMA_VERSION
+from graph.validate import validate_tables
+from ingest.catalog import read_catalog
+from ingest.tables import WHERE, InputError, Problem, TableBuilder, Tables, merge
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def collect(catalog: Path, sources: Path | None, progress: Progress = _quiet) -> tuple[Tables, dict]:
+    """Read and validate every input; raise InputError listing every problem."""
+    problems: list[Problem] = []
+    if not catalog.is_dir():
+        raise InputError([Problem(str(catalog), None, "path", "catalog directory not found")])
+    progress(f"reading the catalog in {catalog}")
+    parts = [read_catalog(catalog, problems)]
+    public_info: dict = {}
+    if sources is not None:
+        from ingest import public
+
+        if not sources.is_dir():
+            raise InputError([Problem(str(sources), None, "path", "sources directory not found")])
+        progress(f"reading public sources in {sources}")
+        more, public_info = public.read_all(sources, problems, progress=progress)
+        parts += more
+    tables = merge(parts)
+    progress("validating the graph")
+    notes = validate_tables(tables, problems, public=sources is not None)
+    tables.notes += notes
+    if problems:
+        raise InputError(_dedupe(problems))
+    add_citations(tables)
+    return tables, public_info
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        key = (p.file, p.row, p.field)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def add_citations(t: Tables) -> None:
+    """CITES relationships from every node with `source_ids` to its sources."""
+    tb = TableBuilder()
+    for label, df in t.nodes.items():
+        if label == "Source" or "source_ids" not in df.columns:
+            continue
+        for node_id, sids in zip(df["id"], df["source_ids"], strict=True):
+            for sid in sids or ():
+                tb.edge("CITES", node_id, label, sid, "Source")
+    cites = tb.tables().edges.get("CITES")
+    if cites is not None:
+        t.edges["CITES"] = cites.drop_duplicates(subset=["src", "dst"]).reset_index(drop=True)
+
+
+def input_files(catalog: Path, sources: Path | None) -> list[dict]:
+    files = sorted(catalog.glob("*.csv"))
+    if sources is not None:
+        files += sorted(p for p in sources.rglob("*") if p.is_file() and not p.name.startswith("SOURCES"))
+    out = []
+    for p in files:
+        out.append({"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size})
+    return out
+
+
+def build(
+    catalog: Path,
+    home: Path | None = None,
+    sources: Path | None = None,
+    progress: Progress = _quiet,
+    with_scores: bool = True,
+) -> dict:
+    """Build a snapshot into `home` and make it current. Returns its manifest."""
+    home = home or snapshot.default_home()
+    tables, public_info = collect(catalog, sources, progress)
+    progress("converting tables")
+    nodes = {k: snapshot.node_table(k, df.drop(columns=[WHERE], errors="ignore")) for k, df in tables.nodes.items()}
+    edges = {k: snapshot.edge_table(k, df.drop(columns=[WHERE], errors="ignore")) for k, df in tables.edges.items()}
+    if with_scores:
+        nodes, edges = add_scores(nodes, edges, progress)
+
+    created = datetime.now(UTC)
+    (home / "snapshots").mkdir(parents=True, exist_ok=True)
+    tmp = home / "snapshots" / f".tmp-{created.strftime('%Y%m%dT%H%M%S%fZ')}"
+    try:
+        progress("writing tables")
+        content_hash = snapshot.write_tables(tmp, nodes, edges)
+        build_id = f"{created.strftime('%Y%m%dT%H%M%SZ')}-{content_hash[:8]}"
+        progress("creating the embedded Cypher database")
+        embedded.create_database(tmp / embedded.DB_FILE, nodes, edges)
+        previous = _previous_manifest(home)
+        manifest = {
+            "build_id": build_id,
+            "created": created.isoformat(timespec="seconds"),
+            "schema_version": SCHEMA_VERSION,
+            "content_hash": content_hash,
+            "inputs": input_files(catalog, sources),
+            "public_sources": public_info,
+            "counts": {
+                "nodes": {k: v.num_rows for k, v in sorted(nodes.items())},
+                "edges": {k: v.num_rows for k, v in sorted(edges.items())},
+            },
+            "notes": tables.notes,
+            "previous_build_id": previous.get("build_id") if previous else None,
+        }
+        manifest["counts"]["total_nodes"] = sum(manifest["counts"]["nodes"].values())
+        manifest["counts"]["total_edges"] = sum(manifest["counts"]["edges"].values())
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        progress("publishing the snapshot")
+        snapshot.publish(home, tmp, build_id)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _previous_manifest(home: Path) -> dict | None:
+    try:
+        return snapshot.read_manifest(snapshot.current_dir(home))
+    except snapshot.SnapshotError:
+        return None
+
+
+def add_scores(nodes: dict, edges: dict, progress: Progress) -> tuple[dict, dict]:
+    """Derived exposure scores, written into the snapshot when the engine is available."""
+    try:
+        from graph.exposure.api import score_tables
+    except ImportError:
+        return nodes, edges
+    progress("computing exposure scores")
+    frames_n = {k: v.to_pandas() for k, v in nodes.items()}
+    frames_e = {k: v.to_pandas() for k, v in edges.items()}
+    sn, se = score_tables(frames_n, frames_e)
+    for k, df in sn.items():
+        nodes[k] = snapshot.node_table(k, df)
+    for k, df in se.items():
+        edges[k] = snapshot.edge_table(k, df)
+    return nodes, edges
+
+
+def diff(old: dict, new: dict) -> pd.DataFrame:
+    """What changed between two manifests' counts, by label and relationship type."""
+    rows = []
+    for kind in ("nodes", "edges"):
+        a, b = old["counts"][kind], new["counts"][kind]
+        for name in sorted(set(a) | set(b)):
+            if a.get(name, 0) != b.get(name, 0):
+                rows.append({"kind": kind, "name": name, "before": a.get(name, 0), "after": b.get(name, 0)})
+    return pd.DataFrame(rows, columns=["kind", "name", "before", "after"])

@@ -1,0 +1,160 @@
+"""Snapshots: the versioned file set a build writes and the stores read.
+
+Layout of the home (CRAFTGRAPH_HOME, else a per-user data directory):
+
+    home/
+      current                 name of the current snapshot (replaced atomically)
+      snapshots/<build_id>/
+        manifest.json         build id, created, inputs with sha256, counts, content hash, notes
+        nodes/<Label>.parquet edges/<TYPE>.parquet
+        graph.lbug            the embedded Cypher database (LadybugDB), built from the tables
+
+A build writes into snapshots/.tmp-<build_id> and renames it when complete; `current` is switched
+last, so a failed build leaves the previous snapshot current and whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import platformdirs
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, REL_BY_NAME, Prop
+
+KEEP_SNAPSHOTS = 3
+
+ARROW_TYPES = {
+    "str": pa.string(),
+    "date": pa.string(),
+    "float": pa.float64(),
+    "int": pa.int64(),
+    "bool": pa.bool_(),
+    "list": pa.list_(pa.string()),
+}
+
+
+class SnapshotError(Exception):
+    pass
+
+
+def default_home() -> Path:
+    env = os.environ.get("CRAFTGRAPH_HOME")
+    return Path(env) if env else Path(platformdirs.user_data_dir("craftgraph", appauthor=False))
+
+
+def current_dir(home: Path | None = None) -> Path:
+    home = home or default_home()
+    pointer = home / "current"
+    if not pointer.exists():
+        raise SnapshotError(f"no snapshot in {home}: run `craftgraph build` first")
+    snap = home / "snapshots" / pointer.read_text().strip()
+    if not (snap / "manifest.json").exists():
+        raise SnapshotError(f"the current snapshot {snap} is missing or incomplete")
+    return snap
+
+
+def snapshot_dirs(home: Path) -> list[Path]:
+    """Complete snapshots, oldest first."""
+    root = home / "snapshots"
+    if not root.exists():
+        return []
+    snaps = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").exists()]
+    return sorted(snaps, key=lambda p: read_manifest(p)["created"])
+
+
+def read_manifest(snap: Path) -> dict:
+    return json.loads((snap / "manifest.json").read_text())
+
+
+def arrow_schema(props: list[Prop], ends: bool) -> pa.Schema:
+    fields = [pa.field(c, pa.string()) for c in EDGE_END_COLUMNS] if ends else []
+    fields += [pa.field(p.name, ARROW_TYPES[p.type]) for p in props]
+    return pa.schema(fields)
+
+
+def to_arrow(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    cols = {}
+    for f in schema:
+        values = df[f.name].tolist() if f.name in df.columns else [None] * len(df)
+        values = [None if (v is not None and not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in values]
+        if f.type == pa.int64():
+            values = [None if v is None else int(v) for v in values]
+        if f.type == pa.float64():
+            values = [None if v is None else float(v) for v in values]
+        cols[f.name] = pa.array(values, type=f.type)
+    return pa.table(cols, schema=schema)
+
+
+def node_table(label: str, df: pd.DataFrame) -> pa.Table:
+    t = to_arrow(df, arrow_schema(list(NODE_BY_NAME[label].all_props), ends=False))
+    return t.sort_by("id")
+
+
+def edge_table(rel: str, df: pd.DataFrame) -> pa.Table:
+    spec = REL_BY_NAME[rel]
+    t = to_arrow(df, arrow_schema(list(spec.all_props), ends=True))
+    keys = [(c, "ascending") for c in ("src", "dst", *spec.key)]
+    return t.sort_by(keys)
+
+
+def table_digest(t: pa.Table) -> str:
+    """A digest of a table's content that does not depend on the parquet writer."""
+    h = hashlib.sha256()
+    h.update(json.dumps([f"{f.name}:{f.type}" for f in t.schema]).encode())
+    for row in t.to_pylist():
+        h.update(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def write_tables(snap: Path, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> str:
+    """Write the parquet files; return the content hash over every table."""
+    (snap / "nodes").mkdir(parents=True)
+    (snap / "edges").mkdir(parents=True)
+    h = hashlib.sha256()
+    for kind, tables in (("nodes", nodes), ("edges", edges)):
+        for name in sorted(tables):
+            pq.write_table(tables[name], snap / kind / f"{name}.parquet")
+            h.update(f"{kind}/{name}:{table_digest(tables[name])}\n".encode())
+    return h.hexdigest()
+
+
+def publish(home: Path, tmp: Path, build_id: str) -> Path:
+    """Rename the finished temporary snapshot into place and switch `current` atomically."""
+    final = home / "snapshots" / build_id
+    os.replace(tmp, final)
+    pointer_tmp = home / ".current.tmp"
+    pointer_tmp.write_text(build_id + "\n")
+    os.replace(pointer_tmp, home / "current")
+    _prune(home, keep=final)
+    return final
+
+
+def _prune(home: Path, keep: Path) -> None:
+    snaps = snapshot_dirs(home)
+    for old in snaps[:-KEEP_SNAPSHOTS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in (home / "snapshots").glob(".tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def read_tables(snap: Path) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    nodes = {p.stem: _frame(pq.read_table(p)) for p in sorted((snap / "nodes").glob("*.parquet"))}
+    edges = {p.stem: _frame(pq.read_table(p)) for p in sorted((snap / "edges").glob("*.parquet"))}
+    return nodes, edges
+
+
+def _frame(t: pa.Table) -> pd.DataFrame:
+    df = t.to_pandas()
+    for f in t.schema:  # lists come back as numpy arrays; plain lists are easier to use
+        if pa.types.is_list(f.type):
+            df[f.name] = [list(v) if v is not None else [] for v in t.column(f.name).to_pylist()]
+    return df

@@ -1,0 +1,134 @@
+"""Checks of merged node and edge tables against the schema: every problem, with file and row.
+
+Row-level cell checks of the catalog happen while reading (ingest/catalog.py); here we check what
+needs the whole graph: unique ids, required properties and types of every table (public sources
+included), relationship ends that resolve, allowed label pairs, sources behind every claim,
+duplicate relationships.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from graph.schema import NODE_BY_NAME, REL_BY_NAME, check_value, id_matches
+from ingest.tables import WHERE, Problem, Tables
+
+# Labels whose nodes only public datasets supply (apart from the curated occupations).
+PUBLIC_ONLY = {"WorkActivity", "AIModel", "Incident", "Study"}
+
+
+def _loc(where: object, fallback: str) -> tuple[str, int | None]:
+    if isinstance(where, str) and ":" in where:
+        file, _, line = where.rpartition(":")
+        if line.isdigit():
+            return file, int(line)
+    return (where if isinstance(where, str) and where else fallback), None
+
+
+def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[str]:
+    """Append problems to `problems`; drop (and return notes about) edges that point at public-data
+    nodes when the build has no public data. Returns the notes for the manifest."""
+    notes: list[str] = []
+    ids: dict[str, set[str]] = {}
+    for label, df in t.nodes.items():
+        spec = NODE_BY_NAME.get(label)
+        if spec is None:
+            problems.append(Problem(label, None, "label", "unknown node label"))
+            continue
+        _check_columns(df, [p.name for p in spec.all_props], label, problems)
+        dup = df["id"].duplicated(keep="first")
+        for _, row in df[dup].iterrows():
+            f, line = _loc(row.get(WHERE), label)
+            first = df.loc[df["id"] == row["id"], WHERE].iloc[0]
+            problems.append(Problem(f, line, "id", f"duplicate {label} id {row['id']!r} (first at {first})"))
+        for p in spec.all_props:
+            if p.name in df.columns:
+                _check_column(df, p, label, problems)
+        bad_ids = df[[not (isinstance(i, str) and id_matches(label, i)) for i in df["id"]]]
+        for _, row in bad_ids.iterrows():
+            if row["id"] is not None:
+                f, line = _loc(row.get(WHERE), label)
+                problems.append(Problem(f, line, "id", f"{row['id']!r} does not match {spec.id_pattern}"))
+        ids[label] = set(df["id"].dropna())
+
+    sources = ids.get("Source", set())
+    for label, df in t.nodes.items():
+        if "source_ids" in df.columns:
+            _check_source_refs(df, sources, problems, label)
+
+    for rel, df in list(t.edges.items()):
+        spec = REL_BY_NAME.get(rel)
+        if spec is None:
+            problems.append(Problem(rel, None, "type", "unknown relationship type"))
+            continue
+        cols = ["src", "dst", "src_label", "dst_label"] + [p.name for p in spec.all_props]
+        _check_columns(df, cols, rel, problems)
+        pairs = set(spec.pairs)
+        keep = []
+        dropped = 0
+        for i, row in enumerate(df.itertuples(index=False)):
+            r = row._asdict()
+            f, line = _loc(r.get(WHERE), rel)
+            pair = (r["src_label"], r["dst_label"])
+            if pair not in pairs:
+                problems.append(Problem(f, line, rel, f"{pair[0]} → {pair[1]} is not allowed for {rel}"))
+                continue
+            missing_end = [
+                (end, lab) for end, lab in (("src", pair[0]), ("dst", pair[1])) if r[end] not in ids.get(lab, ())
+            ]
+            if missing_end and not public and all(_public_only(lab, r[end]) for end, lab in missing_end):
+                dropped += 1
+                continue
+            for end, lab in missing_end:
+                problems.append(Problem(f, line, rel, f"{r[end]!r} ({end}) is not a known {lab}"))
+            keep.append(i)
+        if dropped:
+            notes.append(
+                f"{dropped} {rel} relationship(s) to O*NET tasks, DWAs or public-data nodes left out: "
+                "this build has no public sources (use --sources)"
+            )
+            t.edges[rel] = df.iloc[keep].reset_index(drop=True)
+            df = t.edges[rel]
+        for p in spec.all_props:
+            if p.name in df.columns:
+                _check_column(df, p, rel, problems)
+        if spec.claim and "source_ids" in df.columns:
+            _check_source_refs(df, sources, problems, rel)
+        key = ["src", "dst", *spec.key]
+        dup = df.duplicated(subset=key, keep="first")
+        for _, row in df[dup].iterrows():
+            f, line = _loc(row.get(WHERE), rel)
+            problems.append(
+                Problem(f, line, rel, f"duplicate relationship {row['src']} -[{rel}]-> {row['dst']}")
+            )
+    return notes
+
+
+def _public_only(label: str, node_id: str) -> bool:
+    return label in PUBLIC_ONLY or (label == "Task" and node_id.startswith("task:onet:"))
+
+
+def _check_columns(df: pd.DataFrame, allowed: list[str], what: str, problems: list[Problem]) -> None:
+    for c in df.columns:
+        if c not in allowed and c != WHERE:
+            problems.append(Problem(what, None, c, "unknown property (not in graph/schema.py)"))
+
+
+def _check_column(df: pd.DataFrame, prop, what: str, problems: list[Problem]) -> None:
+    wheres = df[WHERE] if WHERE in df.columns else [None] * len(df)
+    for value, where in zip(df[prop.name], wheres, strict=True):
+        if value is not None and not isinstance(value, (list, tuple)) and pd.isna(value):
+            value = None
+        err = check_value(prop, value)
+        if err:
+            f, line = _loc(where, what)
+            problems.append(Problem(f, line, prop.name, err))
+
+
+def _check_source_refs(df: pd.DataFrame, sources: set[str], problems: list[Problem], what: str) -> None:
+    wheres = df[WHERE] if WHERE in df.columns else [None] * len(df)
+    for value, where in zip(df["source_ids"], wheres, strict=True):
+        for sid in value or ():
+            if sid not in sources:
+                f, line = _loc(where, what)
+                problems.append(Problem(f, line, "source_ids", f"{sid!r} is not a known Source id"))
