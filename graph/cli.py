@@ -118,7 +118,8 @@ def parse_params(items: list[str]) -> dict:
     return params
 
 
-def emit(columns: list[str], rows: list[list], fmt: str, out=sys.stdout) -> None:
+def emit(columns: list[str], rows: list[list], fmt: str, out=None) -> None:
+    out = out or sys.stdout
     if fmt == "json":
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2, default=str), file=out)
     elif fmt == "csv":

@@ -66,8 +66,7 @@ def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[st
         pairs = set(spec.pairs)
         keep = []
         dropped = 0
-        for i, row in enumerate(df.itertuples(index=False)):
-            r = row._asdict()
+        for i, r in enumerate(df.to_dict("records")):
             f, line = _loc(r.get(WHERE), rel)
             pair = (r["src_label"], r["dst_label"])
             if pair not in pairs:

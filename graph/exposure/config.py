@@ -1,0 +1,75 @@
+"""Method constants and the tunable configuration of the exposure engine.
+
+Everything that is an assumption of the method lives here, with a plain-language reason, so that
+docs/method.md, the code and a user's sensitivity run all point at the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from graph.schema import MILESTONE_LEVELS
+
+METHOD_VERSION = "exposure-1.0"
+
+YEARS: tuple[int, ...] = tuple(range(2024, 2036))  # 2024..2035 inclusive
+# A year Y is evaluated at its middle (1 July): t = Y + YEAR_POINT.
+YEAR_POINT = 0.5
+
+# Maturity reached when a capability first reaches each milestone level. Roughly one logit unit
+# apart, with a wider last step: tools reach the market quickly, routine use takes longer.
+LEVEL_MATURITY: dict[str, float] = {
+    "research": 0.03,  # shown in a paper or lab demo; cannot be used on a production
+    "demo": 0.08,  # public demo or wait-list
+    "commercial_beta": 0.18,  # anyone can try it; quality and terms unsettled
+    "commercial": 0.35,  # on sale under commercial terms
+    "production_used": 0.60,  # used on a released production
+    "industry_standard": 0.90,  # the routine way the work is done
+}
+assert tuple(LEVEL_MATURITY) == MILESTONE_LEVELS
+
+
+def level_logit(level: str, table: dict[str, float] | None = None) -> float:
+    m = (table or LEVEL_MATURITY)[level]
+    return float(np.log(m / (1.0 - m)))
+
+
+@dataclass(frozen=True)
+class MethodConfig:
+    """Assumptions of the method. Change them to run a sensitivity analysis."""
+
+    level_maturity: dict[str, float] = field(default_factory=lambda: dict(LEVEL_MATURITY))
+    # Dating noise (years, sd) of a milestone: "first" is arguable and curation lags.
+    date_noise_years: float = 0.5
+    # Prior on the slope parameter s (years per logit unit of maturity), before pooling.
+    prior_log_s_mean: float = 0.0  # s = 1 year per logit unit
+    prior_log_s_sd: float = 0.5
+    # Prior on t50 (the date maturity reaches 0.5), relative to the as-of date, before pooling.
+    prior_t50_offset: float = 2.0
+    prior_t50_sd: float = 5.0
+    # Pooling (empirical Bayes) of the priors across capabilities with enough milestones.
+    pool: bool = True
+    pool_min_capabilities: int = 3
+    pool_log_s_sd_range: tuple[float, float] = (0.2, 0.8)
+    pool_t50_sd_min: float = 2.0
+    # Tools as evidence: a tool offering the capability since a date shows this level by then.
+    tool_evidence: bool = True
+    tool_level_by_status: dict[str, str] = field(
+        default_factory=lambda: {"active": "commercial_beta", "discontinued": "commercial_beta", "research": "research"}
+    )
+    # Common (field-wide) pace shock per draw: log-normal sd of the pace multiplier.
+    pace_sd: float = 0.25
+    # Uncertainty of technical half-lives: log-normal sd of a per-limitation multiplier.
+    half_life_sd: float = 0.3
+    # Central band reported: 80% (10th to 90th percentile of the draws).
+    band: tuple[float, float] = (0.10, 0.90)
+    draws: int = 1000
+    seed: int = 0
+    as_of: float | None = None  # decimal year; None: latest date in the graph (deterministic)
+    # Upper clip of w*M' in a task's noisy-OR (avoids log(0) when w = M' = 1).
+    max_share: float = 1.0 - 1e-9
+
+    def with_(self, **kw) -> MethodConfig:
+        return replace(self, **kw)

@@ -1,0 +1,53 @@
+"""Shared fixtures: the small hand-made catalog, and snapshots built from it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"
+REPO_CATALOG = ROOT / "data" / "catalog"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture catalog."""
+    dest = tmp_path / "catalog"
+    shutil.copytree(FIXTURE_CATALOG, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def fixture_home(tmp_path_factory) -> Path:
+    """A home with one snapshot built from the fixture catalog (read-only for tests)."""
+    from graph.build import build
+
+    home = tmp_path_factory.mktemp("home")
+    build(FIXTURE_CATALOG, home=home)
+    return home
+
+
+REQUIRED_MARKS = {"neo4j", "browser", "notebooks", "fulldata"}
+_skipped_required: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Remember skipped tests that need a service (Neo4j, a browser, the shared data)."""
+    if report.skipped and REQUIRED_MARKS & set(report.keywords):
+        _skipped_required.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With CRAFTGRAPH_REQUIRE_SERVICES=1 (set by scripts/test), such a skip fails the run: CI must not
+    go green because a service was missing."""
+    import os
+
+    if os.environ.get("CRAFTGRAPH_REQUIRE_SERVICES") == "1" and _skipped_required:
+        print(f"\nFAILED: {len(_skipped_required)} test(s) needing a service were skipped:")
+        for nodeid in _skipped_required[:20]:
+            print(f"  {nodeid}")
+        session.exitstatus = 1
