@@ -1,0 +1,116 @@
+"""`craftgraph catalog-report`: where the curated catalog is thin, so curators see the gaps."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pandas as pd
+
+from graph.store import Graph
+
+
+def _edges(g: Graph, rel: str) -> pd.DataFrame:
+    return g.edges.get(rel, pd.DataFrame(columns=["src", "dst", "source_ids"]))
+
+
+def _nodes(g: Graph, label: str) -> pd.DataFrame:
+    return g.nodes.get(label, pd.DataFrame(columns=["id", "name"]))
+
+
+def craft_coverage(g: Graph) -> pd.DataFrame:
+    """Per craft: department, tasks, tasks some capability touches, tools reaching it."""
+    crafts = _nodes(g, "Craft")[["id", "name"]].rename(columns={"id": "craft"})
+    dept = _edges(g, "IN_DEPARTMENT")[["src", "dst"]].rename(columns={"src": "craft", "dst": "department"})
+    has = _edges(g, "HAS_TASK")
+    has = has[has["src_label"] == "Craft"][["src", "dst"]].rename(columns={"src": "craft", "dst": "task"})
+    performs = _edges(g, "PERFORMS")[["src", "dst"]].rename(columns={"src": "capability", "dst": "task"})
+    provides = _edges(g, "PROVIDES")[["src", "dst"]].rename(columns={"src": "tool", "dst": "capability"})
+    linked = has.merge(performs, on="task")
+    tools = linked.merge(provides, on="capability")
+    out = crafts.merge(dept, on="craft", how="left")
+    out["tasks"] = out["craft"].map(has.groupby("craft").size()).fillna(0).astype(int)
+    out["tasks_linked"] = out["craft"].map(linked.groupby("craft")["task"].nunique()).fillna(0).astype(int)
+    out["capabilities"] = out["craft"].map(linked.groupby("craft")["capability"].nunique()).fillna(0).astype(int)
+    out["tools"] = out["craft"].map(tools.groupby("craft")["tool"].nunique()).fillna(0).astype(int)
+    return out.sort_values(["department", "craft"]).reset_index(drop=True)
+
+
+def department_coverage(g: Graph) -> pd.DataFrame:
+    c = craft_coverage(g)
+    return (
+        c.groupby("department", dropna=False)
+        .agg(crafts=("craft", "count"), tasks=("tasks", "sum"), tasks_linked=("tasks_linked", "sum"),
+             tools=("tools", "max"))
+        .reset_index()
+    )
+
+
+def ai_type_coverage(g: Graph) -> pd.DataFrame:
+    types = _nodes(g, "AIType")[["id", "name"]]
+    is_a = _edges(g, "IS_A")
+    counts = is_a.groupby("dst").size()
+    types = types.assign(tools=types["id"].map(counts).fillna(0).astype(int))
+    return types.sort_values("tools", ascending=False).reset_index(drop=True)
+
+
+def claims_by_source_kind(g: Graph) -> pd.DataFrame:
+    """How many claims (relationships with sources) rest on each kind of source."""
+    sources = _nodes(g, "Source")
+    kind = dict(zip(sources["id"], sources.get("kind", pd.Series(dtype=str)), strict=False))
+    vendor = dict(zip(sources["id"], sources.get("vendor_claim", pd.Series(dtype=object)), strict=False))
+    rows = []
+    for rel, df in g.edges.items():
+        if "source_ids" not in df.columns or rel == "CITES":
+            continue
+        for sids in df["source_ids"]:
+            for sid in sids or ():
+                rows.append({"relationship": rel, "kind": kind.get(sid), "vendor_claim": bool(vendor.get(sid))})
+    if not rows:
+        return pd.DataFrame(columns=["kind", "claims", "vendor_claims"])
+    df = pd.DataFrame(rows)
+    return (
+        df.groupby("kind").agg(claims=("relationship", "size"), vendor_claims=("vendor_claim", "sum"))
+        .reset_index().sort_values("claims", ascending=False)
+    )
+
+
+def milestone_counts(g: Graph) -> pd.DataFrame:
+    caps = _nodes(g, "Capability")[["id", "name"]]
+    marks = _edges(g, "MARKS")
+    counts = marks.groupby("dst").size()
+    caps = caps.assign(milestones=caps["id"].map(counts).fillna(0).astype(int))
+    return caps.sort_values(["milestones", "id"]).reset_index(drop=True)
+
+
+def report(g: Graph) -> dict[str, pd.DataFrame]:
+    crafts = craft_coverage(g)
+    return {
+        "departments": department_coverage(g),
+        "ai_types": ai_type_coverage(g),
+        "claims_by_source_kind": claims_by_source_kind(g),
+        "capabilities_fewest_milestones": milestone_counts(g).head(15),
+        "crafts_without_tools": crafts[crafts["tools"] == 0][["craft", "name", "department", "tasks"]],
+        "crafts_with_few_tasks": crafts[crafts["tasks"] < 8][["craft", "name", "tasks"]],
+    }
+
+
+def cmd_catalog_report(args) -> int:
+    from graph.cli import _home
+    from graph.store import load
+
+    sections = report(load(_home(args)))
+    if args.json:
+        print(json.dumps({k: v.to_dict("records") for k, v in sections.items()}, indent=2, default=str))
+        return 0
+    for name, df in sections.items():
+        print(f"\n## {name.replace('_', ' ')} ({len(df)})")
+        print(df.to_string(index=False) if len(df) else "(none)", file=sys.stdout)
+    return 0
+
+
+def register(sub) -> None:
+    sp = sub.add_parser("catalog-report", help="coverage and gaps of the curated catalog (for curators)")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    sp.add_argument("--home", help="snapshot directory (default: $CRAFTGRAPH_HOME or a per-user data directory)")
+    sp.set_defaults(func=cmd_catalog_report)
