@@ -110,6 +110,13 @@ def build(
         progress("creating the embedded Cypher database")
         embedded.create_database(tmp / embedded.DB_FILE, nodes, edges)
         previous = _previous_manifest(home)
+        changes = None
+        if previous:
+            from graph.diff import diff_snapshots
+
+            progress("comparing with the previous snapshot")
+            changes = diff_snapshots(snapshot.current_dir(home), tmp)
+            (tmp / "diff.json").write_text(json.dumps(changes, indent=2, ensure_ascii=False) + "\n")
         manifest = {
             "build_id": build_id,
             "created": created.isoformat(timespec="seconds"),
@@ -124,6 +131,10 @@ def build(
             "notes": tables.notes,
             "previous_build_id": previous.get("build_id") if previous else None,
         }
+        if changes is not None:
+            from graph.diff import summary_lines
+
+            manifest["changes"] = summary_lines(changes)
         manifest["counts"]["total_nodes"] = sum(manifest["counts"]["nodes"].values())
         manifest["counts"]["total_edges"] = sum(manifest["counts"]["edges"].values())
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
@@ -159,7 +170,7 @@ def add_scores(nodes: dict, edges: dict, progress: Progress) -> tuple[dict, dict
     return nodes, edges
 
 
-def diff(old: dict, new: dict) -> pd.DataFrame:
+def count_diff(old: dict, new: dict) -> pd.DataFrame:
     """What changed between two manifests' counts, by label and relationship type."""
     rows = []
     for kind in ("nodes", "edges"):

@@ -80,6 +80,10 @@ def cmd_build(args) -> int:
     print(f"  {c['total_nodes']} nodes, {c['total_edges']} relationships, content hash {manifest['content_hash']}")
     for note in manifest["notes"]:
         print(f"  note: {note}")
+    if "changes" in manifest:
+        print(f"  changes since {manifest['previous_build_id']}:")
+        for line in manifest["changes"]:
+            print(f"    {line}")
     return 0
 
 

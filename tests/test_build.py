@@ -117,7 +117,12 @@ def test_manifest_is_valid_json_and_diff(catalog_copy, tmp_path):
         (catalog_copy / "vendors.csv").read_text() + "vendor:other,Other,GB,,src:fx-paper\n"
     )
     b = build(catalog_copy, home=home)
-    d = build_mod.diff(a, b)
+    d = build_mod.count_diff(a, b)
     row = d[(d["kind"] == "nodes") & (d["name"] == "Vendor")].iloc[0]
     assert (row["before"], row["after"]) == (1, 2)
-    json.loads((snapshot.current_dir(home) / "manifest.json").read_text())
+    snap = snapshot.current_dir(home)
+    json.loads((snap / "manifest.json").read_text())
+    changes = json.loads((snap / "diff.json").read_text())
+    assert changes["nodes"]["Vendor"]["added"] == 1
+    assert changes["nodes"]["Vendor"]["examples_added"] == ["vendor:other"]
+    assert "Vendor: +1 -0" in b["changes"]
