@@ -247,7 +247,7 @@ def _plugins():
     """Commands that live next to the code they drive."""
     import importlib
 
-    for name in ("graph.neo4j_cli", "graph.exposure.cli", "graph.catalog_report", "ingest.fetch_cli", "graph.explore"):
+    for name in ("graph.neo4j_cli", "graph.exposure.cli", "graph.catalog_report", "graph.export", "ingest.fetch_cli", "graph.explore"):
         try:
             mod = importlib.import_module(name)
         except ModuleNotFoundError as e:

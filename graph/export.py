@@ -1,0 +1,151 @@
+"""`craftgraph export`: the current snapshot in formats other tools read.
+
+- csv: nodes/<Label>.csv and edges/<TYPE>.csv (lists joined with `;`)
+- parquet: the snapshot's own tables
+- graphml: one graph.graphml for networkx, Gephi, Cytoscape (lists joined with `;`)
+- neo4j-import: CSV files with neo4j-admin headers and an import.sh for
+  `neo4j-admin database import full` (the fastest way to load a large graph into an empty database)
+
+The data dictionary and the licences are written alongside every export.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import networkx as nx
+
+from graph.schema import NODE_BY_NAME, REL_BY_NAME, data_dictionary
+from graph.store import Graph
+
+FORMATS = ("csv", "parquet", "graphml", "neo4j-import")
+NEO4J_TYPES = {"str": "string", "date": "string", "float": "double", "int": "long", "bool": "boolean",
+               "list": "string[]"}
+ARRAY_DELIMITER = ";"
+
+LICENCES = """# Licences and attribution
+
+- Curated catalog (nodes and relationships with origin `catalog`): written by the CraftGraph team; every
+  fact names its sources (Source nodes: url, publisher, date). Vendor statements are marked `vendor_claim`.
+- O*NET data (origin `onet-*`): includes information from the O*NET Database by the U.S. Department of
+  Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 licence. O*NET® is a
+  trademark of USDOL/ETA. USDOL/ETA has not approved, endorsed or tested these modifications.
+- BLS OEWS estimates and crosswalks: U.S. Bureau of Labor Statistics, public domain.
+- Published exposure studies, Epoch AI and the AI Incident Database: see their terms in the build manifest
+  (`public_sources`) and data/sources.yaml.
+"""
+
+
+def _cell(v: object) -> object:
+    if isinstance(v, (list, tuple)):
+        return ARRAY_DELIMITER.join(v)
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v
+
+
+def _write_csv(path: Path, header: list[str], rows) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for r in rows:
+            w.writerow([_cell(v) for v in r])
+
+
+def export_csv(g: Graph, dest: Path) -> None:
+    for kind, tables in (("nodes", g.nodes), ("edges", g.edges)):
+        (dest / kind).mkdir(parents=True, exist_ok=True)
+        for name, df in tables.items():
+            _write_csv(dest / kind / f"{name}.csv", list(df.columns), df.itertuples(index=False))
+
+
+def export_parquet(g: Graph, dest: Path) -> None:
+    for kind in ("nodes", "edges"):
+        shutil.copytree(g.path / kind, dest / kind, dirs_exist_ok=True)
+
+
+def export_graphml(g: Graph, dest: Path) -> Path:
+    G = nx.MultiDiGraph()
+    for label, df in g.nodes.items():
+        for r in df.to_dict("records"):
+            G.add_node(r["id"], label=label, **{k: _cell(v) for k, v in r.items() if k != "id" and _cell(v) != ""})
+    for rel, df in g.edges.items():
+        for r in df.to_dict("records"):
+            props = {k: _cell(v) for k, v in r.items() if k not in ("src", "dst") and _cell(v) != ""}
+            G.add_edge(r["src"], r["dst"], key=rel, type=rel, **props)
+    path = dest / "graph.graphml"
+    nx.write_graphml(G, path)
+    return path
+
+
+def export_neo4j_import(g: Graph, dest: Path) -> Path:
+    """Files for `neo4j-admin database import full`; ids are global (their prefixes keep them unique)."""
+    (dest / "nodes").mkdir(parents=True, exist_ok=True)
+    (dest / "relationships").mkdir(parents=True, exist_ok=True)
+    args = []
+    for label, df in sorted(g.nodes.items()):
+        spec = NODE_BY_NAME[label]
+        cols = [p for p in spec.all_props if p.name != "id"]
+        header = ["id:ID", ":LABEL"] + [f"{p.name}:{NEO4J_TYPES[p.type]}" for p in cols]
+        rows = ([r["id"], label, *(r.get(p.name) for p in cols)] for r in df.to_dict("records"))
+        _write_csv(dest / "nodes" / f"{label}.csv", header, rows)
+        args.append(f"--nodes=nodes/{label}.csv")
+    for rel, df in sorted(g.edges.items()):
+        spec = REL_BY_NAME[rel]
+        cols = list(spec.all_props)
+        header = [":START_ID", ":END_ID", ":TYPE"] + [f"{p.name}:{NEO4J_TYPES[p.type]}" for p in cols]
+        rows = ([r["src"], r["dst"], rel, *(r.get(p.name) for p in cols)] for r in df.to_dict("records"))
+        _write_csv(dest / "relationships" / f"{rel}.csv", header, rows)
+        args.append(f"--relationships=relationships/{rel}.csv")
+    script = dest / "import.sh"
+    script.write_text(
+        "#!/usr/bin/env bash\n"
+        "# Import into an EMPTY, STOPPED database: neo4j-admin database import full overwrites it.\n"
+        "#   NEO4J_ADMIN=/path/to/neo4j-admin ./import.sh [database]\n"
+        'set -euo pipefail\ncd "$(dirname "$0")"\n'
+        '"${NEO4J_ADMIN:-neo4j-admin}" database import full --overwrite-destination=true '
+        f"--array-delimiter='{ARRAY_DELIMITER}' --skip-duplicate-nodes=false \\\n  "
+        + " \\\n  ".join(args)
+        + ' \\\n  "${1:-neo4j}"\n'
+    )
+    script.chmod(0o755)
+    return script
+
+
+def export(g: Graph, fmt: str, dest: Path) -> Path:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    dest.mkdir(parents=True, exist_ok=True)
+    {"csv": export_csv, "parquet": export_parquet, "graphml": export_graphml,
+     "neo4j-import": export_neo4j_import}[fmt](g, dest)
+    (dest / "DATA_DICTIONARY.md").write_text(data_dictionary())
+    (dest / "LICENCES.md").write_text(LICENCES)
+    (dest / "manifest.json").write_text((g.path / "manifest.json").read_text())
+    return dest
+
+
+def cmd_export(args) -> int:
+    from graph.cli import _home
+    from graph.store import load
+
+    g = load(_home(args))
+    dest = export(g, args.format, Path(args.dest))
+    print(f"exported {g.build_id} as {args.format} to {dest}")
+    return 0
+
+
+def register(sub) -> None:
+    sp = sub.add_parser("export", help="write the current snapshot as csv, parquet, graphml or neo4j-import files")
+    sp.add_argument("--format", choices=FORMATS, required=True)
+    sp.add_argument("dest", help="output directory")
+    sp.add_argument("--home", help="snapshot directory (default: $CRAFTGRAPH_HOME or a per-user data directory)")
+    sp.set_defaults(func=cmd_export)
+
+
+def read_graphml(path: Path) -> nx.MultiDiGraph:
+    return nx.read_graphml(path, force_multigraph=True)
+
