@@ -41,6 +41,8 @@ def collect(catalog: Path, sources: Path | None, progress: Progress = _quiet) ->
         more, public_info = public.read_all(sources, problems, progress=progress)
         parts += more
     tables = merge(parts)
+    if sources is not None:
+        reconcile_curated_occupations(tables, problems)
     progress("validating the graph")
     notes = validate_tables(tables, problems, public=sources is not None)
     tables.notes += notes
@@ -48,6 +50,29 @@ def collect(catalog: Path, sources: Path | None, progress: Progress = _quiet) ->
         raise InputError(_dedupe(problems))
     add_citations(tables)
     return tables, public_info
+
+
+def reconcile_curated_occupations(t: Tables, problems: list[Problem]) -> None:
+    """The catalog lists the occupations crafts map to, so a catalog-only build has them; with O*NET in
+    the build, O*NET's node is kept. A curated title that disagrees with O*NET's is a problem."""
+    occ = t.nodes.get("Occupation")
+    if occ is None:
+        return
+    curated = occ["origin"] == "catalog"
+    public = occ[~curated].drop_duplicates("id").set_index("id")
+    for _, row in occ[curated & occ["id"].isin(public.index)].iterrows():
+        title = public.at[row["id"], "title"]
+        if str(row["title"]).strip().lower() != str(title).strip().lower():
+            file, _, line = str(row[WHERE]).rpartition(":")
+            problems.append(
+                Problem(
+                    file,
+                    int(line) if line.isdigit() else None,
+                    "title",
+                    f"{row['title']!r} differs from O*NET's {title!r}",
+                )
+            )
+    t.nodes["Occupation"] = occ[~(curated & occ["id"].isin(public.index))].reset_index(drop=True)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

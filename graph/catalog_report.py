@@ -40,8 +40,12 @@ def department_coverage(g: Graph) -> pd.DataFrame:
     c = craft_coverage(g)
     return (
         c.groupby("department", dropna=False)
-        .agg(crafts=("craft", "count"), tasks=("tasks", "sum"), tasks_linked=("tasks_linked", "sum"),
-             tools=("tools", "max"))
+        .agg(
+            crafts=("craft", "count"),
+            tasks=("tasks", "sum"),
+            tasks_linked=("tasks_linked", "sum"),
+            tools=("tools", "max"),
+        )
         .reset_index()
     )
 
@@ -70,8 +74,10 @@ def claims_by_source_kind(g: Graph) -> pd.DataFrame:
         return pd.DataFrame(columns=["kind", "claims", "vendor_claims"])
     df = pd.DataFrame(rows)
     return (
-        df.groupby("kind").agg(claims=("relationship", "size"), vendor_claims=("vendor_claim", "sum"))
-        .reset_index().sort_values("claims", ascending=False)
+        df.groupby("kind")
+        .agg(claims=("relationship", "size"), vendor_claims=("vendor_claim", "sum"))
+        .reset_index()
+        .sort_values("claims", ascending=False)
     )
 
 

@@ -51,9 +51,7 @@ def cmd_validate(args) -> int:
         print(f"validate: {len(e.problems)} problem(s) found; nothing was built", file=sys.stderr)
         return 1
     counts = tables.counts()
-    print(
-        f"{catalog}: valid ({sum(counts['nodes'].values())} nodes, {sum(counts['edges'].values())} relationships)"
-    )
+    print(f"{catalog}: valid ({sum(counts['nodes'].values())} nodes, {sum(counts['edges'].values())} relationships)")
     for note in tables.notes:
         print(f"note: {note}")
     return 0
@@ -247,7 +245,14 @@ def _plugins():
     """Commands that live next to the code they drive."""
     import importlib
 
-    for name in ("graph.neo4j_cli", "graph.exposure.cli", "graph.catalog_report", "graph.export", "ingest.fetch_cli", "graph.explore"):
+    for name in (
+        "graph.neo4j_cli",
+        "graph.exposure.cli",
+        "graph.catalog_report",
+        "graph.export",
+        "ingest.fetch_cli",
+        "graph.explore",
+    ):
         try:
             mod = importlib.import_module(name)
         except ModuleNotFoundError as e:

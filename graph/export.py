@@ -21,8 +21,14 @@ from graph.schema import NODE_BY_NAME, REL_BY_NAME, data_dictionary
 from graph.store import Graph
 
 FORMATS = ("csv", "parquet", "graphml", "neo4j-import")
-NEO4J_TYPES = {"str": "string", "date": "string", "float": "double", "int": "long", "bool": "boolean",
-               "list": "string[]"}
+NEO4J_TYPES = {
+    "str": "string",
+    "date": "string",
+    "float": "double",
+    "int": "long",
+    "bool": "boolean",
+    "list": "string[]",
+}
 ARRAY_DELIMITER = ";"
 
 LICENCES = """# Licences and attribution
@@ -120,8 +126,9 @@ def export(g: Graph, fmt: str, dest: Path) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     dest.mkdir(parents=True, exist_ok=True)
-    {"csv": export_csv, "parquet": export_parquet, "graphml": export_graphml,
-     "neo4j-import": export_neo4j_import}[fmt](g, dest)
+    {"csv": export_csv, "parquet": export_parquet, "graphml": export_graphml, "neo4j-import": export_neo4j_import}[fmt](
+        g, dest
+    )
     (dest / "DATA_DICTIONARY.md").write_text(data_dictionary())
     (dest / "LICENCES.md").write_text(LICENCES)
     (dest / "manifest.json").write_text((g.path / "manifest.json").read_text())
@@ -148,4 +155,3 @@ def register(sub) -> None:
 
 def read_graphml(path: Path) -> nx.MultiDiGraph:
     return nx.read_graphml(path, force_multigraph=True)
-

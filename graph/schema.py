@@ -223,6 +223,29 @@ NODES: tuple[NodeLabel, ...] = (
             Prop("median_wage", "float", description="BLS OEWS annual median wage, USD"),
             Prop("mean_wage", "float", description="BLS OEWS annual mean wage, USD"),
             Prop("wage_year", "int", description="OEWS reference year"),
+            Prop("median_hourly_wage", "float", description="BLS OEWS hourly median wage, USD"),
+            Prop("mean_hourly_wage", "float", description="BLS OEWS hourly mean wage, USD"),
+            Prop("wage_note", description="why a wage is empty: BLS `*` (not available) or `#` (top-coded)"),
+            Prop(
+                "oews_code",
+                description="the OEWS occupation code employment and wages come from (may be an OEWS aggregate)",
+            ),
+            Prop(
+                "employment_split",
+                "int",
+                description="O*NET-SOC occupations the OEWS employment is split evenly across "
+                "(employment × split = the OEWS figure; never add soc-level figures twice)",
+            ),
+            Prop("soc2010_codes", "list", description="SOC 2010 codes that crosswalk to this occupation"),
+            Prop("isco08_codes", "list", description="ISCO-08 unit groups, via SOC 2010 (BLS crosswalk)"),
+            Prop("alternate_titles", "list", description="O*NET alternate titles"),
+            Prop("reported_titles", "list", description="O*NET sample of job titles reported by incumbents"),
+            Prop("technology_skills", "list", description="O*NET technology skills (software examples)"),
+            Prop(
+                "emerging_tasks",
+                "list",
+                description="O*NET emerging task statements (new or revised, not yet rated; not Task nodes)",
+            ),
         ),
         indexed=("title", "soc_code"),
     ),
@@ -455,14 +478,9 @@ def neo4j_schema_statements() -> list[str]:
     """Constraint and index statements for Neo4j 5, idempotent (IF NOT EXISTS)."""
     stmts = []
     for n in NODES:
-        stmts.append(
-            f"CREATE CONSTRAINT {n.name.lower()}_id IF NOT EXISTS "
-            f"FOR (n:{n.name}) REQUIRE n.id IS UNIQUE"
-        )
+        stmts.append(f"CREATE CONSTRAINT {n.name.lower()}_id IF NOT EXISTS FOR (n:{n.name}) REQUIRE n.id IS UNIQUE")
         for p in n.indexed:
-            stmts.append(
-                f"CREATE INDEX {n.name.lower()}_{p} IF NOT EXISTS FOR (n:{n.name}) ON (n.{p})"
-            )
+            stmts.append(f"CREATE INDEX {n.name.lower()}_{p} IF NOT EXISTS FOR (n:{n.name}) ON (n.{p})")
     return stmts
 
 

@@ -1,11 +1,11 @@
 """The embedded store, as notebooks and the app use it.
 
-    import graph
-    g = graph.load()                 # the current snapshot
-    g.nodes["Craft"]                 # pandas frame per label
-    g.edges["PROVIDES"]              # pandas frame per relationship type (src, dst, ...)
-    g.nx()                           # networkx MultiDiGraph (built on first use)
-    g.cypher("MATCH (t:Tool) RETURN t.name LIMIT 5")   # read-only Cypher, as a frame
+import graph
+g = graph.load()                 # the current snapshot
+g.nodes["Craft"]                 # pandas frame per label
+g.edges["PROVIDES"]              # pandas frame per relationship type (src, dst, ...)
+g.nx()                           # networkx MultiDiGraph (built on first use)
+g.cypher("MATCH (t:Tool) RETURN t.name LIMIT 5")   # read-only Cypher, as a frame
 """
 
 from __future__ import annotations
@@ -59,7 +59,11 @@ class Graph:
         return g
 
     def run(
-        self, query: str, params: dict | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, row_cap: int = DEFAULT_ROW_CAP
+        self,
+        query: str,
+        params: dict | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        row_cap: int = DEFAULT_ROW_CAP,
     ) -> Result:
         if self._cypher is None:
             self._cypher = EmbeddedCypher(self.path)

@@ -97,9 +97,7 @@ def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[st
         dup = df.duplicated(subset=key, keep="first")
         for _, row in df[dup].iterrows():
             f, line = _loc(row.get(WHERE), rel)
-            problems.append(
-                Problem(f, line, rel, f"duplicate relationship {row['src']} -[{rel}]-> {row['dst']}")
-            )
+            problems.append(Problem(f, line, rel, f"duplicate relationship {row['src']} -[{rel}]-> {row['dst']}"))
     return notes
 
 

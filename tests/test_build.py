@@ -102,8 +102,13 @@ def test_row_cap_and_refusal(fixture_home):
     g = graph.load(fixture_home)
     res = g.run("MATCH (n) RETURN n.id", row_cap=3)
     assert len(res.rows) == 3 and res.truncated
-    for q in ("CREATE (n:X)", "MATCH (n) DETACH DELETE n", "MATCH (t:Tool) SET t.name = 'x'",
-              "MERGE (n:Tool {id: 'tool:x'})", "match (n) remove n.name"):
+    for q in (
+        "CREATE (n:X)",
+        "MATCH (n) DETACH DELETE n",
+        "MATCH (t:Tool) SET t.name = 'x'",
+        "MERGE (n:Tool {id: 'tool:x'})",
+        "match (n) remove n.name",
+    ):
         with pytest.raises(embedded.QueryError, match="read-only"):
             g.run(q)
     # Keywords inside strings are not clauses.

@@ -49,8 +49,9 @@ def test_build_stats_query(catalog_copy, tmp_path, capsys, monkeypatch):
     assert rows[0] == {"t.name": "Video A", "c.name": "generate video from a text prompt"}
     assert len(rows) == 3
 
-    assert main(["query", "MATCH (t:Tool {id: $id}) RETURN t.name", "--param", "id=tool:video-b",
-                 "--format", "csv"]) == 0
+    assert (
+        main(["query", "MATCH (t:Tool {id: $id}) RETURN t.name", "--param", "id=tool:video-b", "--format", "csv"]) == 0
+    )
     assert capsys.readouterr().out.splitlines() == ["t.name", "Video B"]
 
     assert main(["query", "CREATE (n:X)"]) == 2

@@ -1,0 +1,257 @@
+"""Capability maturity over time: a logistic curve per capability, fitted through its dated evidence.
+
+Model (docs/method.md §2). Maturity M_c(t) = 1 / (1 + exp(-(t - t50_c) / s_c)): t50_c is the date maturity
+reaches 0.5, s_c > 0 the years per logit unit (the curve's time scale; k = 1/s is the usual rate).
+Each milestone level L has a maturity m_L (config.LEVEL_MATURITY) and logit z_L. The date a capability
+first reaches level L is, by the curve, t50 + s * z_L, so the dates of the levels it has reached are a
+linear regression on z_L:
+
+    d_L = t50 + s * z_L + noise,   noise ~ N(0, tau^2 + precision variance of the date)
+
+- d_L is the earliest evidence at level L or above (reaching a higher level implies the lower ones).
+- The next level not yet reached by the as-of date A is a right-censored observation: P(d > A).
+- Priors: t50 ~ N(mu_t, sd_t), log s ~ N(mu_u, sd_u); pooled across capabilities (empirical Bayes) so a
+  capability with one milestone borrows its pace from the others.
+- MAP by scipy.optimize (BFGS, analytic gradient); uncertainty from the Laplace approximation (normal
+  with the inverse Hessian as covariance) of (t50, log s); draws are taken from it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from graph.exposure.config import MethodConfig, level_logit
+from graph.exposure.model import Compiled, format_year
+from graph.schema import MILESTONE_LEVELS
+
+
+@dataclass
+class Prior:
+    t50_mean: float
+    t50_sd: float
+    log_s_mean: float
+    log_s_sd: float
+    pooled_from: int = 0
+
+
+@dataclass
+class Fit:
+    mean: np.ndarray  # (n_caps, 2): t50, log s
+    cov: np.ndarray  # (n_caps, 2, 2)
+    prior: Prior
+    quality: pd.DataFrame  # one row per capability
+    observations: pd.DataFrame  # the level dates used in the fit
+
+
+def level_observations(ev: pd.DataFrame) -> tuple[list[tuple[str, float, float, str]], str | None]:
+    """From one capability's evidence: (level, date, variance, item) for each level reached, and the
+    next level not yet reached."""
+    order = {lv: i for i, lv in enumerate(MILESTONE_LEVELS)}
+    obs = []
+    highest = -1
+    if len(ev):
+        ranks = ev["level"].map(order).to_numpy()
+        ts = ev["t"].to_numpy(dtype=float)
+        var = ev["var"].to_numpy(dtype=float)
+        items = ev["item"].to_numpy()
+        highest = int(ranks.max())
+        for lv in MILESTONE_LEVELS:
+            r = order[lv]
+            if not (ranks == r).any():
+                continue  # no evidence at exactly this level: it is only bounded (left-censored); skipped
+            idx = np.flatnonzero(ranks >= r)
+            j = idx[int(np.argmin(ts[idx]))]  # earliest evidence at this level or above
+            obs.append((lv, float(ts[j]), float(var[j]), str(items[j])))
+    nxt = MILESTONE_LEVELS[highest + 1] if highest + 1 < len(MILESTONE_LEVELS) else None
+    return obs, nxt
+
+
+def _negloglik(theta, z, d, var, zc, as_of, tau_c, prior: Prior):
+    t50, u = theta
+    s = np.exp(u)
+    val = 0.0
+    g = np.zeros(2)
+    if len(z):
+        r = d - (t50 + s * z)
+        val += float(np.sum(r * r / (2 * var)))
+        g[0] -= float(np.sum(r / var))
+        g[1] -= float(np.sum(r * s * z / var))
+    if zc is not None:
+        q = (t50 + s * zc - as_of) / tau_c
+        logcdf = special.log_ndtr(q)
+        val -= float(logcdf)
+        ratio = float(np.exp(-0.5 * q * q - 0.5 * np.log(2 * np.pi) - logcdf))  # phi(q) / Phi(q)
+        g[0] -= ratio / tau_c
+        g[1] -= ratio * s * zc / tau_c
+    val += (t50 - prior.t50_mean) ** 2 / (2 * prior.t50_sd**2) + (u - prior.log_s_mean) ** 2 / (2 * prior.log_s_sd**2)
+    g[0] += (t50 - prior.t50_mean) / prior.t50_sd**2
+    g[1] += (u - prior.log_s_mean) / prior.log_s_sd**2
+    return val, g
+
+
+def _fit_one(obs, nxt, as_of: float, prior: Prior, config: MethodConfig):
+    table = config.level_maturity
+    tau2 = config.date_noise_years**2
+    z = np.array([level_logit(o[0], table) for o in obs])
+    d = np.array([o[1] for o in obs])
+    var = np.array([tau2 + o[2] for o in obs])
+    zc = level_logit(nxt, table) if nxt is not None else None
+    args = (z, d, var, zc, as_of, config.date_noise_years, prior)
+    x0 = np.array([prior.t50_mean, prior.log_s_mean])
+    if len(obs):  # start on the prior slope through the earliest observation
+        x0[0] = d[0] - np.exp(prior.log_s_mean) * z[0]
+    res = optimize.minimize(_negloglik, x0, args=args, jac=True, method="BFGS", options={"gtol": 1e-9})
+    theta = res.x
+    # Hessian by central differences of the analytic gradient
+    h = np.array([1e-4, 1e-5])
+    H = np.zeros((2, 2))
+    for i in range(2):
+        e = np.zeros(2)
+        e[i] = h[i]
+        H[:, i] = (_negloglik(theta + e, *args)[1] - _negloglik(theta - e, *args)[1]) / (2 * h[i])
+    H = 0.5 * (H + H.T)
+    try:
+        cov = np.linalg.inv(H)
+        np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        cov = np.diag([prior.t50_sd**2, prior.log_s_sd**2])
+    resid = d - (theta[0] + np.exp(theta[1]) * z) if len(obs) else np.array([])
+    return theta, cov, resid, bool(res.success)
+
+
+def default_prior(as_of: float, config: MethodConfig) -> Prior:
+    return Prior(as_of + config.prior_t50_offset, config.prior_t50_sd, config.prior_log_s_mean, config.prior_log_s_sd)
+
+
+def pooled_prior(first: list[tuple], as_of: float, config: MethodConfig) -> Prior:
+    """Empirical-Bayes prior from a first pass: pace from capabilities with two or more levels."""
+    base = default_prior(as_of, config)
+    if not config.pool:
+        return base
+    u_hat, u_var, t_hat = [], [], []
+    for theta, cov, n_levels in first:
+        if n_levels >= 1:
+            t_hat.append(theta[0])
+        if n_levels >= 2:
+            u_hat.append(theta[1])
+            u_var.append(cov[1, 1])
+    out = Prior(base.t50_mean, base.t50_sd, base.log_s_mean, base.log_s_sd, 0)
+    if len(u_hat) >= config.pool_min_capabilities:
+        u, v = np.array(u_hat), np.array(u_var)
+        w = 1.0 / v
+        mean_fe = np.sum(w * u) / np.sum(w)
+        # DerSimonian-Laird between-capability variance
+        qstat = np.sum(w * (u - mean_fe) ** 2)
+        denom = np.sum(w) - np.sum(w**2) / np.sum(w)
+        tau2 = max(0.0, (qstat - (len(u) - 1)) / denom) if denom > 0 else 0.0
+        wr = 1.0 / (v + tau2)
+        lo, hi = config.pool_log_s_sd_range
+        out.log_s_mean = float(np.sum(wr * u) / np.sum(wr))
+        out.log_s_sd = float(np.clip(np.sqrt(tau2), lo, hi))
+        out.pooled_from = len(u)
+    if len(t_hat) >= config.pool_min_capabilities:
+        out.t50_mean = float(np.mean(t_hat))
+        out.t50_sd = float(max(np.std(t_hat, ddof=1), config.pool_t50_sd_min))
+    return out
+
+
+def fit_capabilities(compiled: Compiled) -> Fit:
+    config = compiled.config
+    as_of = compiled.as_of
+    n = len(compiled.caps)
+    ev = compiled.evidence
+    by_cap = {c: g for c, g in ev.groupby("cap", sort=True)}
+    empty = ev.iloc[:0]
+    per_cap = [level_observations(by_cap.get(c, empty)) for c in range(n)]
+    n_ms = ev[ev["kind"] == "milestone"].groupby("cap").size()
+    n_tl = ev[ev["kind"] == "tool"].groupby("cap").size()
+    prior0 = default_prior(as_of, config)
+    first = []
+    for obs, nxt in per_cap:
+        theta, cov, _, _ = _fit_one(obs, nxt, as_of, prior0, config)
+        first.append((theta, cov, len(obs)))
+    prior = pooled_prior(first, as_of, config)
+    mean = np.zeros((n, 2))
+    cov = np.zeros((n, 2, 2))
+    q_rows, o_rows = [], []
+    for c, (obs, nxt) in enumerate(per_cap):
+        theta, cv, resid, ok = _fit_one(obs, nxt, as_of, prior, config)
+        mean[c], cov[c] = theta, cv
+        s = float(np.exp(theta[1]))
+        n_obs = len(obs)
+        if n_obs == 0:
+            evidence = "none (prior only; censored: not yet at research level)"
+        elif n_obs == 1:
+            evidence = "one level (pace from the pooled prior)"
+        else:
+            evidence = f"{n_obs} levels"
+        shrink = 1.0 - cv[1, 1] / prior.log_s_sd**2  # share of the pace's uncertainty removed by the data
+        z_now = (as_of - theta[0]) / s
+        q_rows.append(
+            dict(
+                capability=compiled.caps[c],
+                name=compiled.cap_names.get(compiled.caps[c], compiled.caps[c]),
+                n_milestones=int(n_ms.get(c, 0)),
+                n_tools=int(n_tl.get(c, 0)),
+                n_levels=n_obs,
+                highest_level=obs[-1][0] if obs else "",
+                next_level=nxt or "",
+                evidence=evidence,
+                t50=float(theta[0]),
+                t50_date=format_year(theta[0]),
+                t50_sd=float(np.sqrt(cv[0, 0])),
+                years_per_logit=s,
+                rate_k=1.0 / s,
+                log_s_sd=float(np.sqrt(cv[1, 1])),
+                pace_data_share=float(np.clip(shrink, 0.0, 1.0)),
+                rmse_years=float(np.sqrt(np.mean(resid**2))) if len(resid) else float("nan"),
+                max_abs_residual_years=float(np.max(np.abs(resid))) if len(resid) else float("nan"),
+                maturity_as_of=float(special.expit(z_now)),
+                converged=ok,
+            )
+        )
+        for (lv, d, var, item), r in zip(obs, resid, strict=True):
+            o_rows.append(dict(capability=compiled.caps[c], level=lv, date=format_year(d), t=d, sd=float(np.sqrt(var)),
+                               item=item, fitted=d - r, residual_years=float(r)))
+    quality = pd.DataFrame(q_rows)
+    observations = pd.DataFrame(
+        o_rows, columns=["capability", "level", "date", "t", "sd", "item", "fitted", "residual_years"]
+    )
+    return Fit(mean=mean, cov=cov, prior=prior, quality=quality, observations=observations)
+
+
+def stream(seed: int, key: str) -> np.random.Generator:
+    """A random stream per (seed, item): adding an item leaves every other item's draws unchanged."""
+    return np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(key.encode("utf-8"))])
+
+
+def draw_parameters(fit: Fit, caps: list[str], n_draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(t50, s) draws, each (n_caps, n_draws), from the Laplace posterior of each capability."""
+    n = len(caps)
+    t50 = np.empty((n, n_draws))
+    s = np.empty((n, n_draws))
+    for c, cap in enumerate(caps):
+        xi = stream(seed, "cap|" + cap).standard_normal((2, n_draws))
+        L = np.linalg.cholesky(fit.cov[c])
+        th = fit.mean[c][:, None] + L @ xi
+        t50[c] = th[0]
+        s[c] = np.exp(th[1])
+    return t50, s
+
+
+def logit_path(t: np.ndarray, t50: np.ndarray, s: np.ndarray, as_of: float, pace: np.ndarray) -> np.ndarray:
+    """logit M at times t (n_t,) for parameters (n_caps, n_draws) and pace (n_draws,) -> (n_t, n_caps, n_draws).
+
+    Before the as-of date the fitted curve; after it the slope is multiplied by the pace (scenario x common
+    shock), so every scenario agrees on the past and differs only in the future.
+    """
+    t = np.asarray(t, dtype=float)[:, None, None]
+    z_as_of = (as_of - t50) / s
+    future = np.maximum(t - as_of, 0.0)
+    past = np.minimum(t - as_of, 0.0)
+    return z_as_of[None] + (past + pace[None, None, :] * future) / s[None]

@@ -1,0 +1,393 @@
+"""Task, occupation, craft, department and workforce exposure, for every year, with Monte Carlo bands.
+
+    e_k(t)  = 1 - prod_c (1 - w_ck * M'_c(t))                 task exposure (noisy-OR over capabilities)
+    E_j(t)  = sum_k a_jk * e_k(t)                            entity exposure (a_jk: share of j's work in k)
+    M'_c(t) = M_c(t) * prod_l (1 - sev_cl(t))                 maturity damped by limitations
+
+Automation and augmentation split each task's exposure in proportion to their shares of the task's
+hazard H_k = -log(1 - e_k) = sum_c -log(1 - w_ck M'_c): they add up to the total exactly.
+
+Speed: tasks with the same set of (capability, mode, weight) terms have the same exposure, so they are
+evaluated once ("signatures"); the log-survival of every signature is one sparse product with the
+matrix of unique (capability, weight) terms, and every entity is one sparse product with `A`. The
+floor to compare with (benchmarks/exposure.py) is one sparse product per year.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy import special
+
+from graph.exposure.config import METHOD_VERSION, YEAR_POINT, YEARS, MethodConfig
+from graph.exposure.maturity import Fit, draw_parameters, fit_capabilities, logit_path, stream
+from graph.exposure.model import Compiled, compile_graph
+from graph.exposure.scenarios import (
+    LimArrays,
+    Scenario,
+    apply_capability_overrides,
+    get_scenario,
+    severity_paths,
+)
+
+# ------------------------------------------------------------------------------------ structure
+
+
+@dataclass
+class Structure:
+    task_sig: np.ndarray  # (n_tasks,) signature of each task, -1: no capability reaches it
+    n_sig: int
+    blocks: tuple[slice, slice, slice]  # signatures with automation only, augmentation only, both
+    u_cap: np.ndarray  # (U,) capability of each unique (capability, weight) term
+    u_w: np.ndarray  # (U,) its weight
+    P_auto: sp.csr_matrix  # (S, U) automation terms of each signature
+    P_aug: sp.csr_matrix  # (S, U)
+    P_blocks: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]  # the four used blocks
+    A_sig: sp.csr_matrix  # (n_entities, S) = A @ (task -> signature)
+    has_basis: np.ndarray  # (n_entities,) bool
+    u_w32: np.ndarray | None = None  # float32 copies for the hot path
+    A_sig32: sp.csr_matrix | None = None
+
+    P64: tuple | None = None  # (all terms, automation terms of the mixed block)
+    P32: tuple | None = None
+
+    def __post_init__(self) -> None:
+        self.u_w32 = self.u_w.astype(np.float32)
+        self.P64 = ((self.P_auto + self.P_aug).tocsr(), self.P_blocks[2])
+        self.P32 = tuple(p.astype(np.float32) for p in self.P64)
+        self.A_sig32 = self.A_sig.astype(np.float32)
+
+
+def build_structure(compiled: Compiled) -> Structure:
+    links = compiled.links
+    n_tasks = len(compiled.tasks)
+    terms_by_task: dict[int, list[tuple[int, int, float]]] = {}
+    for cap, task, mode, w in zip(links["cap"], links["task"], links["mode"], links["weight"], strict=True):
+        terms_by_task.setdefault(int(task), []).append((int(cap), 0 if mode == "automate" else 1, float(w)))
+    sig_key: dict[tuple, int] = {}
+    keys: list[tuple] = []
+    raw_sig = np.full(n_tasks, -1, dtype=np.int64)
+    for task in sorted(terms_by_task):
+        key = tuple(sorted(terms_by_task[task]))
+        if key not in sig_key:
+            sig_key[key] = len(keys)
+            keys.append(key)
+        raw_sig[task] = sig_key[key]
+    kinds = [{frozenset({0}): 0, frozenset({1}): 1}.get(frozenset(m for _, m, _ in k), 2) for k in keys]
+    # 0: automation terms only, 1: augmentation only, 2: both
+    order = sorted(range(len(keys)), key=lambda i: (kinds[i], i))
+    new_of_old = np.empty(len(keys), dtype=np.int64)
+    new_of_old[order] = np.arange(len(keys))
+    task_sig = np.where(raw_sig >= 0, new_of_old[np.maximum(raw_sig, 0)], -1)
+    counts = [sum(1 for k in kinds if k == v) for v in (0, 1, 2)]
+    blocks = (slice(0, counts[0]), slice(counts[0], counts[0] + counts[1]), slice(counts[0] + counts[1], len(keys)))
+
+    u_key: dict[tuple[int, float], int] = {}
+    rows = {0: [], 1: []}
+    cols = {0: [], 1: []}
+    for new, old in enumerate(order):
+        for cap, mode, w in keys[old]:
+            u = u_key.setdefault((cap, w), len(u_key))
+            rows[mode].append(new)
+            cols[mode].append(u)
+    U = len(u_key)
+    u_cap = np.array([k[0] for k in u_key], dtype=np.int64)
+    u_w = np.array([k[1] for k in u_key], dtype=float)
+    S = len(keys)
+    P = [sp.csr_matrix((np.ones(len(rows[m])), (rows[m], cols[m])), shape=(S, U)) for m in (0, 1)]
+    linked = np.flatnonzero(task_sig >= 0)
+    T = sp.csr_matrix((np.ones(len(linked)), (linked, task_sig[linked])), shape=(n_tasks, S))
+    A_sig = (compiled.A @ T).tocsr()
+    has_basis = np.asarray(compiled.C.sum(axis=1)).ravel() > 0
+    a, g, m = blocks
+    P_blocks = (P[0][a].tocsr(), P[1][g].tocsr(), P[0][m].tocsr(), P[1][m].tocsr())
+    return Structure(task_sig, S, blocks, u_cap, u_w, P[0], P[1], P_blocks, A_sig, has_basis)
+
+
+def signature_exposure(
+    st: Structure, Md: np.ndarray, max_share: float, auto_mean: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exposure of every signature (n_sig, n_draws) and its automation part, for damped maturity Md
+    (n_caps, n_draws). In float32 when Md is float32. auto_mean: return only the automation part's
+    mean over draws (n_sig,), which is all the summaries need."""
+    single = Md.dtype == np.float32
+    X = Md[st.u_cap]
+    X *= (st.u_w32 if single else st.u_w)[:, None]
+    np.minimum(X, max_share, out=X)
+    np.negative(X, out=X)
+    G = np.log1p(X, out=X)  # log(1 - w M'): minus the hazard of each unique term
+    P_all, P_mix_auto = (st.P32 if single else st.P64)
+    logS = P_all @ G  # log of each signature's unexposed share
+    a, _, m = st.blocks
+    ratio = None
+    if m.stop > m.start:  # automation's share of the hazard, where both modes act
+        ratio = P_mix_auto @ G
+        np.divide(ratio, logS[m], out=ratio, where=logS[m] < 0)
+        ratio[logS[m] >= 0] = 0.0
+    e = logS
+    np.expm1(e, out=e)
+    np.negative(e, out=e)
+    if ratio is not None:
+        ratio *= e[m]
+    if auto_mean:
+        e_auto = np.zeros(st.n_sig)
+        e_auto[a] = e[a].mean(axis=1, dtype=np.float64)
+        if ratio is not None:
+            e_auto[m] = ratio.mean(axis=1, dtype=np.float64)
+    else:
+        e_auto = np.zeros_like(e)
+        e_auto[a] = e[a]
+        if ratio is not None:
+            e_auto[m] = ratio
+    return e, e_auto
+
+
+def entity_exposure(st: Structure, Md: np.ndarray, max_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """(E, E_auto), each (n_entities, n_draws), for damped maturity Md (n_caps, n_draws), in float64.
+
+    The reference implementation (tests, explanations); Run.evaluate is the same in float32."""
+    e, e_auto = signature_exposure(st, np.asarray(Md, dtype=np.float64), max_share)
+    return st.A_sig @ e, st.A_sig @ e_auto
+
+
+# ------------------------------------------------------------------------------------ engine
+
+
+class Engine:
+    """Compiles the graph and fits maturity curves once; runs scenarios on demand (cached)."""
+
+    def __init__(self, nodes: dict, edges: dict, config: MethodConfig | None = None):
+        self.compiled: Compiled = compile_graph(nodes, edges, config)
+        self.config = self.compiled.config
+        self.fit: Fit = fit_capabilities(self.compiled)
+        self.structure = build_structure(self.compiled)
+        ll = self.compiled.lim_links
+        self.lim_arrays = LimArrays.of(ll)
+        self.lim_matrix = sp.csr_matrix(
+            (np.ones(len(ll)), (ll["cap"].to_numpy(dtype=np.int64), np.arange(len(ll)))),
+            shape=(len(self.compiled.caps), len(ll)),
+        )
+        self._runs: OrderedDict[tuple, Run] = OrderedDict()
+
+    def run(
+        self, scenario: str | Scenario = "expected", years: tuple[int, ...] | None = None,
+        draws: int | None = None, seed: int | None = None,
+    ) -> Run:
+        sc = get_scenario(scenario)
+        years = tuple(years or YEARS)
+        draws = int(draws or self.config.draws)
+        seed = int(self.config.seed if seed is None else seed)
+        key = (sc.key, years, draws, seed)
+        if key in self._runs:
+            self._runs.move_to_end(key)
+            return self._runs[key]
+        r = Run(self, sc, years, draws, seed)
+        self._runs[key] = r
+        while len(self._runs) > 4:
+            self._runs.popitem(last=False)
+        return r
+
+    def potential(self) -> np.ndarray:
+        """Exposure of every entity if every linked capability were fully mature and unconstrained."""
+        ones = np.ones((len(self.compiled.caps), 1))
+        E, _ = entity_exposure(self.structure, ones, self.config.max_share)
+        out = E[:, 0].copy()
+        out[~self.structure.has_basis] = np.nan
+        return out
+
+
+class Run:
+    """One scenario's draws: parameters, maturity and limitation paths, and entity summaries."""
+
+    def __init__(self, engine: Engine, scenario: Scenario, years: tuple[int, ...], n_draws: int, seed: int):
+        self.engine = engine
+        self.scenario = scenario
+        self.years = years
+        self.n_draws = n_draws
+        self.seed = seed
+        cm = engine.compiled
+        cfg = engine.config
+        self.t50, self.s = draw_parameters(engine.fit, cm.caps, n_draws, seed)
+        xi = stream(seed, "pace").standard_normal(n_draws)
+        self.pace = scenario.pace * np.exp(cfg.pace_sd * xi)
+        lims = cm.lim_links["limitation"].tolist()
+        self.hl_mult = np.array(
+            [np.exp(cfg.half_life_sd * stream(seed, "lim|" + lim).standard_normal(n_draws)) for lim in lims]
+        ).reshape(len(lims), n_draws)
+        self.times = np.array(years, dtype=float) + YEAR_POINT
+        self.M, self.Md = self.maturity_at(self.times)
+        self._summary: pd.DataFrame | None = None
+        self._draws: tuple[np.ndarray, np.ndarray] | None = None
+
+    # ---- maturity ----------------------------------------------------------------------------
+    def logit_at(self, times: np.ndarray) -> np.ndarray:
+        cm = self.engine.compiled
+        z = logit_path(times, self.t50, self.s, cm.as_of, self.pace)
+        return apply_capability_overrides(
+            z, times, self.t50, self.s, self.pace, cm.as_of, self.scenario, cm.cap_index,
+            self.engine.config.level_maturity,
+        )
+
+    def severities_at(self, times: np.ndarray) -> np.ndarray:
+        """Severity of every capability-limitation link: (n_t, n_links, n_draws), below 1."""
+        cm = self.engine.compiled
+        sev = severity_paths(times, self.engine.lim_arrays, self.scenario, cm.as_of, self.hl_mult)
+        return np.minimum(sev, 1.0 - 1e-9, out=sev)
+
+    def maturity_at(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(undamped, damped) maturity, each (n_t, n_caps, n_draws)."""
+        times = np.asarray(times, dtype=float)
+        M = special.expit(self.logit_at(times))
+        Md = M.copy()
+        if len(self.engine.compiled.lim_links):
+            L = self.engine.lim_matrix  # (n_caps, n_links)
+            for i in range(len(times)):  # one time at a time: (n_links, n_draws) stays in cache
+                log_keep = np.log1p(-self.severities_at(times[i : i + 1])[0])
+                Md[i] *= np.exp(L @ log_keep)
+        return M, Md
+
+    # ---- exposure ----------------------------------------------------------------------------
+    def evaluate(self, keep_draws: bool = False) -> dict[str, np.ndarray]:
+        """Entity exposure for every year: quantiles and means, (n_years, n_entities) each.
+
+        The hot path runs in float32 (exposures are shares; 7 significant digits are plenty).
+        keep_draws also keeps E and E_auto, (n_years, n_entities, n_draws).
+        """
+        st = self.engine.structure
+        ms = np.float32(self.engine.config.max_share)
+        lo, hi = self.engine.config.band
+        n_y, n_e = len(self.years), st.A_sig.shape[0]
+        out = {k: np.empty((n_y, n_e)) for k in ("low", "median", "high", "mean", "automation")}
+        draws = (np.empty((n_y, n_e, self.n_draws), np.float32), np.empty((n_y, n_e, self.n_draws), np.float32))
+        for y in range(n_y):
+            e, e_auto = signature_exposure(st, self.Md[y].astype(np.float32), ms, auto_mean=not keep_draws)
+            E = st.A_sig32 @ e
+            q = quantiles(E, (lo, 0.5, hi))
+            out["low"][y], out["median"][y], out["high"][y] = q
+            out["mean"][y] = E.mean(axis=1, dtype=np.float64)
+            if keep_draws:
+                Ea = st.A_sig32 @ e_auto
+                out["automation"][y] = Ea.mean(axis=1, dtype=np.float64)
+                draws[0][y], draws[1][y] = E, Ea
+            else:
+                out["automation"][y] = st.A_sig @ e_auto.astype(np.float64)
+        for k in out:
+            out[k][:, ~st.has_basis] = np.nan
+        if keep_draws:
+            draws[0][:, ~st.has_basis, :] = np.nan
+            draws[1][:, ~st.has_basis, :] = np.nan
+            self._draws = draws
+        return out
+
+    def entity_draws(self) -> tuple[np.ndarray, np.ndarray]:
+        """(E, E_auto): (n_years, n_entities, n_draws), float32."""
+        if self._draws is None:
+            self.evaluate(keep_draws=True)
+        return self._draws
+
+    def summary(self) -> pd.DataFrame:
+        """One row per entity and year: median, 80% band, mean, automation + augmentation (= mean)."""
+        if self._summary is None:
+            self._summary = summarise(self, self.evaluate())
+        return self._summary
+
+    def task_summary(self, year: int) -> pd.DataFrame:
+        """Exposure of every task reached by a capability, in one year."""
+        cm = self.engine.compiled
+        st = self.engine.structure
+        y = self.years.index(year)
+        e, ea = signature_exposure(st, self.Md[y], self.engine.config.max_share)
+        lo, hi = self.engine.config.band
+        q = np.quantile(e, [lo, 0.5, hi], axis=1)
+        linked = np.flatnonzero(st.task_sig >= 0)
+        sig = st.task_sig[linked]
+        return pd.DataFrame(
+            {
+                "task_id": [cm.tasks[k] for k in linked],
+                "text": [cm.task_text.get(cm.tasks[k], "") for k in linked],
+                "year": year,
+                "scenario": self.scenario.name,
+                "median": q[1][sig],
+                "low": q[0][sig],
+                "high": q[2][sig],
+                "mean": e.mean(axis=1)[sig],
+                "automation": ea.mean(axis=1)[sig],
+                "augmentation": (e - ea).mean(axis=1)[sig],
+            }
+        ).sort_values(["median", "task_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
+    eng = run.engine
+    ents = eng.compiled.entities
+    pot = eng.potential()
+    n_e = len(ents)
+    frames = []
+    for y, year in enumerate(run.years):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "entity_id": ents["id"].to_numpy(),
+                    "label": ents["label"].to_numpy(),
+                    "name": ents["name"].to_numpy(),
+                    "basis": ents["basis"].to_numpy(),
+                    "year": np.full(n_e, year),
+                    "scenario": run.scenario.name,
+                    "median": stats["median"][y],
+                    "low": stats["low"][y],
+                    "high": stats["high"][y],
+                    "mean": stats["mean"][y],
+                    "automation": stats["automation"][y],
+                    "augmentation": stats["mean"][y] - stats["automation"][y],
+                    "potential": pot,
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    out["method_version"] = METHOD_VERSION
+    return out
+
+
+def quantiles(x: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Row quantiles with numpy's default (linear) interpolation, via a full sort (fast for float32)."""
+    n = x.shape[1]
+    xs = np.sort(x, axis=1)
+    out = []
+    for q in qs:
+        h = (n - 1) * q
+        lo = int(np.floor(h))
+        hi = min(lo + 1, n - 1)
+        frac = h - lo
+        out.append(xs[:, lo].astype(np.float64) + frac * (xs[:, hi].astype(np.float64) - xs[:, lo]))
+    return out
+
+
+def maturity_summary(run: Run) -> pd.DataFrame:
+    """Maturity of every capability by year: undamped and damped by limitations, median and band."""
+    cm = run.engine.compiled
+    lo, hi = run.engine.config.band
+    rows = []
+    for y, year in enumerate(run.years):
+        qm = np.quantile(run.M[y], [lo, 0.5, hi], axis=1)
+        qd = np.quantile(run.Md[y], [lo, 0.5, hi], axis=1)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "capability": cm.caps,
+                    "name": [cm.cap_names.get(c, c) for c in cm.caps],
+                    "year": year,
+                    "scenario": run.scenario.name,
+                    "maturity": qm[1],
+                    "maturity_low": qm[0],
+                    "maturity_high": qm[2],
+                    "damped": qd[1],
+                    "damped_low": qd[0],
+                    "damped_high": qd[2],
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()

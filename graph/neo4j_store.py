@@ -1,0 +1,612 @@
+"""The Neo4j store: connection settings, read-only user queries, and the batched snapshot load.
+
+Settings follow the Neo4j convention (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE),
+overridden by the CLI flags --uri --username --password --database.
+
+    from graph.neo4j_store import connect, load_snapshot
+    with connect() as store:                      # or connect(args) from argparse
+        res = store.query("MATCH (t:Tool) RETURN t.name LIMIT 5")   # READ access mode, timeout, row cap
+        load_snapshot(store, snapshot.current_dir())                # see docs/cypher.md, "Loading"
+
+Load design (justified in docs/cypher.md): every node and relationship carries the `build_id` of the
+snapshot that last wrote it. A load MERGEs everything on its key (node id; relationship ends plus
+RelType.key) and sets its properties from the snapshot (`SET x = row`, so stale properties vanish),
+one transaction per batch, each batch checked to have written every row. Only when every batch has
+committed are the nodes and relationships stamped with another build deleted (in batches), and then the
+single `(:CraftGraphBuild)` node records the loaded build. A failed load never deletes anything: the
+previous graph stays queryable (with the batches that did commit updated in place), and the next load
+completes it.
+
+Every failure reaches the user as a Neo4jError subclass whose message is one plain line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from graph import snapshot
+from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryError, Result, write_clause
+from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, NODES, REL_BY_NAME, RELS, neo4j_schema_statements
+
+BUILD_LABEL = "CraftGraphBuild"  # the one bookkeeping node; not part of the schema, not counted
+STAMP = "build_id"  # the property every loaded node and relationship carries
+DEFAULT_BATCH_SIZE = 10_000  # chosen by benchmarks/neo4j_load.py: see docs/cypher.md
+DEFAULT_CLEANUP_BATCH = 10_000
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+START_HINT = 'start a local one with: eval "$(scripts/neo4j-server start)"'
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class Neo4jError(Exception):
+    """Anything that went wrong talking to Neo4j. The message is one line, for the user."""
+
+
+class Neo4jConfigError(Neo4jError):
+    """No server configured, or a setting the driver refuses (bad URI, unknown database)."""
+
+
+class Neo4jUnavailable(Neo4jError):
+    """The server cannot be reached, or went away during the work."""
+
+
+class Neo4jAuthError(Neo4jError):
+    """The server refused the username or password."""
+
+
+class Neo4jQueryError(Neo4jError, QueryError):
+    """A user query that Neo4j refused, failed or stopped (also a graph.embedded.QueryError)."""
+
+
+class LoadError(Neo4jError):
+    """A load that did not complete. Nothing was deleted; the previous graph is still queryable."""
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _server_message(e: Exception) -> str:
+    msg = getattr(e, "message", None) or str(e)
+    return _one_line(msg)
+
+
+def translate(e: Exception, settings: Settings, doing: str = "") -> Neo4jError:
+    """The user-facing Neo4jError for a driver exception (or the error itself if already ours)."""
+    from neo4j import exceptions as nex
+
+    if isinstance(e, Neo4jError):
+        return e
+    where = f"Neo4j at {settings.uri}"
+    ctx = f" while {doing}" if doing else ""
+    if isinstance(e, nex.AuthError):
+        return Neo4jAuthError(
+            f"{where} refused the login of user {settings.username!r}: wrong username or password "
+            "(check NEO4J_USERNAME / NEO4J_PASSWORD or --username / --password)"
+        )
+    if isinstance(e, (nex.ServiceUnavailable, nex.SessionExpired, nex.IncompleteCommit, ConnectionError, OSError)):
+        return Neo4jUnavailable(
+            f"cannot reach {where}{ctx}: the server is down or unreachable "
+            f"(check `scripts/neo4j-server status` or NEO4J_URI); {_short_reason(e)}"
+        )
+    if isinstance(e, nex.ConfigurationError | ValueError | TypeError) and not isinstance(e, nex.Neo4jError):
+        return Neo4jConfigError(f"bad Neo4j settings ({settings.uri}): {_one_line(str(e))}")
+    if isinstance(e, nex.Neo4jError):
+        code = e.code or ""
+        if code.endswith("DatabaseNotFound"):
+            return Neo4jConfigError(f"{where} has no database {settings.database!r} (check NEO4J_DATABASE)")
+        return Neo4jError(f"{where} failed{ctx}: {_server_message(e)} [{code}]")
+    if isinstance(e, nex.DriverError):
+        return Neo4jError(f"Neo4j driver error{ctx}: {_one_line(str(e))}")
+    return Neo4jError(f"unexpected error{ctx}: {type(e).__name__}: {_one_line(str(e))}")
+
+
+def _short_reason(e: Exception) -> str:
+    text = " ".join((str(e) or type(e).__name__).split())
+    m = re.search(r"\(reason (.+?)\)?$", text)
+    if m:
+        text = m.group(1).rstrip(")")
+    text = _one_line(text, 120)
+    return text[0].lower() + text[1:] if text else type(e).__name__
+
+
+def plain(v):
+    """A driver value as plain Python, shaped like the embedded store's: nodes and relationships
+    as dicts with _ID/_LABEL (and _SRC/_DST), paths as {_NODES, _RELS}, temporal values as ISO text."""
+    from neo4j import graph as ng
+
+    if isinstance(v, ng.Node):
+        return {"_ID": v.element_id, "_LABEL": next(iter(sorted(v.labels)), None), **dict(v.items())}
+    if isinstance(v, ng.Relationship):
+        return {
+            "_SRC": v.start_node.element_id if v.start_node else None,
+            "_DST": v.end_node.element_id if v.end_node else None,
+            "_LABEL": v.type,
+            "_ID": v.element_id,
+            **dict(v.items()),
+        }
+    if isinstance(v, ng.Path):
+        return {"_NODES": [plain(n) for n in v.nodes], "_RELS": [plain(r) for r in v.relationships]}
+    if isinstance(v, list):
+        return [plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: plain(x) for k, x in v.items()}
+    if hasattr(v, "iso_format"):
+        return v.iso_format()
+    return v
+
+
+# --- settings and connection ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    uri: str
+    username: str = "neo4j"
+    password: str = field(default="", repr=False)
+    database: str = "neo4j"
+
+    @classmethod
+    def resolve(cls, args=None, env: dict | None = None) -> Settings:
+        """Flags (an argparse namespace or any object with uri/username/password/database) over
+        NEO4J_* environment variables. Raises Neo4jConfigError when no URI is configured."""
+        env = os.environ if env is None else env
+
+        def pick(name: str, var: str, default: str | None = None) -> str | None:
+            v = getattr(args, name, None) if args is not None else None
+            return v if v else (env.get(var) or default)
+
+        uri = pick("uri", "NEO4J_URI")
+        if not uri:
+            raise Neo4jConfigError(f"no Neo4j server configured: set NEO4J_URI or pass --uri ({START_HINT})")
+        scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+        if scheme not in BOLT_SCHEMES:
+            raise Neo4jConfigError(
+                f"NEO4J_URI {uri!r} is not a Bolt URI: use bolt://host:port or neo4j://host:port (or +s / +ssc)"
+            )
+        return cls(
+            uri=uri,
+            username=pick("username", "NEO4J_USERNAME", "neo4j") or "neo4j",
+            password=pick("password", "NEO4J_PASSWORD", "") or "",
+            database=pick("database", "NEO4J_DATABASE", "neo4j") or "neo4j",
+        )
+
+
+def configured(env: dict | None = None) -> bool:
+    """True when NEO4J_URI is set (tests and the app use this to decide whether to try Neo4j)."""
+    env = os.environ if env is None else env
+    return bool(env.get("NEO4J_URI"))
+
+
+@contextlib.contextmanager
+def connect(
+    args=None,
+    *,
+    settings: Settings | None = None,
+    connection_timeout: float = 5.0,
+    retry_time: float = 10.0,
+) -> Iterator[Neo4jStore]:
+    """A Neo4jStore on a verified connection; closes the driver on exit.
+
+    `retry_time` bounds the driver's retries of transient failures (a batch whose server went away
+    is retried for this long, then the load fails)."""
+    from neo4j import GraphDatabase
+
+    settings = settings or Settings.resolve(args)
+    try:
+        driver = GraphDatabase.driver(
+            settings.uri,
+            auth=(settings.username, settings.password),
+            connection_timeout=connection_timeout,
+            connection_acquisition_timeout=connection_timeout + 5,
+            max_transaction_retry_time=retry_time,
+            user_agent="craftgraph",
+        )
+    except Exception as e:
+        raise translate(e, settings, "connecting") from None
+    try:
+        try:
+            driver.verify_connectivity()
+        except Exception as e:
+            raise translate(e, settings, "connecting") from None
+        store = Neo4jStore(driver, settings)
+        store.check_database()
+        yield store
+    finally:
+        with contextlib.suppress(Exception):
+            driver.close()
+
+
+class Neo4jStore:
+    def __init__(self, driver, settings: Settings):
+        self.driver = driver
+        self.settings = settings
+
+    # sessions
+
+    def _session(self, read: bool, **kw):
+        from neo4j import READ_ACCESS, WRITE_ACCESS
+
+        return self.driver.session(
+            database=self.settings.database, default_access_mode=READ_ACCESS if read else WRITE_ACCESS, **kw
+        )
+
+    def read(self, cypher: str, params: dict | None = None) -> list[dict]:
+        """Internal read (counts, checks): all rows as dicts."""
+        try:
+            with self._session(read=True) as s:
+                return s.execute_read(lambda tx: [r.data() for r in tx.run(cypher, params or {})])
+        except Exception as e:
+            raise translate(e, self.settings, "reading") from None
+
+    def write(self, cypher: str, params: dict | None = None, doing: str = "writing") -> list[dict]:
+        """Internal write in one managed (retried) transaction: all rows as dicts."""
+        try:
+            with self._session(read=False) as s:
+                return s.execute_write(lambda tx: [r.data() for r in tx.run(cypher, params or {})])
+        except Exception as e:
+            raise translate(e, self.settings, doing) from None
+
+    def run_autocommit(self, cypher: str, params: dict | None = None, doing: str = "writing") -> dict:
+        """An implicit transaction (needed by CALL {...} IN TRANSACTIONS); returns the summary counters."""
+        try:
+            with self._session(read=False) as s:
+                summary = s.run(cypher, params or {}).consume()
+                return vars(summary.counters)
+        except Exception as e:
+            raise translate(e, self.settings, doing) from None
+
+    def check_database(self) -> None:
+        self.read("RETURN 1 AS ok")
+
+    # user queries
+
+    def query(
+        self,
+        cypher: str,
+        params: dict | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        row_cap: int = DEFAULT_ROW_CAP,
+    ) -> Result:
+        """A user query in READ access mode (the server refuses writes), with a server-side timeout
+        and a row cap. Raises Neo4jQueryError (also a QueryError) with a message for the user."""
+        from neo4j import exceptions as nex
+        from neo4j import unit_of_work
+
+        @unit_of_work(timeout=timeout_s)
+        def work(tx):
+            res = tx.run(cypher, params or {})
+            columns = list(res.keys())
+            rows, truncated = [], False
+            for rec in res:
+                if len(rows) >= row_cap:
+                    truncated = True
+                    break
+                rows.append([plain(v) for v in rec.values()])
+            res.consume()
+            return Result(columns, rows, truncated)
+
+        try:
+            with self._session(read=True, fetch_size=min(max(row_cap + 1, 100), 10_000)) as s:
+                return s.execute_read(work)
+        except nex.Neo4jError as e:
+            code = e.code or ""
+            if code.endswith("Statement.AccessMode") or "read access mode" in (e.message or ""):
+                clause = write_clause(cypher)
+                what = f"{clause} would change the graph" if clause else "this query would change the graph"
+                raise Neo4jQueryError(f"refused by Neo4j: {what}; queries run in read access mode") from None
+            if "TransactionTimedOut" in code or "Transaction.TransactionTimedOut" in code:
+                raise Neo4jQueryError(f"the query took longer than {timeout_s:g} s and was stopped") from None
+            if code.startswith("Neo.ClientError.Statement") or code.startswith("Neo.ClientError.Procedure"):
+                raise Neo4jQueryError(f"Neo4j: {_server_message(e)}") from None
+            if code.startswith("Neo.ClientError.Security") and not isinstance(e, nex.AuthError):
+                raise Neo4jQueryError(f"refused by Neo4j: {_server_message(e)}") from None
+            raise translate(e, self.settings, "running the query") from None
+        except Exception as e:
+            raise translate(e, self.settings, "running the query") from None
+
+    # inspection
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Nodes per label and relationships per type (from the count store), without CraftGraphBuild."""
+        labels = [r["label"] for r in self.read("CALL db.labels() YIELD label RETURN label")]
+        types = [r["relationshipType"] for r in self.read("CALL db.relationshipTypes() YIELD relationshipType")]
+        nodes = {}
+        for label in sorted(set(labels) - {BUILD_LABEL}):
+            nodes[label] = self.read(f"MATCH (n:`{label}`) RETURN count(n) AS n")[0]["n"]
+        edges = {}
+        for t in sorted(types):
+            edges[t] = self.read(f"MATCH ()-[r:`{t}`]->() RETURN count(r) AS n")[0]["n"]
+        return {"nodes": {k: v for k, v in nodes.items() if v}, "edges": {k: v for k, v in edges.items() if v}}
+
+    def loaded_build(self) -> dict | None:
+        """The CraftGraphBuild record (build id, content hash, loaded_at; `loading` while a load is
+        under way or after one failed), or None when nothing was loaded."""
+        rows = self.read(f"MATCH (b:{BUILD_LABEL}) RETURN properties(b) AS b")
+        return rows[0]["b"] if rows else None
+
+    def constraints(self) -> list[str]:
+        return [r["name"] for r in self.read("SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")]
+
+    def indexes(self) -> list[dict]:
+        return self.read("SHOW INDEXES YIELD name, state, type RETURN name, state, type ORDER BY name")
+
+
+def count_differences(expected: dict, actual: dict) -> list[str]:
+    """Where Neo4j's counts differ from a manifest's counts (zero counts are ignored)."""
+    out = []
+    for kind in ("nodes", "edges"):
+        a = {k: v for k, v in expected.get(kind, {}).items() if v}
+        b = {k: v for k, v in actual.get(kind, {}).items() if v}
+        for name in sorted(set(a) | set(b)):
+            if a.get(name, 0) != b.get(name, 0):
+                out.append(f"{name}: snapshot {a.get(name, 0)}, Neo4j {b.get(name, 0)}")
+    return out
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadEvent:
+    """What the loader reports after each step; `after_batch` gets one per committed batch."""
+
+    stage: str  # schema | nodes | relationships | cleanup | record | done
+    name: str = ""  # label or relationship type
+    batch: int = 0  # 1-based batch number within the stage
+    rows: int = 0  # rows in this batch
+    stage_done: int = 0  # rows done in the stage so far
+    stage_total: int = 0
+    message: str = ""
+
+
+@dataclass
+class LoadReport:
+    build_id: str
+    content_hash: str
+    nodes: int
+    relationships: int
+    batches: int
+    deleted_nodes: int
+    deleted_relationships: int
+    seconds: dict[str, float]
+    counts: dict
+
+    @property
+    def node_rate(self) -> float:
+        return self.nodes / max(self.seconds.get("nodes", 0.0), 1e-9)
+
+    @property
+    def rel_rate(self) -> float:
+        return self.relationships / max(self.seconds.get("relationships", 0.0), 1e-9)
+
+
+def node_statement(label: str) -> str:
+    return (
+        f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}) "
+        f"SET n = row, n.{STAMP} = $build RETURN count(n) AS written"
+    )
+
+
+def rel_statement(rel: str, src_label: str, dst_label: str) -> str:
+    key = REL_BY_NAME[rel].key if rel in REL_BY_NAME else ()
+    keymap = " {" + ", ".join(f"`{k}`: row.props.`{k}`" for k in key) + "}" if key else ""
+    return (
+        f"UNWIND $rows AS row MATCH (a:`{src_label}` {{id: row.src}}) MATCH (b:`{dst_label}` {{id: row.dst}}) "
+        f"MERGE (a)-[r:`{rel}`{keymap}]->(b) SET r = row.props, r.{STAMP} = $build RETURN count(r) AS written"
+    )
+
+
+def _clean(row: dict) -> dict:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _node_batches(path: Path, batch_size: int) -> Iterator[list[dict]]:
+    pf = pq.ParquetFile(path)
+    for rb in pf.iter_batches(batch_size=batch_size):
+        yield [_clean(r) for r in rb.to_pylist()]
+
+
+def _edge_groups(path: Path) -> list[tuple[str, str, pa.Table]]:
+    """An edge table split by (source label, target label), so each MATCH uses one id constraint."""
+    t = pq.read_table(path)
+    if t.num_rows == 0:
+        return []
+    pairs = sorted(set(zip(t.column("src_label").to_pylist(), t.column("dst_label").to_pylist(), strict=True)))
+    out = []
+    for a, b in pairs:
+        mask = pc.and_(pc.equal(t.column("src_label"), a), pc.equal(t.column("dst_label"), b))
+        out.append((a, b, t.filter(mask)))
+    return out
+
+
+def _edge_batches(t: pa.Table, batch_size: int) -> Iterator[list[dict]]:
+    props = [c for c in t.column_names if c not in EDGE_END_COLUMNS]
+    for off in range(0, t.num_rows, batch_size):
+        part = t.slice(off, batch_size)
+        for_rows = part.select(["src", "dst", *props]).to_pylist()
+        yield [{"src": r.pop("src"), "dst": r.pop("dst"), "props": _clean(r)} for r in for_rows]
+
+
+def _check_stamp_free(snap: Path) -> None:
+    for p in [*sorted((snap / "nodes").glob("*.parquet")), *sorted((snap / "edges").glob("*.parquet"))]:
+        if STAMP in pq.read_schema(p).names:
+            raise LoadError(f"{p}: has a `{STAMP}` column, which the Neo4j load reserves for its build stamp")
+
+
+def ensure_schema(store: Neo4jStore, progress: Callable[[LoadEvent], None] | None = None) -> list[str]:
+    """Constraints and indexes from graph/schema.py (idempotent), then wait until they are online."""
+    stmts = [
+        *neo4j_schema_statements(),
+        f"CREATE CONSTRAINT craftgraphbuild_id IF NOT EXISTS FOR (b:{BUILD_LABEL}) REQUIRE b.id IS UNIQUE",
+    ]
+    for s in stmts:
+        try:
+            store.run_autocommit(s, doing="creating constraints and indexes")
+        except Neo4jError as e:
+            if isinstance(e, Neo4jUnavailable | Neo4jAuthError):
+                raise
+            raise LoadError(f"could not create the schema ({s}): {e}") from None
+    store.run_autocommit("CALL db.awaitIndexes(300)", doing="waiting for indexes")
+    if progress:
+        progress(LoadEvent("schema", message=f"{len(stmts)} constraints and indexes in place"))
+    return stmts
+
+
+def load_snapshot(
+    store: Neo4jStore,
+    snap: Path,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Callable[[LoadEvent], None] | None = None,
+    after_batch: Callable[[LoadEvent], None] | None = None,
+    cleanup_batch: int = DEFAULT_CLEANUP_BATCH,
+) -> LoadReport:
+    """Load snapshot `snap` into Neo4j (see the module docstring). Raises LoadError (or another
+    Neo4jError) on any failure; nothing is deleted unless every batch committed."""
+    if batch_size < 1:
+        raise LoadError("the batch size must be at least 1")
+    manifest = snapshot.read_manifest(snap)
+    build = manifest["build_id"]
+    _check_stamp_free(snap)
+    emit = progress or (lambda _e: None)
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    ensure_schema(store, emit)
+    store.write(
+        f"MATCH (b:{BUILD_LABEL}) SET b.loading = $build, b.loading_started = $now",
+        {"build": build, "now": _now()},
+        doing="marking the load",
+    )
+    seconds["schema"] = time.perf_counter() - t0
+    batches = 0
+
+    def run_batch(stage: str, name: str, stmt: str, rows: list[dict], done: int, total: int, what: str) -> int:
+        nonlocal batches
+        batches += 1
+        where = f"{stage} batch {batches} ({name}, rows {done + 1}-{done + len(rows)} of {total})"
+        try:
+            res = store.write(stmt, {"rows": rows, "build": build}, doing=f"loading {where}")
+        except Neo4jError as e:
+            if isinstance(e, Neo4jUnavailable | Neo4jAuthError):
+                raise type(e)(f"load of {build} failed at {where}: {e}") from None
+            raise LoadError(f"load of {build} failed at {where}: {e}") from None
+        written = res[0]["written"] if res else 0
+        if written != len(rows):
+            raise LoadError(
+                f"load of {build} failed at {where}: {len(rows) - written} of {len(rows)} rows were not written "
+                f"({what}); nothing was deleted"
+            )
+        ev = LoadEvent(stage, name, batches, len(rows), done + len(rows), total)
+        emit(ev)
+        if after_batch:
+            after_batch(ev)
+        return len(rows)
+
+    # nodes
+    t1 = time.perf_counter()
+    node_files = sorted((snap / "nodes").glob("*.parquet"))
+    node_total = sum(pq.ParquetFile(p).metadata.num_rows for p in node_files)
+    done = 0
+    for p in node_files:
+        label = p.stem
+        if label not in NODE_BY_NAME:
+            raise LoadError(f"{p}: label {label} is not in graph/schema.py")
+        stmt = node_statement(label)
+        for rows in _node_batches(p, batch_size):
+            done += run_batch("nodes", label, stmt, rows, done, node_total, "duplicate ids in the snapshot?")
+    seconds["nodes"] = time.perf_counter() - t1
+
+    # relationships
+    t2 = time.perf_counter()
+    edge_files = sorted((snap / "edges").glob("*.parquet"))
+    rel_total = sum(pq.ParquetFile(p).metadata.num_rows for p in edge_files)
+    done = 0
+    for p in edge_files:
+        rel = p.stem
+        if rel not in REL_BY_NAME:
+            raise LoadError(f"{p}: relationship type {rel} is not in graph/schema.py")
+        for a, b, t in _edge_groups(p):
+            stmt = rel_statement(rel, a, b)
+            for rows in _edge_batches(t, batch_size):
+                done += run_batch(
+                    "relationships", f"{rel} {a}->{b}", stmt, rows, done, rel_total, "an end node is missing"
+                )
+    seconds["relationships"] = time.perf_counter() - t2
+
+    # cleanup: only now, with every batch committed, remove what the snapshot no longer holds
+    t3 = time.perf_counter()
+    emit(LoadEvent("cleanup", message="removing relationships and nodes the snapshot no longer holds"))
+    params = {
+        "build": build,
+        "labels": [n.name for n in NODES],
+        "types": [r.name for r in RELS],
+        "batch": cleanup_batch,
+    }
+    try:
+        rc = store.run_autocommit(
+            f"MATCH ()-[r]->() WHERE r.{STAMP} <> $build OR (r.{STAMP} IS NULL AND type(r) IN $types) "
+            "CALL (r) { DELETE r } IN TRANSACTIONS OF $batch ROWS",
+            params,
+            doing="removing stale relationships",
+        )
+        nc = store.run_autocommit(
+            f"MATCH (n) WHERE NOT n:{BUILD_LABEL} AND (n.{STAMP} <> $build OR "
+            f"(n.{STAMP} IS NULL AND any(l IN labels(n) WHERE l IN $labels))) "
+            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS",
+            params,
+            doing="removing stale nodes",
+        )
+    except Neo4jError as e:
+        raise type(e)(f"load of {build}: every batch committed but removing stale data failed ({e}); "
+                      "run the load again to finish") from None
+    deleted_rels = rc.get("relationships_deleted", 0)
+    deleted_nodes = nc.get("nodes_deleted", 0)
+    emit(LoadEvent("cleanup", message=f"removed {deleted_nodes} nodes and {deleted_rels} relationships"))
+    seconds["cleanup"] = time.perf_counter() - t3
+
+    # record the build
+    store.write(
+        f"MATCH (b:{BUILD_LABEL}) DELETE b "
+        f"WITH count(*) AS gone CREATE (:{BUILD_LABEL} {{id: $build, content_hash: $hash, loaded_at: $now, "
+        "snapshot_created: $created, schema_version: $schema, total_nodes: $tn, total_edges: $te})",
+        {
+            "build": build,
+            "hash": manifest.get("content_hash"),
+            "now": _now(),
+            "created": manifest.get("created"),
+            "schema": manifest.get("schema_version"),
+            "tn": manifest["counts"].get("total_nodes"),
+            "te": manifest["counts"].get("total_edges"),
+        },
+        doing="recording the loaded build",
+    )
+    seconds["total"] = time.perf_counter() - t0
+    emit(LoadEvent("done", message=f"loaded {build}"))
+    return LoadReport(
+        build_id=build,
+        content_hash=manifest.get("content_hash", ""),
+        nodes=node_total,
+        relationships=rel_total,
+        batches=batches,
+        deleted_nodes=deleted_nodes,
+        deleted_relationships=deleted_rels,
+        seconds=seconds,
+        counts=manifest["counts"],
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
