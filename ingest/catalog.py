@@ -216,9 +216,7 @@ def _read_csv(path: Path, expected: list[str], problems: list[Problem]) -> list[
         if not any(c.strip() for c in rec):
             continue
         if len(rec) != len(header):
-            problems.append(
-                Problem(name, line, "row", f"has {len(rec)} cells, the header has {len(header)}")
-            )
+            problems.append(Problem(name, line, "row", f"has {len(rec)} cells, the header has {len(header)}"))
             continue
         out.append((line, {h: v.strip() for h, v in zip(header, rec, strict=True)}))
     if not out:

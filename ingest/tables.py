@@ -66,9 +66,7 @@ class TableBuilder:
         self._nodes[label].append(row)
 
     def edge(self, rel: str, src: str, src_label: str, dst: str, dst_label: str, **props: object) -> None:
-        self._edges[rel].append(
-            {"src": src, "dst": dst, "src_label": src_label, "dst_label": dst_label, **props}
-        )
+        self._edges[rel].append({"src": src, "dst": dst, "src_label": src_label, "dst_label": dst_label, **props})
 
     def tables(self) -> Tables:
         t = Tables()
