@@ -99,13 +99,14 @@ def add_citations(t: Tables) -> None:
         t.edges["CITES"] = cites.drop_duplicates(subset=["src", "dst"]).reset_index(drop=True)
 
 
-def input_files(catalog: Path, sources: Path | None) -> list[dict]:
-    files = sorted(catalog.glob("*.csv"))
-    if sources is not None:
-        files += sorted(p for p in sources.rglob("*") if p.is_file() and not p.name.startswith("SOURCES"))
+def input_files(catalog: Path, sources: Path | None, public_info: dict) -> list[dict]:
+    """Every file the build read, with its sha256: the catalog's, and each public source's."""
     out = []
-    for p in files:
+    for p in sorted(catalog.glob("*.csv")):
         out.append({"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size})
+    for info in public_info.values():
+        for f in info.get("files", []):
+            out.append({**f, "path": str(sources / f["path"]), "source": info.get("source")})
     return out
 
 
@@ -147,7 +148,7 @@ def build(
             "created": created.isoformat(timespec="seconds"),
             "schema_version": SCHEMA_VERSION,
             "content_hash": content_hash,
-            "inputs": input_files(catalog, sources),
+            "inputs": input_files(catalog, sources, public_info),
             "public_sources": public_info,
             "counts": {
                 "nodes": {k: v.num_rows for k, v in sorted(nodes.items())},
