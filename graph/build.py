@@ -38,7 +38,7 @@ def collect(catalog: Path, sources: Path | None, progress: Progress = _quiet) ->
         if not sources.is_dir():
             raise InputError([Problem(str(sources), None, "path", "sources directory not found")])
         progress(f"reading public sources in {sources}")
-        more, public_info = public.read_all(sources, problems, progress=progress)
+        more, public_info = public.read_all(sources, problems, progress=progress, catalog=catalog)
         parts += more
     tables = merge(parts)
     if sources is not None:

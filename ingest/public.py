@@ -34,7 +34,8 @@ from typing import Any
 
 import pandas as pd
 
-from ingest.tables import WHERE, InputError, Problem, Tables
+from graph.schema import NODE_BY_NAME, REL_BY_NAME
+from ingest.tables import WHERE, InputError, Problem, TableBuilder, Tables
 
 ENV_SHARED = "CRAFTGRAPH_SHARED_DATA"
 REPO = Path(__file__).resolve().parents[1]
@@ -121,17 +122,14 @@ def read_all(
             if name in by_name:
                 fold_occupations(by_name["onet"], by_name[name], name, problems, info[name])
                 info[name]["counts"] = by_name[name].counts()
+        restore_ints(by_name["onet"])
         info["onet"]["counts"] = by_name["onet"].counts()
     return parts, info
 
 
 def read_source(module_or_name: Any, root: Path | None = None, **kw: Any) -> tuple[Tables, dict]:
     """Read one source on its own; raise InputError with every problem found."""
-    mod = (
-        importlib.import_module(f"ingest.{module_or_name}")
-        if isinstance(module_or_name, str)
-        else module_or_name
-    )
+    mod = importlib.import_module(f"ingest.{module_or_name}") if isinstance(module_or_name, str) else module_or_name
     problems: list[Problem] = []
     root = Path(root) if root is not None else shared_data_dir()
     tables, entry = mod.read_with_info(root, problems, ctx=Context(root, problems, **kw))
@@ -165,6 +163,32 @@ def fold_occupations(onet: Tables, other: Tables, name: str, problems: list[Prob
         base[c] = values.astype(object).where(values.notna(), None)
     entry["occupation_properties"] = props
     entry["occupations_enriched"] = int(base["id"].isin(idx.index).sum())
+
+
+def finish(tb: TableBuilder) -> Tables:
+    """tb.tables() with whole-number properties kept whole: pandas turns an int column with missing
+    values into floats (5 → 5.0), which the schema's `int` check refuses."""
+    t = tb.tables()
+    restore_ints(t)
+    return t
+
+
+def restore_ints(t: Tables) -> None:
+    for kind, specs in ((t.nodes, NODE_BY_NAME), (t.edges, REL_BY_NAME)):
+        for name, df in kind.items():
+            spec = specs.get(name)
+            if spec is None:
+                continue
+            for p in spec.all_props:
+                if p.type == "int" and p.name in df.columns:
+                    values = [_whole(v) for v in df[p.name].astype(object)]
+                    df[p.name] = pd.Series(values, index=df.index, dtype=object)
+
+
+def _whole(v: object) -> object:
+    if isinstance(v, float):
+        return None if v != v else (int(v) if v.is_integer() else v)
+    return v
 
 
 def split_where(where: object) -> tuple[str, int | None]:
@@ -222,8 +246,9 @@ def new_entry(source: str, version: str, title: str) -> dict:
         "version": version,
         "title": title,
         "files": [],
-        "rows": {},
-        "match": {},
+        "rows": {},  # data rows per file read
+        "totals": {},  # named counts (tasks, dwas, ...)
+        "match": {},  # match rates onto the O*NET-SOC 2019 key
         "notes": [],
     }
 
@@ -263,7 +288,12 @@ def record_file(entry: dict, root: Path, rel: str, rows: int | None = None) -> N
         return
     digest = sha256_of(path)
     pin = pinned_hashes().get(rel)
-    rec = {"path": rel, "sha256": digest, "bytes": path.stat().st_size, "pinned": None if pin is None else pin == digest}
+    rec = {
+        "path": rel,
+        "sha256": digest,
+        "bytes": path.stat().st_size,
+        "pinned": None if pin is None else pin == digest,
+    }
     entry["files"].append(rec)
     if rows is not None:
         entry["rows"][rel] = rows
@@ -361,19 +391,22 @@ def _frame_from_rows(
     width = len(header)
     out_rows: list[list] = []
     body = rows[hdr_i + 1 :]
+    text_form = fp.name.lower().endswith((".txt", ".tsv", ".csv"))
     for line, rec in body:
-        if len(rec) != width and fp.name.lower().endswith((".txt", ".tsv", ".csv")):
-            if not any(c.strip() for c in rec):
+        if len(rec) != width:
+            if not "".join(rec).strip():
                 continue
-            what = "truncated?" if len(rec) < width else "extra delimiter in a cell?"
-            fp.add(line, "row", f"has {len(rec)} fields, the header has {width} ({what})")
+            if text_form:
+                what = "truncated?" if len(rec) < width else "extra delimiter in a cell?"
+                fp.add(line, "row", f"has {len(rec)} fields, the header has {width} ({what})")
+                continue
+            rec = list(rec[:width]) + [""] * (width - len(rec))
+        elif not "".join(rec).strip():
             continue
-        if not any((c or "").strip() for c in rec):
-            continue
-        if len(rec) < width:
-            rec = list(rec) + [""] * (width - len(rec))
         out_rows.append([rec[p].strip() for p in pos] + [line])
-    df = pd.DataFrame(out_rows, columns=[*want, LINE])
+    # object columns (plain Python str): row loops over them are much faster than over Arrow strings
+    df = pd.DataFrame(out_rows, columns=[*want, LINE], dtype=object)
+    df[LINE] = df[LINE].astype("int64")
     for c in optional:
         if c not in df.columns:
             df[c] = ""
@@ -534,15 +567,14 @@ def where_col(df: pd.DataFrame, fp: FileProblems) -> list[str]:
 def slugify(text: str) -> str:
     import unicodedata
 
-    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    # drop accents (combining marks), then every run of other characters becomes one "-"
+    s = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
     s = re.sub(r"[^a-z0-9._-]+", "-", s)
     s = re.sub(r"-{2,}", "-", s).strip("-._")
     return s or "x"
 
 
-def read_catalog_mapping(
-    path: Path, id_col: str, problems: list[Problem]
-) -> dict[str, list[int]]:
+def read_catalog_mapping(path: Path, id_col: str, problems: list[Problem]) -> dict[str, list[int]]:
     """{id: [lines]} of the ids a curated mapping file (model_capabilities / incident_limitations)
     refers to in column `id_col`; {} when the file is absent."""
     if not path.exists():

@@ -83,8 +83,9 @@ def _frame(rows: list[dict], cols: list[str]) -> pd.DataFrame:
     unknown = {k for r in rows for k in r} - set(cols)
     if unknown:
         raise ValueError(f"columns not in the schema: {sorted(unknown)}")
-    df = pd.DataFrame.from_records(rows, columns=cols)
-    return df.astype(object).where(df.notna(), None)
+    # object dtype keeps whole numbers whole and lists as lists; missing values are None
+    df = pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype=object) for c in cols})
+    return df.where(df.notna(), None)
 
 
 def merge(parts: list[Tables]) -> Tables:

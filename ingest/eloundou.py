@@ -1,0 +1,200 @@
+"""Eloundou, Manning, Mishkin, Rock (2023/2024), "GPTs are GPTs" → Study `study:eloundou-2023`,
+RATES Occupation and Task.
+
+Files (`<root>/eloundou_gpts_are_gpts/`): `occ_level.csv` (923 occupations, O*NET-SOC 2019 codes,
+O*NET 27.2) and `full_labelset.tsv` (19,265 task labels; first column an unnamed index).
+
+Measures, in the study's units (0–1): at the occupation level `gpt4_alpha|beta|gamma` (dv_rating_*)
+and `human_alpha|beta|gamma` (human_rating_*): the core-2/supplemental-1 weighted share of the
+occupation's tasks exposed. At the task level the same names score the task's label: E1 → 1 for
+alpha, beta and gamma; E2 → 0 / 0.5 / 1; E0 → 0 (GPT-4 label `gpt4_exposure`, human label
+`human_exposure_agg`). The file's own alpha/beta/gamma columns must agree with the GPT-4 label.
+
+Tasks are matched by Task ID to the O*NET release read (29.1 by default): tasks dropped or
+renumbered since O*NET 27.2 are unmatched (the manifest counts them), and a Task ID whose occupation
+differs from the file's is unmatched too (the ID was reused).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from ingest.public import LINE, Context, FileProblems, check_unique, finish, new_entry, read_table, record_file
+from ingest.studies import Resolver, StudyMeta, combine, match_rate, study_node
+from ingest.tables import WHERE, Problem, TableBuilder, Tables
+
+NAME = "eloundou"
+ORIGIN = "eloundou-2023"
+DIR = "eloundou_gpts_are_gpts"
+F_OCC = f"{DIR}/occ_level.csv"
+F_TASK = f"{DIR}/full_labelset.tsv"
+META = StudyMeta(
+    id="study:eloundou-2023",
+    name="GPTs are GPTs: LLM exposure of occupations and tasks (Eloundou, Manning, Mishkin, Rock)",
+    year=2023,
+    url="https://arxiv.org/abs/2303.10130",
+    citation=(
+        "Eloundou T, Manning S, Mishkin P, Rock D (2024). GPTs are GPTs: Labor market impact potential of "
+        "LLMs. Science 384(6702). arXiv 2303.10130 (2023). Data: github.com/openai/GPTs-are-GPTs (MIT)"
+    ),
+    units=(
+        "share of the occupation's tasks exposed to LLMs, 0–1, core 2 : supplemental 1 weighted "
+        "(alpha = E1, beta = E1 + 0.5·E2, gamma = E1 + E2); task level: the task's label scored the same way"
+    ),
+    code_vintage="O*NET-SOC 2019 (O*NET 27.2 tasks)",
+    source_id="src:pd-eloundou-2023",
+)
+OCC_MEASURES = {
+    "dv_rating_alpha": "gpt4_alpha",
+    "dv_rating_beta": "gpt4_beta",
+    "dv_rating_gamma": "gpt4_gamma",
+    "human_rating_alpha": "human_alpha",
+    "human_rating_beta": "human_beta",
+    "human_rating_gamma": "human_gamma",
+}
+LABEL_SCORES = {"E0": (0.0, 0.0, 0.0), "E1": (1.0, 1.0, 1.0), "E2": (0.0, 0.5, 1.0)}
+TASK_COLS = ["O*NET-SOC Code", "Task ID", "gpt4_exposure", "human_exposure_agg", "alpha", "beta", "gamma"]
+
+
+def read(root: Path, problems: list[Problem]) -> Tables:
+    return read_with_info(root, problems)[0]
+
+
+def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = None) -> tuple[Tables, dict]:
+    ctx = ctx or Context(root, problems)
+    entry = new_entry(ORIGIN, "openai/GPTs-are-GPTs @ 0471612", META.name)
+    tb = TableBuilder()
+    core = ctx.onet
+    resolver = Resolver(ctx, "O*NET-SOC 2019")
+
+    # Occupation level
+    fp = FileProblems(root / F_OCC, problems)
+    occ = read_table(fp.path, ["O*NET-SOC Code", *OCC_MEASURES], problems)
+    occ_rate = None
+    if occ is not None:
+        record_file(entry, root, F_OCC, len(occ))
+        occ = check_unique(occ, ["O*NET-SOC Code"], fp)
+        scores: dict[tuple[str, str], list[float]] = defaultdict(list)
+        wheres: dict[str, str] = {}
+        matched = 0
+        unmatched = []
+        for r in occ.to_dict("records"):
+            line = int(r[LINE])
+            targets = resolver.resolve(r["O*NET-SOC Code"], fp, line, "O*NET-SOC Code")
+            if targets is None:
+                continue
+            if not targets:
+                unmatched.append(r["O*NET-SOC Code"])
+                continue
+            matched += 1
+            vals = {}
+            for col, measure in OCC_MEASURES.items():
+                v = _unit(r[col], fp, line, col)
+                if v is not None:
+                    vals[measure] = v
+            for t in targets:
+                wheres.setdefault(t, fp.where(line))
+                for measure, v in vals.items():
+                    scores[(t, measure)].append(v)
+        for (t, measure), v in sorted(combine(scores, "mean").items()):
+            tb.edge(
+                "RATES",
+                META.id,
+                "Study",
+                f"onet:{t}",
+                "Occupation",
+                score=round(v, 6),
+                measure=measure,
+                **{WHERE: wheres[t]},
+            )
+        occ_rate = match_rate(matched, len(occ))
+        entry["match"]["occupations"] = round(occ_rate, 4) if occ_rate is not None else None
+        entry["totals"]["occupations_rated"] = len(wheres)
+        if unmatched:
+            entry["notes"].append(
+                f"{len(unmatched)} occupation codes not in O*NET {core.version if core else ''}: "
+                + ", ".join(unmatched[:20])
+            )
+
+    # Task level
+    fp = FileProblems(root / F_TASK, problems)
+    tasks = read_table(fp.path, TASK_COLS, problems, index_col_unnamed=True)
+    if tasks is not None and core is not None:
+        record_file(entry, root, F_TASK, len(tasks))
+        tasks["Task ID"] = [re.sub(r"\.0$", "", t) for t in tasks["Task ID"]]
+        tasks = check_unique(tasks, ["Task ID"], fp)
+        task_occ = dict(zip(core.tasks["Task ID"], core.tasks["O*NET-SOC Code"], strict=True))
+        matched = 0
+        reused = 0
+        for r in tasks.to_dict("records"):
+            line = int(r[LINE])
+            tid = r["Task ID"]
+            if not tid.isdigit():
+                fp.add(line, "Task ID", f"{r['Task ID']!r} is not a Task ID (digits)")
+                continue
+            g, h = r["gpt4_exposure"], r["human_exposure_agg"]
+            bad = False
+            for col, lab in (("gpt4_exposure", g), ("human_exposure_agg", h)):
+                if lab not in LABEL_SCORES:
+                    fp.add(line, col, f"{lab!r} is not an exposure label (E0, E1, E2)")
+                    bad = True
+            if bad:
+                continue
+            for col, want in zip(("alpha", "beta", "gamma"), LABEL_SCORES[g], strict=True):
+                got = _unit(r[col], fp, line, col)
+                if got is not None and abs(got - want) > 1e-9:
+                    fp.add(line, col, f"{got} disagrees with gpt4_exposure {g} (expected {want})")
+                    bad = True
+            if bad:
+                continue
+            if tid not in task_occ:
+                continue
+            if task_occ[tid] != r["O*NET-SOC Code"]:
+                reused += 1
+                continue
+            matched += 1
+            where = fp.where(line)
+            for who, lab in (("gpt4", g), ("human", h)):
+                for name, v in zip(("alpha", "beta", "gamma"), LABEL_SCORES[lab], strict=True):
+                    tb.edge(
+                        "RATES",
+                        META.id,
+                        "Study",
+                        f"task:onet:{tid}",
+                        "Task",
+                        score=v,
+                        measure=f"{who}_{name}",
+                        **{WHERE: where},
+                    )
+        rate = match_rate(matched, len(tasks))
+        entry["match"]["tasks"] = round(rate, 4) if rate is not None else None
+        entry["totals"]["tasks_rated"] = matched
+        entry["notes"].append(
+            f"task level: {matched} of {len(tasks)} labelled tasks (O*NET 27.2) found by Task ID "
+            f"in O*NET {core.version}; "
+            "the rest were dropped or renumbered in later releases"
+        )
+        if reused:
+            entry["notes"].append(f"{reused} Task IDs belong to another occupation in O*NET {core.version}: left out")
+
+    entry["match"]["routes"] = dict(resolver.routes)
+    study_node(tb, META, occ_rate, ORIGIN, fp.where(1), ctx, entry)
+    t = finish(tb)
+    t.notes += [f"{ORIGIN}: {x}" for x in entry["notes"]]
+    return t, entry
+
+
+def _unit(value: str, fp: FileProblems, line: int, col: str) -> float | None:
+    if value == "":
+        return None
+    try:
+        v = float(value)
+    except ValueError:
+        fp.add(line, col, f"expected a number, got {value!r}")
+        return None
+    if not -1e-9 <= v <= 1 + 1e-9:
+        fp.add(line, col, f"{v} is outside [0, 1]")
+        return None
+    return min(max(v, 0.0), 1.0)
