@@ -82,14 +82,21 @@ def arrow_schema(props: list[Prop], ends: bool) -> pa.Schema:
 def to_arrow(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     cols = {}
     for f in schema:
-        values = df[f.name].tolist() if f.name in df.columns else [None] * len(df)
-        values = [None if (v is not None and not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in values]
-        if f.type == pa.int64():
-            values = [None if v is None else int(v) for v in values]
-        if f.type == pa.float64():
-            values = [None if v is None else float(v) for v in values]
-        cols[f.name] = pa.array(values, type=f.type)
+        if f.name not in df.columns:
+            cols[f.name] = pa.nulls(len(df), type=f.type)
+            continue
+        values = df[f.name]
+        if pa.types.is_list(f.type):
+            cols[f.name] = pa.array([v if isinstance(v, (list, tuple)) else None for v in values], type=f.type)
+        elif pa.types.is_integer(f.type):
+            cols[f.name] = pa.array([None if _missing(v) else int(v) for v in values], type=f.type)
+        else:
+            cols[f.name] = pa.array(values.astype(object).where(values.notna(), None).tolist(), type=f.type)
     return pa.table(cols, schema=schema)
+
+
+def _missing(v: object) -> bool:
+    return v is None or (not isinstance(v, (list, tuple, str)) and bool(pd.isna(v)))
 
 
 def node_table(label: str, df: pd.DataFrame) -> pa.Table:
@@ -105,13 +112,13 @@ def edge_table(rel: str, df: pd.DataFrame) -> pa.Table:
 
 
 def table_digest(t: pa.Table) -> str:
-    """A digest of a table's content that does not depend on the parquet writer."""
-    h = hashlib.sha256()
-    h.update(json.dumps([f"{f.name}:{f.type}" for f in t.schema]).encode())
-    for row in t.to_pylist():
-        h.update(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False).encode())
-        h.update(b"\n")
-    return h.hexdigest()
+    """A digest of a table's content (schema and rows in order) that does not depend on the parquet
+    writer: the Arrow IPC stream of the table in one chunk."""
+    sink = pa.BufferOutputStream()
+    t = t.combine_chunks()
+    with pa.ipc.new_stream(sink, t.schema) as writer:
+        writer.write_table(t)
+    return hashlib.sha256(sink.getvalue()).hexdigest()
 
 
 def write_tables(snap: Path, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> str:

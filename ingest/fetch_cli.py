@@ -18,7 +18,9 @@ def cmd_fetch(args) -> int:
 
     dest = Path(args.dest) if args.dest else default_dest()
     try:
-        result = fetch(dest, sources=args.source or None, base_url=args.base_url, progress=_progress_printer(args.quiet))
+        result = fetch(
+            dest, sources=args.source or None, base_url=args.base_url, progress=_progress_printer(args.quiet)
+        )
     except FetchError as e:
         print(f"fetch: {e}", file=sys.stderr)
         return 1
