@@ -130,9 +130,11 @@ def build(
     (home / "snapshots").mkdir(parents=True, exist_ok=True)
     tmp = home / "snapshots" / f".tmp-{created.strftime('%Y%m%dT%H%M%S%fZ')}"
     try:
-        progress("writing tables")
-        content_hash = snapshot.write_tables(tmp, nodes, edges)
+        content_hash = snapshot.content_hash(nodes, edges)
         build_id = f"{created.strftime('%Y%m%dT%H%M%SZ')}-{content_hash[:8]}"
+        nodes, edges = snapshot.stamp(nodes, build_id), snapshot.stamp(edges, build_id)
+        progress("writing tables")
+        snapshot.write_tables(tmp, nodes, edges)
         progress("creating the embedded Cypher database")
         embedded.create_database(tmp / embedded.DB_FILE, nodes, edges)
         previous = _previous_manifest(home)

@@ -8,7 +8,7 @@ overridden by the CLI flags --uri --username --password --database.
         res = store.query("MATCH (t:Tool) RETURN t.name LIMIT 5")   # READ access mode, timeout, row cap
         load_snapshot(store, snapshot.current_dir())                # see docs/cypher.md, "Loading"
 
-Load design (justified in docs/cypher.md): every node and relationship carries the `build_id` of the
+Load design (justified in docs/cypher.md): every node and relationship carries in `loaded_build` the build id of the
 snapshot that last wrote it. A load MERGEs everything on its key (node id; relationship ends plus
 RelType.key) and sets its properties from the snapshot (`SET x = row`, so stale properties vanish),
 one transaction per batch, each batch checked to have written every row. Only when every batch has
@@ -23,6 +23,7 @@ Every failure reaches the user as a Neo4jError subclass whose message is one pla
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import time
@@ -39,8 +40,13 @@ from graph import snapshot
 from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryError, Result, write_clause
 from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, NODES, REL_BY_NAME, RELS, neo4j_schema_statements
 
+# The driver logs its retries as warnings; with no handler configured anywhere, Python would print them
+# raw on stderr. Failures reach the user through Neo4jError messages instead. (Handlers an application
+# configures on the root logger still receive them.)
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
 BUILD_LABEL = "CraftGraphBuild"  # the one bookkeeping node; not part of the schema, not counted
-STAMP = "build_id"  # the property every loaded node and relationship carries
+STAMP = "loaded_build"  # the property every loaded node and relationship carries (the snapshot build_id)
 DEFAULT_BATCH_SIZE = 10_000  # chosen by benchmarks/neo4j_load.py: see docs/cypher.md
 DEFAULT_CLEANUP_BATCH = 10_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -72,6 +78,17 @@ class Neo4jQueryError(Neo4jError, QueryError):
 
 class LoadError(Neo4jError):
     """A load that did not complete. Nothing was deleted; the previous graph is still queryable."""
+
+
+class ShortBatch(Exception):
+    """A load batch wrote fewer rows than it was given (raised inside the transaction: rollback)."""
+
+    def __init__(self, missing: int):
+        super().__init__(f"{missing} rows not written")
+        self.missing = missing
+
+
+NOTHING_DELETED = "nothing was deleted: the previous graph is still queryable and the next load completes it"
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -257,6 +274,24 @@ class Neo4jStore:
         try:
             with self._session(read=False) as s:
                 return s.execute_write(lambda tx: [r.data() for r in tx.run(cypher, params or {})])
+        except Exception as e:
+            raise translate(e, self.settings, doing) from None
+
+    def write_batch(self, cypher: str, params: dict, expected: int, doing: str) -> None:
+        """One load batch in one managed transaction: the statement returns `written`; when it is not
+        `expected`, the transaction is rolled back and ShortBatch raised (a batch is never half-applied)."""
+
+        def work(tx):
+            rec = tx.run(cypher, params).single()
+            written = rec["written"] if rec else 0
+            if written != expected:
+                raise ShortBatch(expected - written)
+
+        try:
+            with self._session(read=False) as s:
+                s.execute_write(work)
+        except ShortBatch:
+            raise
         except Exception as e:
             raise translate(e, self.settings, doing) from None
 
@@ -498,17 +533,14 @@ def load_snapshot(
         batches += 1
         where = f"{stage} batch {batches} ({name}, rows {done + 1}-{done + len(rows)} of {total})"
         try:
-            res = store.write(stmt, {"rows": rows, "build": build}, doing=f"loading {where}")
-        except Neo4jError as e:
-            if isinstance(e, Neo4jUnavailable | Neo4jAuthError):
-                raise type(e)(f"load of {build} failed at {where}: {e}") from None
-            raise LoadError(f"load of {build} failed at {where}: {e}") from None
-        written = res[0]["written"] if res else 0
-        if written != len(rows):
+            store.write_batch(stmt, {"rows": rows, "build": build}, len(rows), doing=f"loading {where}")
+        except ShortBatch as e:
             raise LoadError(
-                f"load of {build} failed at {where}: {len(rows) - written} of {len(rows)} rows were not written "
-                f"({what}); nothing was deleted"
-            )
+                f"load of {build} failed at {where}: {e.missing} of {len(rows)} rows could not be written ({what}); "
+                f"the batch was rolled back and {NOTHING_DELETED}"
+            ) from None
+        except Neo4jError as e:
+            raise type(e)(f"{e}; load of {build} stopped, {NOTHING_DELETED}") from None
         ev = LoadEvent(stage, name, batches, len(rows), done + len(rows), total)
         emit(ev)
         if after_batch:
@@ -570,8 +602,9 @@ def load_snapshot(
             doing="removing stale nodes",
         )
     except Neo4jError as e:
-        raise type(e)(f"load of {build}: every batch committed but removing stale data failed ({e}); "
-                      "run the load again to finish") from None
+        raise type(e)(
+            f"load of {build}: every batch committed but removing stale data failed ({e}); run the load again to finish"
+        ) from None
     deleted_rels = rc.get("relationships_deleted", 0)
     deleted_nodes = nc.get("nodes_deleted", 0)
     emit(LoadEvent("cleanup", message=f"removed {deleted_nodes} nodes and {deleted_rels} relationships"))

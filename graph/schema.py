@@ -320,6 +320,29 @@ NODES: tuple[NodeLabel, ...] = (
         (Prop("title", required=True), Prop("date", "date"), Prop("url")),
         indexed=("title",),
     ),
+    NodeLabel(
+        "ExposureScore",
+        rf"^score:{SLUG}$",
+        "A derived AI-exposure score (graph/exposure, docs/method.md) of a craft, occupation, department or "
+        "workforce aggregate, for one year and scenario. Derived, not curated: carries method_version and build_id.",
+        (
+            Prop("entity_id", required=True, description="the scored Craft, Occupation, Department or workforce:* id"),
+            Prop("entity_label", required=True, choices=("Craft", "Occupation", "Department", "Workforce")),
+            Prop("year", "int", True),
+            Prop("scenario", required=True, description="slow, expected or fast"),
+            Prop("median", "float", description="median exposure over the Monte Carlo draws", range=UNIT),
+            Prop("low", "float", description="10th percentile (80% band)", range=UNIT),
+            Prop("high", "float", description="90th percentile (80% band)", range=UNIT),
+            Prop("mean", "float", description="mean exposure (= automation + augmentation)", range=UNIT),
+            Prop("automation", "float", description="mean exposure through automate links", range=UNIT),
+            Prop("augmentation", "float", description="mean exposure through augment links", range=UNIT),
+            Prop("potential", "float", description="exposure at full maturity, no limitations", range=UNIT),
+            Prop("basis", description="what the score rests on: tasks, occupations, crafts, ..."),
+            Prop("method_version", required=True),
+            Prop("build_id", required=True),
+        ),
+        indexed=("entity_id", "year"),
+    ),
 )
 
 RELS: tuple[RelType, ...] = (
@@ -418,6 +441,11 @@ RELS: tuple[RelType, ...] = (
         "An incident illustrates the limitation (curated mapping).",
         (Prop("rationale"),),
         claim=True,
+    ),
+    RelType(
+        "HAS_SCORE",
+        (("Craft", "ExposureScore"), ("Occupation", "ExposureScore"), ("Department", "ExposureScore")),
+        "The entity's derived exposure score for a year and scenario.",
     ),
     RelType(
         "CITES",

@@ -121,16 +121,38 @@ def table_digest(t: pa.Table) -> str:
     return hashlib.sha256(sink.getvalue()).hexdigest()
 
 
-def write_tables(snap: Path, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> str:
-    """Write the parquet files; return the content hash over every table."""
-    (snap / "nodes").mkdir(parents=True)
-    (snap / "edges").mkdir(parents=True)
+STAMP = "build_id"  # derived rows carry the id of the build that made them; not part of the content
+
+
+def content_hash(nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> str:
+    """A hash over every table's content (without build stamps): same inputs, same hash."""
     h = hashlib.sha256()
     for kind, tables in (("nodes", nodes), ("edges", edges)):
         for name in sorted(tables):
-            pq.write_table(tables[name], snap / kind / f"{name}.parquet")
-            h.update(f"{kind}/{name}:{table_digest(tables[name])}\n".encode())
+            t = tables[name]
+            if STAMP in t.column_names:
+                t = t.drop_columns([STAMP])
+            h.update(f"{kind}/{name}:{table_digest(t)}\n".encode())
     return h.hexdigest()
+
+
+def stamp(tables: dict[str, pa.Table], build_id: str) -> dict[str, pa.Table]:
+    """Set the build id on every table that has a build stamp column."""
+    out = {}
+    for name, t in tables.items():
+        if STAMP in t.column_names:
+            i = t.column_names.index(STAMP)
+            t = t.set_column(i, t.schema.field(i), pa.array([build_id] * t.num_rows, type=pa.string()))
+        out[name] = t
+    return out
+
+
+def write_tables(snap: Path, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> None:
+    (snap / "nodes").mkdir(parents=True)
+    (snap / "edges").mkdir(parents=True)
+    for kind, tables in (("nodes", nodes), ("edges", edges)):
+        for name in sorted(tables):
+            pq.write_table(tables[name], snap / kind / f"{name}.parquet")
 
 
 def publish(home: Path, tmp: Path, build_id: str) -> Path:

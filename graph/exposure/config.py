@@ -59,6 +59,10 @@ class MethodConfig:
     tool_level_by_status: dict[str, str] = field(
         default_factory=lambda: {"active": "commercial_beta", "discontinued": "commercial_beta", "research": "research"}
     )
+    # How a capability's limitations combine: "max_within_kind" (default): within a kind (technical, legal,
+    # economic) the most severe binds, and the kinds multiply: damping = prod_kind (1 - max_l sev_l).
+    # "product": DESIGN.md's prod_l (1 - sev_l) over every limitation (compounds quickly when many apply).
+    limitation_combine: str = "max_within_kind"
     # Common (field-wide) pace shock per draw: log-normal sd of the pace multiplier.
     pace_sd: float = 0.25
     # Uncertainty of technical half-lives: log-normal sd of a per-limitation multiplier.

@@ -216,8 +216,18 @@ def fit_capabilities(compiled: Compiled) -> Fit:
             )
         )
         for (lv, d, var, item), r in zip(obs, resid, strict=True):
-            o_rows.append(dict(capability=compiled.caps[c], level=lv, date=format_year(d), t=d, sd=float(np.sqrt(var)),
-                               item=item, fitted=d - r, residual_years=float(r)))
+            o_rows.append(
+                dict(
+                    capability=compiled.caps[c],
+                    level=lv,
+                    date=format_year(d),
+                    t=d,
+                    sd=float(np.sqrt(var)),
+                    item=item,
+                    fitted=d - r,
+                    residual_years=float(r),
+                )
+            )
     quality = pd.DataFrame(q_rows)
     observations = pd.DataFrame(
         o_rows, columns=["capability", "level", "date", "t", "sd", "item", "fitted", "residual_years"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -27,9 +28,9 @@ from graph.schema import DATE_RE, MILESTONE_LEVELS
 
 MODES = ("automate", "augment")
 WORKFORCE = {
-    "workforce:all-occupations": "All occupations (BLS employment-weighted)",
-    "workforce:arts-media-27": "Arts, design, entertainment, sports and media occupations, SOC 27 (employment-weighted)",
-    "workforce:crafts": "All crafts in the catalog (equal weights)",
+    "workforce:all-occupations": "All occupations in the graph",
+    "workforce:arts-media-27": "Arts, design, entertainment, sports and media occupations (SOC 27)",
+    "workforce:crafts": "All crafts in the catalog",
 }
 
 
@@ -56,7 +57,7 @@ def format_year(t: float) -> str:
     """A decimal year as YYYY-MM (for reports)."""
     if t is None or not np.isfinite(t):
         return ""
-    y = int(math.floor(t))
+    y = math.floor(t)
     m = min(12, int((t - y) * 12) + 1)
     return f"{y:04d}-{m:02d}"
 
@@ -146,34 +147,57 @@ class Compiled:
     same_sources: dict[tuple[str, str], list[str]]
     notes: list[str] = field(default_factory=list)
 
+    @cached_property
+    def _path_index(self) -> dict[tuple[str, str, str], list[int]]:
+        """(capability, task, mode) -> rows of `paths`, best first."""
+        out: dict[tuple[str, str, str], list[int]] = {}
+        for i, key in enumerate(zip(self.paths["capability"], self.paths["task_id"], self.paths["mode"], strict=True)):
+            out.setdefault(key, []).append(i)
+        return out
+
+    @cached_property
+    def _wa_records(self) -> list[dict]:
+        return self.wa_paths.to_dict("records")
+
+    @cached_property
+    def _wa_index(self) -> dict[tuple[str, str, str], list[int]]:
+        out: dict[tuple[str, str, str], list[int]] = {}
+        w = self.wa_paths
+        if not len(w):
+            return out
+        for i, key in enumerate(zip(w["capability"], w["task_id"], w["mode"], strict=True)):
+            out.setdefault(key, []).append(i)
+        return out
+
     def path_detail(self, capability: str, task_id: str, mode: str) -> tuple[str, str, list[str]]:
         """(kind, via, sources) of the effective path from a capability to a task."""
-        p = self.paths
-        row = p[(p["capability"] == capability) & (p["task_id"] == task_id) & (p["mode"] == mode) & p["effective"]]
-        if not len(row):
+        rows = self._path_index.get((capability, task_id, mode))
+        if not rows:
             return "", "", []
-        r = row.iloc[0]
+        r = self._path_records[rows[0]]
         return self._detail(capability, task_id, mode, r["kind"], r["via"], r["source_ids"])
+
+    @cached_property
+    def _path_records(self) -> list[dict]:
+        return self.paths.to_dict("records")
 
     def _detail(self, capability, task_id, mode, kind, via, sources) -> tuple[str, str, list[str]]:
         if kind == "direct":
             return kind, "", source_list(sources)
         if kind == "dwa":
-            w = self.wa_paths
-            rows = w[(w["capability"] == capability) & (w["task_id"] == task_id) & (w["mode"] == mode)]
-            was = sorted(rows["wa"])
+            rows = [self._wa_records[i] for i in self._wa_index.get((capability, task_id, mode), [])]
+            rows.sort(key=lambda r: r["wa"])
             via_txt = ";".join(
-                wa if lt == wa else f"{wa} (in {lt})" for wa, lt in zip(rows["wa"], rows["linked_to"], strict=True)
+                r["wa"] if r["linked_to"] == r["wa"] else f"{r['wa']} (in {r['linked_to']})" for r in rows
             )
-            return kind, via_txt or ";".join(was), join_sources(*[list(x) for x in rows["source_ids"]])
+            return kind, via_txt, join_sources(*[list(r["source_ids"]) for r in rows])
         # same_as: the other task's best direct or DWA path
         other = via
-        p = self.paths
-        base = p[(p["capability"] == capability) & (p["task_id"] == other) & (p["mode"] == mode)
-                 & p["kind"].isin(["direct", "dwa"])].sort_values("weight", ascending=False, kind="stable")
-        if not len(base):
+        base = [self._path_records[i] for i in self._path_index.get((capability, other, mode), [])]
+        base = [b for b in base if b["kind"] in ("direct", "dwa")]
+        if not base:
             return kind, f"same as {other}", self.same_sources.get((task_id, other), [])
-        b = base.iloc[0]
+        b = base[0]
         k2, via2, src2 = self._detail(capability, other, mode, b["kind"], b["via"], b["source_ids"])
         via_txt = f"same as {other}" + (f" > {via2}" if via2 else f" ({k2})")
         return kind, via_txt, join_sources(src2, self.same_sources.get((task_id, other), []))
@@ -227,8 +251,16 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
             notes.append(f"milestone {m_id}: no usable date or level, skipped")
             continue
         ev_rows.append(
-            dict(capability=c_id, level=row["level"], t=dy[0], var=dy[1], kind="milestone", item=m_id,
-                 date=str(row["date"]), source_ids=source_list(row["source_ids"]))
+            dict(
+                capability=c_id,
+                level=row["level"],
+                t=dy[0],
+                var=dy[1],
+                kind="milestone",
+                item=m_id,
+                date=str(row["date"]),
+                source_ids=source_list(row["source_ids"]),
+            )
         )
     provides = edge_frame(edges, "PROVIDES", ("level", "since", "source_ids"))
     tool_props = tool_df.set_index("id")
@@ -237,26 +269,36 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
         if r.dst not in cap_idx:
             continue
         status = tool_props["status"].get(r.src) if r.src in tool_props.index else None
-        since = r.since if r.since is not None else (
-            tool_props["first_release"].get(r.src) if r.src in tool_props.index else None
-        )
+        # only PROVIDES.since dates the capability: a tool's first release may predate its AI features
+        since = r.since
         tool_rows.append(
-            dict(capability=r.dst, tool=r.src, name=names.get(r.src, r.src), status=status, since=since,
-                 level=r.level, source_ids=source_list(r.source_ids))
+            dict(
+                capability=r.dst,
+                tool=r.src,
+                name=names.get(r.src, r.src),
+                status=status,
+                since=since,
+                level=r.level,
+                source_ids=source_list(r.source_ids),
+            )
         )
         lvl = config.tool_level_by_status.get(str(status)) if config.tool_evidence else None
         dy = decimal_year(since)
         if lvl and dy is not None:
             ev_rows.append(
-                dict(capability=r.dst, level=lvl, t=dy[0], var=dy[1], kind="tool", item=r.src, date=str(since),
-                     source_ids=source_list(r.source_ids))
+                dict(
+                    capability=r.dst,
+                    level=lvl,
+                    t=dy[0],
+                    var=dy[1],
+                    kind="tool",
+                    item=r.src,
+                    date=str(since),
+                    source_ids=source_list(r.source_ids),
+                )
             )
-    tools = pd.DataFrame(
-        tool_rows, columns=["capability", "tool", "name", "status", "since", "level", "source_ids"]
-    )
-    evidence = pd.DataFrame(
-        ev_rows, columns=["capability", "level", "t", "var", "kind", "item", "date", "source_ids"]
-    )
+    tools = pd.DataFrame(tool_rows, columns=["capability", "tool", "name", "status", "since", "level", "source_ids"])
+    evidence = pd.DataFrame(ev_rows, columns=["capability", "level", "t", "var", "kind", "item", "date", "source_ids"])
     evidence["cap"] = evidence["capability"].map(cap_idx).astype(int)
     evidence["z"] = [level_logit(lv, config.level_maturity) for lv in evidence["level"]]
     evidence = evidence.sort_values(["cap", "t", "kind", "item"], kind="stable").reset_index(drop=True)
@@ -284,17 +326,39 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
             continue
         kind = lp["kind"] if lp["kind"] in ("technical", "legal", "economic") else "technical"
         lim_rows.append(
-            dict(cap=cap_idx[r.src], capability=r.src, limitation=r.dst, name=names.get(r.dst, r.dst), kind=kind,
-                 severity=min(max(sev, 0.0), 1.0), half_life=_num(lp["half_life_years"]),
-                 source_ids=join_sources(r.source_ids, lp.get("source_ids")))
+            dict(
+                cap=cap_idx[r.src],
+                capability=r.src,
+                limitation=r.dst,
+                name=names.get(r.dst, r.dst),
+                kind=kind,
+                severity=min(max(sev, 0.0), 1.0),
+                half_life=_num(lp["half_life_years"]),
+                source_ids=join_sources(r.source_ids, lp.get("source_ids")),
+            )
         )
-    lim_links = pd.DataFrame(
-        lim_rows, columns=["cap", "capability", "limitation", "name", "kind", "severity", "half_life", "source_ids"]
+    lim_links = (
+        pd.DataFrame(
+            lim_rows, columns=["cap", "capability", "limitation", "name", "kind", "severity", "half_life", "source_ids"]
+        )
+        .sort_values(["cap", "kind", "limitation"], kind="stable")
+        .drop_duplicates(["cap", "limitation"])
     )
+    lim_links = lim_links.reset_index(drop=True)
+    # limitation groups: the links whose severities combine by max (one group per capability and kind), or
+    # one group per link when they all multiply (config.limitation_combine == "product")
+    if config.limitation_combine == "product":
+        lim_links["group"] = np.arange(len(lim_links))
+    else:
+        lim_links["group"] = lim_links.groupby(["cap", "kind"], sort=True).ngroup() if len(lim_links) else []
     tl = edge_frame(edges, "HAS_LIMITATION", ("severity", "source_ids"))
     tool_lims = pd.DataFrame(
-        {"tool": tl["src"], "limitation": tl["dst"], "severity": tl["severity"],
-         "source_ids": [source_list(s) for s in tl["source_ids"]]}
+        {
+            "tool": tl["src"],
+            "limitation": tl["dst"],
+            "severity": tl["severity"],
+            "source_ids": [source_list(s) for s in tl["source_ids"]],
+        }
     )
 
     # --- capability -> task links -----------------------------------------------------------------
@@ -328,10 +392,9 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
             wa_rows.append((r.src, r.mode, d, r.weight, r.dst, tuple(source_list(r.source_ids))))
     cap_wa = pd.DataFrame(wa_rows, columns=["capability", "mode", "wa", "weight", "linked_to", "source_ids"])
     # one weight per (capability, mode, activity): the largest claim
-    cap_wa = (
-        cap_wa.sort_values(["capability", "mode", "wa", "weight", "linked_to"], ascending=[True, True, True, False, True])
-        .drop_duplicates(["capability", "mode", "wa"])
-    )
+    cap_wa = cap_wa.sort_values(
+        ["capability", "mode", "wa", "weight", "linked_to"], ascending=[True, True, True, False, True]
+    ).drop_duplicates(["capability", "mode", "wa"])
 
     involves = edge_frame(edges, "INVOLVES").drop_duplicates(["src", "dst"])
     inv = pd.DataFrame({"task": involves["src"], "wa": involves["dst"]})
@@ -350,16 +413,19 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
         },
         columns=path_cols,
     )
-    direct_paths = (
-        direct_paths.sort_values(["capability", "task_id", "mode", "weight"], ascending=[True, True, True, False])
-        .drop_duplicates(["capability", "task_id", "mode"])
-    )
+    direct_paths = direct_paths.sort_values(
+        ["capability", "task_id", "mode", "weight"], ascending=[True, True, True, False]
+    ).drop_duplicates(["capability", "task_id", "mode"])
     wa_join = cap_wa.merge(inv, on="wa")
     if len(wa_join):
         wa_join["share"] = wa_join["weight"] / wa_join["n_wa"]
         dwa_paths = (
-            wa_join.groupby(["capability", "task", "mode"], sort=True)["share"].sum().clip(upper=1.0)
-            .rename("weight").reset_index().rename(columns={"task": "task_id"})
+            wa_join.groupby(["capability", "task", "mode"], sort=True)["share"]
+            .sum()
+            .clip(upper=1.0)
+            .rename("weight")
+            .reset_index()
+            .rename(columns={"task": "task_id"})
         )
         dwa_paths["kind"] = "dwa"
         dwa_paths["via"] = ""  # filled on demand (Compiled.path_detail)
@@ -386,8 +452,10 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
     for a_, b_, srcs in zip(same["src"], same["dst"], same["source_ids"], strict=True):
         same_sources[(a_, b_)] = same_sources[(b_, a_)] = source_list(srcs)
     if len(pairs) and len(best_base):
-        sa = best_base[["capability", "task_id", "mode", "weight"]].rename(columns={"task_id": "other"}).merge(
-            pairs, on="other"
+        sa = (
+            best_base[["capability", "task_id", "mode", "weight"]]
+            .rename(columns={"task_id": "other"})
+            .merge(pairs, on="other")
         )
         sa_paths = pd.DataFrame(
             {
@@ -408,7 +476,8 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
     kind_rank = {"direct": 0, "dwa": 1, "same_as": 2}
     paths["_rank"] = paths["kind"].map(kind_rank)
     paths = paths.sort_values(
-        ["capability", "task_id", "mode", "weight", "_rank", "via"], ascending=[True, True, True, False, True, True],
+        ["capability", "task_id", "mode", "weight", "_rank", "via"],
+        ascending=[True, True, True, False, True, True],
         kind="stable",
     ).reset_index(drop=True)
     paths["effective"] = ~paths.duplicated(["capability", "task_id", "mode"])
@@ -416,7 +485,9 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
 
     # --- tasks and entities ---------------------------------------------------------------------------
     has_task = edge_frame(edges, "HAS_TASK", ("importance",))
-    has_task = has_task[has_task["src_label"].isin(["Occupation", "Craft"]) | has_task["src"].str.match(r"^(onet|craft):")]
+    has_task = has_task[
+        has_task["src_label"].isin(["Occupation", "Craft"]) | has_task["src"].str.match(r"^(onet|craft):")
+    ]
     imp = [_num(v) for v in has_task["importance"]]
     if any(v is None for v in imp):
         notes.append("HAS_TASK without importance counted with importance 1")
@@ -502,20 +573,50 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
 
     ent_rows = []
     for o in occ_ids:
-        ent_rows.append(dict(id=o, label="Occupation", name=names.get(o, o), basis=basis.get(o, "none"),
-                             n_tasks=n_tasks.get(o, 0), employment=occ_emp.get(o), soc_code=occ_soc[o],
-                             department=None, members=1))
+        ent_rows.append(
+            dict(
+                id=o,
+                label="Occupation",
+                name=names.get(o, o),
+                basis=basis.get(o, "none"),
+                n_tasks=n_tasks.get(o, 0),
+                employment=occ_emp.get(o),
+                soc_code=occ_soc[o],
+                department=None,
+                members=1,
+            )
+        )
     for c in craft_ids:
-        ent_rows.append(dict(id=c, label="Craft", name=names.get(c, c), basis=basis.get(c, "none"),
-                             n_tasks=n_tasks.get(c, 0), employment=None, soc_code=None,
-                             department=craft_dept.get(c), members=1))
+        ent_rows.append(
+            dict(
+                id=c,
+                label="Craft",
+                name=names.get(c, c),
+                basis=basis.get(c, "none"),
+                n_tasks=n_tasks.get(c, 0),
+                employment=None,
+                soc_code=None,
+                department=craft_dept.get(c),
+                members=1,
+            )
+        )
     for d in dept_ids:
         members = {c: 1.0 for c in craft_ids if craft_dept.get(c) == d and c in comp}
         if members:
             comp[d] = mix(members)
-        ent_rows.append(dict(id=d, label="Department", name=names.get(d, d),
-                             basis="crafts" if members else "none", n_tasks=0, employment=None,
-                             soc_code=None, department=d, members=len(members)))
+        ent_rows.append(
+            dict(
+                id=d,
+                label="Department",
+                name=names.get(d, d),
+                basis="crafts" if members else "none",
+                n_tasks=0,
+                employment=None,
+                soc_code=None,
+                department=d,
+                members=len(members),
+            )
+        )
     # whole-workforce aggregates
     scored_occ = [o for o in occ_ids if o in comp]
     for wid, subset in (
@@ -529,15 +630,35 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
             members, wbasis = {o: 1.0 for o in subset}, "occupations (equal weights: no employment data)"
         if members:
             comp[wid] = mix(members)
-        ent_rows.append(dict(id=wid, label="Workforce", name=WORKFORCE[wid], basis=wbasis if members else "none",
-                             n_tasks=0, employment=float(sum(with_emp.values())) if with_emp else None,
-                             soc_code=None, department=None, members=len(members)))
+        ent_rows.append(
+            dict(
+                id=wid,
+                label="Workforce",
+                name=WORKFORCE[wid],
+                basis=wbasis if members else "none",
+                n_tasks=0,
+                employment=float(sum(with_emp.values())) if with_emp else None,
+                soc_code=None,
+                department=None,
+                members=len(members),
+            )
+        )
     scored_crafts = {c: 1.0 for c in craft_ids if c in comp}
     if scored_crafts:
         comp["workforce:crafts"] = mix(scored_crafts)
-    ent_rows.append(dict(id="workforce:crafts", label="Workforce", name=WORKFORCE["workforce:crafts"],
-                         basis="crafts (equal weights)" if scored_crafts else "none", n_tasks=0, employment=None,
-                         soc_code=None, department=None, members=len(scored_crafts)))
+    ent_rows.append(
+        dict(
+            id="workforce:crafts",
+            label="Workforce",
+            name=WORKFORCE["workforce:crafts"],
+            basis="crafts (equal weights)" if scored_crafts else "none",
+            n_tasks=0,
+            employment=None,
+            soc_code=None,
+            department=None,
+            members=len(scored_crafts),
+        )
+    )
     entities = pd.DataFrame(ent_rows)
     e_idx = {e: i for i, e in enumerate(entities["id"])}
     rows, cols, vals = [], [], []
@@ -551,8 +672,26 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
     A.sort_indices()
 
     return Compiled(
-        config=config, as_of=as_of, caps=caps, cap_names=cap_names, evidence=evidence, lim_links=lim_links,
-        tasks=tasks, task_text=task_text, links=links, paths=paths, entities=entities, A=A, C=C, A_base=A_base,
-        base_ids=base_ids, tools=tools, tool_lims=tool_lims, compose_sources=compose_sources, names=names,
-        wa_paths=wa_join, same_sources=same_sources, notes=notes,
+        config=config,
+        as_of=as_of,
+        caps=caps,
+        cap_names=cap_names,
+        evidence=evidence,
+        lim_links=lim_links,
+        tasks=tasks,
+        task_text=task_text,
+        links=links,
+        paths=paths,
+        entities=entities,
+        A=A,
+        C=C,
+        A_base=A_base,
+        base_ids=base_ids,
+        tools=tools,
+        tool_lims=tool_lims,
+        compose_sources=compose_sources,
+        names=names,
+        wa_paths=wa_join,
+        same_sources=same_sources,
+        notes=notes,
     )

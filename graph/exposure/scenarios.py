@@ -85,20 +85,30 @@ SCENARIOS: dict[str, Scenario] = {
         "slow",
         "Capabilities mature at 0.6x their fitted pace; technical limitations fade 1.5x slower; "
         "economic limitations do not fade; legal and contractual limitations stay as they are.",
-        pace=0.6, tech_half_life_mult=1.5, econ_half_life=None, legal_relief=0.0,
+        pace=0.6,
+        tech_half_life_mult=1.5,
+        econ_half_life=None,
+        legal_relief=0.0,
     ),
     "expected": Scenario(
         "expected",
         "Capabilities continue at their fitted pace; technical limitations fade at their own half-life; "
         "economic limitations halve every 8 years; legal and contractual limitations stay as they are.",
-        pace=1.0, tech_half_life_mult=1.0, econ_half_life=8.0, legal_relief=0.0,
+        pace=1.0,
+        tech_half_life_mult=1.0,
+        econ_half_life=8.0,
+        legal_relief=0.0,
     ),
     "fast": Scenario(
         "fast",
         "Capabilities mature at 1.6x their fitted pace; technical limitations fade 1.5x faster; "
         "economic limitations halve every 4 years; half of every legal or contractual limitation's "
         "severity is lifted, linearly, by 2030 (licensing deals, settled case law).",
-        pace=1.6, tech_half_life_mult=1 / 1.5, econ_half_life=4.0, legal_relief=0.5, legal_relief_by=2030.0,
+        pace=1.6,
+        tech_half_life_mult=1 / 1.5,
+        econ_half_life=4.0,
+        legal_relief=0.5,
+        legal_relief_by=2030.0,
     ),
 }
 
@@ -116,9 +126,15 @@ def scenario_table():
 
     return pd.DataFrame(
         [
-            dict(scenario=s.name, pace=s.pace, tech_half_life_mult=s.tech_half_life_mult,
-                 econ_half_life=s.econ_half_life, legal_relief=s.legal_relief, legal_relief_by=s.legal_relief_by,
-                 description=s.description)
+            dict(
+                scenario=s.name,
+                pace=s.pace,
+                tech_half_life_mult=s.tech_half_life_mult,
+                econ_half_life=s.econ_half_life,
+                legal_relief=s.legal_relief,
+                legal_relief_by=s.legal_relief_by,
+                description=s.description,
+            )
             for s in SCENARIOS.values()
         ]
     )
@@ -157,8 +173,15 @@ def parse_limitation_override(text: str, action: str) -> LimitationOverride:
 
 
 def apply_capability_overrides(
-    z: np.ndarray, times: np.ndarray, t50: np.ndarray, s: np.ndarray, pace: np.ndarray, as_of: float,
-    scenario: Scenario, cap_index: dict[str, int], level_maturity: dict[str, float],
+    z: np.ndarray,
+    times: np.ndarray,
+    t50: np.ndarray,
+    s: np.ndarray,
+    pace: np.ndarray,
+    as_of: float,
+    scenario: Scenario,
+    cap_index: dict[str, int],
+    level_maturity: dict[str, float],
 ) -> np.ndarray:
     """Apply the scenario's capability overrides to logit maturity z (n_t, n_caps, n_draws), in place.
 

@@ -25,7 +25,7 @@ from scipy import special
 
 from graph.exposure.config import METHOD_VERSION, YEAR_POINT, YEARS, MethodConfig
 from graph.exposure.maturity import Fit, draw_parameters, fit_capabilities, logit_path, stream
-from graph.exposure.model import Compiled, compile_graph
+from graph.exposure.model import Compiled, compile_graph, edge_frame
 from graph.exposure.scenarios import (
     LimArrays,
     Scenario,
@@ -120,7 +120,7 @@ def signature_exposure(
     np.minimum(X, max_share, out=X)
     np.negative(X, out=X)
     G = np.log1p(X, out=X)  # log(1 - w M'): minus the hazard of each unique term
-    P_all, P_mix_auto = (st.P32 if single else st.P64)
+    P_all, P_mix_auto = st.P32 if single else st.P64
     logS = P_all @ G  # log of each signature's unexposed share
     a, _, m = st.blocks
     ratio = None
@@ -165,17 +165,25 @@ class Engine:
         self.config = self.compiled.config
         self.fit: Fit = fit_capabilities(self.compiled)
         self.structure = build_structure(self.compiled)
+        self.rates = edge_frame(edges, "RATES", ("score", "measure"))  # for compare.py
+        st = nodes.get("Study")
+        col = "name" if st is not None and "name" in st.columns else "id"
+        self.study_names = {} if st is None else {i: str(n) for i, n in zip(st["id"], st[col], strict=True)}
         ll = self.compiled.lim_links
         self.lim_arrays = LimArrays.of(ll)
         self.lim_matrix = sp.csr_matrix(
             (np.ones(len(ll)), (ll["cap"].to_numpy(dtype=np.int64), np.arange(len(ll)))),
             shape=(len(self.compiled.caps), len(ll)),
         )
+        self.lim_group = ll["group"].to_numpy(dtype=np.int64) if len(ll) else np.zeros(0, np.int64)
         self._runs: OrderedDict[tuple, Run] = OrderedDict()
 
     def run(
-        self, scenario: str | Scenario = "expected", years: tuple[int, ...] | None = None,
-        draws: int | None = None, seed: int | None = None,
+        self,
+        scenario: str | Scenario = "expected",
+        years: tuple[int, ...] | None = None,
+        draws: int | None = None,
+        seed: int | None = None,
     ) -> Run:
         sc = get_scenario(scenario)
         years = tuple(years or YEARS)
@@ -224,31 +232,66 @@ class Run:
         self._draws: tuple[np.ndarray, np.ndarray] | None = None
 
     # ---- maturity ----------------------------------------------------------------------------
-    def logit_at(self, times: np.ndarray) -> np.ndarray:
+    def logit_at(self, times: np.ndarray, caps: np.ndarray | None = None) -> np.ndarray:
+        """logit maturity (n_t, n_caps or len(caps), n_draws), scenario overrides applied."""
         cm = self.engine.compiled
-        z = logit_path(times, self.t50, self.s, cm.as_of, self.pace)
+        t50, s = (self.t50, self.s) if caps is None else (self.t50[caps], self.s[caps])
+        cap_index = cm.cap_index if caps is None else {cm.caps[c]: i for i, c in enumerate(caps)}
+        z = logit_path(times, t50, s, cm.as_of, self.pace)
         return apply_capability_overrides(
-            z, times, self.t50, self.s, self.pace, cm.as_of, self.scenario, cm.cap_index,
-            self.engine.config.level_maturity,
+            z, times, t50, s, self.pace, cm.as_of, self.scenario, cap_index, self.engine.config.level_maturity
         )
 
-    def severities_at(self, times: np.ndarray) -> np.ndarray:
-        """Severity of every capability-limitation link: (n_t, n_links, n_draws), below 1."""
+    def severities_at(self, times: np.ndarray, links: np.ndarray | None = None) -> np.ndarray:
+        """Severity of every capability-limitation link (or the given ones): (n_t, n_links, n_draws), below 1."""
         cm = self.engine.compiled
-        sev = severity_paths(times, self.engine.lim_arrays, self.scenario, cm.as_of, self.hl_mult)
+        arr, mult = self.engine.lim_arrays, self.hl_mult
+        if links is not None:
+            arr = LimArrays(arr.ids[links], arr.sev0[links], arr.kind[links], arr.half_life[links])
+            mult = mult[links]
+        sev = severity_paths(times, arr, self.scenario, cm.as_of, mult)
         return np.minimum(sev, 1.0 - 1e-9, out=sev)
 
-    def maturity_at(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(undamped, damped) maturity, each (n_t, n_caps, n_draws)."""
+    def maturity_at(self, times: np.ndarray, caps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(undamped, damped) maturity, each (n_t, n_caps, n_draws); `caps`: only these capabilities.
+
+        Damping: prod over limitation groups g of the capability of (1 - max_{l in g} sev_l(t)); a group is
+        one kind of limitation (default) or a single limitation (config.limitation_combine = "product")."""
         times = np.asarray(times, dtype=float)
-        M = special.expit(self.logit_at(times))
+        M = special.expit(self.logit_at(times, caps))
         Md = M.copy()
-        if len(self.engine.compiled.lim_links):
-            L = self.engine.lim_matrix  # (n_caps, n_links)
-            for i in range(len(times)):  # one time at a time: (n_links, n_draws) stays in cache
-                log_keep = np.log1p(-self.severities_at(times[i : i + 1])[0])
-                Md[i] *= np.exp(L @ log_keep)
+        L = self.engine.lim_matrix  # (n_caps, n_links)
+        links = np.arange(L.shape[1])
+        if caps is not None:
+            L = L[caps]
+            links = np.flatnonzero(np.asarray(L.sum(axis=0)).ravel() > 0)
+        if not len(links):
+            return M, Md
+        groups = self.engine.lim_group[links]
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        cap_of_link = np.asarray(L[:, links].argmax(axis=0)).ravel()
+        G = sp.csr_matrix(
+            (np.ones(len(starts)), (cap_of_link[starts], np.arange(len(starts)))), shape=(L.shape[0], len(starts))
+        )
+        for i in range(len(times)):  # one time at a time: (n_links, n_draws) stays in cache
+            sev = self.severities_at(times[i : i + 1], links)[0]
+            worst = np.maximum.reduceat(sev, starts, axis=0) if len(starts) < len(links) else sev
+            Md[i] *= np.exp(G @ np.log1p(-worst))
         return M, Md
+
+    def binding(self, sev: np.ndarray) -> np.ndarray:
+        """For severities of every link (n_links, n_draws): True where the link is the one that binds in
+        its group (the most severe; the first in id order on ties)."""
+        groups = self.engine.lim_group
+        out = np.zeros(sev.shape, dtype=bool)
+        if not len(groups):
+            return out
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        ends = np.r_[starts[1:], len(groups)]
+        cols = np.arange(sev.shape[1])
+        for a, b in zip(starts, ends, strict=True):
+            out[a + np.argmax(sev[a:b], axis=0), cols] = True
+        return out
 
     # ---- exposure ----------------------------------------------------------------------------
     def evaluate(self, keep_draws: bool = False) -> dict[str, np.ndarray]:
@@ -258,7 +301,7 @@ class Run:
         keep_draws also keeps E and E_auto, (n_years, n_entities, n_draws).
         """
         st = self.engine.structure
-        ms = np.float32(self.engine.config.max_share)
+        ms = np.float32(min(self.engine.config.max_share, 1.0 - 1e-6))  # below 1 in float32 too
         lo, hi = self.engine.config.band
         n_y, n_e = len(self.years), st.A_sig.shape[0]
         out = {k: np.empty((n_y, n_e)) for k in ("low", "median", "high", "mean", "automation")}
@@ -305,20 +348,24 @@ class Run:
         q = np.quantile(e, [lo, 0.5, hi], axis=1)
         linked = np.flatnonzero(st.task_sig >= 0)
         sig = st.task_sig[linked]
-        return pd.DataFrame(
-            {
-                "task_id": [cm.tasks[k] for k in linked],
-                "text": [cm.task_text.get(cm.tasks[k], "") for k in linked],
-                "year": year,
-                "scenario": self.scenario.name,
-                "median": q[1][sig],
-                "low": q[0][sig],
-                "high": q[2][sig],
-                "mean": e.mean(axis=1)[sig],
-                "automation": ea.mean(axis=1)[sig],
-                "augmentation": (e - ea).mean(axis=1)[sig],
-            }
-        ).sort_values(["median", "task_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        return (
+            pd.DataFrame(
+                {
+                    "task_id": [cm.tasks[k] for k in linked],
+                    "text": [cm.task_text.get(cm.tasks[k], "") for k in linked],
+                    "year": year,
+                    "scenario": self.scenario.name,
+                    "median": q[1][sig],
+                    "low": q[0][sig],
+                    "high": q[2][sig],
+                    "mean": e.mean(axis=1)[sig],
+                    "automation": ea.mean(axis=1)[sig],
+                    "augmentation": (e - ea).mean(axis=1)[sig],
+                }
+            )
+            .sort_values(["median", "task_id"], ascending=[False, True], kind="stable")
+            .reset_index(drop=True)
+        )
 
 
 def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -341,8 +388,8 @@ def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
                     "low": stats["low"][y],
                     "high": stats["high"][y],
                     "mean": stats["mean"][y],
-                    "automation": stats["automation"][y],
-                    "augmentation": stats["mean"][y] - stats["automation"][y],
+                    "automation": np.minimum(stats["automation"][y], stats["mean"][y]),
+                    "augmentation": np.maximum(stats["mean"][y] - stats["automation"][y], 0.0),
                     "potential": pot,
                 }
             )

@@ -1,0 +1,125 @@
+"""`craftgraph explore`: start the Streamlit explorer (app.py) on the embedded snapshot.
+
+When the home has no snapshot yet, one is built first (from the catalog, and the public sources when
+given). `streamlit run app.py` does the same on its first page, reading CRAFTGRAPH_CATALOG and
+CRAFTGRAPH_SOURCES for the inputs; this command passes its flags to the app through those variables.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from graph import snapshot
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+CATALOG_ENV = "CRAFTGRAPH_CATALOG"
+SOURCES_ENV = "CRAFTGRAPH_SOURCES"
+
+# Streamlit settings the explorer always wants: no telemetry, no file watcher in production, and a
+# clear port. Anything here can be overridden with extra `-- --server.x y` arguments.
+STREAMLIT_FLAGS = (
+    "--browser.gatherUsageStats", "false",
+    "--server.fileWatcherType", "none",
+    "--server.runOnSave", "false",
+)
+
+
+def default_catalog() -> Path:
+    env = os.environ.get(CATALOG_ENV)
+    if env:
+        return Path(env)
+    from graph.cli import _catalog_path
+
+    return _catalog_path(None)
+
+
+def default_sources() -> Path | None:
+    env = os.environ.get(SOURCES_ENV)
+    return Path(env) if env else None
+
+
+def ensure_snapshot(
+    home: Path | None = None,
+    catalog: Path | None = None,
+    sources: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Path, bool]:
+    """The current snapshot of `home`, building one first when there is none: (path, built_now).
+
+    Raises ingest.tables.InputError (with every problem) when the inputs do not validate."""
+    from graph.build import build
+
+    home = home or snapshot.default_home()
+    try:
+        return snapshot.current_dir(home), False
+    except snapshot.SnapshotError:
+        pass
+    build(catalog or default_catalog(), home=home, sources=sources or default_sources(), progress=progress)
+    return snapshot.current_dir(home), True
+
+
+def streamlit_command(port: int | None = None, address: str | None = None, headless: bool = True,
+                      extra: list[str] | None = None) -> list[str]:
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), *STREAMLIT_FLAGS,
+           "--server.headless", "true" if headless else "false"]
+    if port:
+        cmd += ["--server.port", str(port)]
+    if address:
+        cmd += ["--server.address", address]
+    return cmd + list(extra or [])
+
+
+def cmd_explore(args) -> int:
+    from graph.cli import _progress_printer
+    from ingest.tables import InputError
+
+    home = Path(args.home) if args.home else snapshot.default_home()
+    catalog = Path(args.catalog) if args.catalog else None
+    sources = Path(args.sources) if args.sources else None
+    if not APP.exists():
+        print(f"explore: the app is missing ({APP}); run from a source checkout", file=sys.stderr)
+        return 2
+    try:
+        snap, built = ensure_snapshot(home, catalog, sources, _progress_printer(args.quiet))
+    except InputError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        print(f"explore: no snapshot in {home} and the build found {len(e.problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(("built " if built else "using ") + f"snapshot {snap.name} in {home}", file=sys.stderr)
+    if args.check:
+        return 0
+    env = {**os.environ, "CRAFTGRAPH_HOME": str(home)}
+    if catalog:
+        env[CATALOG_ENV] = str(catalog.resolve())
+    if sources:
+        env[SOURCES_ENV] = str(sources.resolve())
+    cmd = streamlit_command(args.port, args.address, headless=not args.browser, extra=args.streamlit_args)
+    try:
+        return subprocess.call(cmd, env=env, cwd=str(APP.parent))
+    except KeyboardInterrupt:
+        return 0
+
+
+def register(sub) -> None:
+    sp = sub.add_parser(
+        "explore",
+        help="start the Streamlit explorer on the embedded snapshot (building one first if there is none)",
+        description="Start the CraftGraph explorer (Streamlit). With NEO4J_URI set and reachable, the "
+        "Cypher console and graph view can also read from Neo4j; otherwise the embedded store is used.",
+    )
+    sp.add_argument("--port", type=int, help="port to serve on (default: Streamlit's, 8501)")
+    sp.add_argument("--address", help="address to listen on (default: all interfaces)")
+    sp.add_argument("--home", help="snapshot directory (default: $CRAFTGRAPH_HOME or a per-user data directory)")
+    sp.add_argument("--catalog", help="catalog to build from when there is no snapshot (default: data/catalog)")
+    sp.add_argument("--sources", help="public sources to build with when there is no snapshot")
+    sp.add_argument("--browser", action="store_true", help="open a web browser on start")
+    sp.add_argument("--check", action="store_true", help="make sure a snapshot exists (building it), then exit")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no build progress lines")
+    sp.add_argument("streamlit_args", nargs="*", metavar="-- STREAMLIT_ARGS",
+                    help="further arguments for `streamlit run`, after `--`")
+    sp.set_defaults(func=cmd_explore)

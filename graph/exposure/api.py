@@ -1,0 +1,282 @@
+"""Python API of the exposure engine: every function returns pandas frames.
+
+    import graph
+    from graph.exposure import api
+
+    g = graph.load()
+    api.exposure(g, level="craft", year=2028)                  # median, 80% band, automation/augmentation
+    api.exposure(g, level="occupation", scenario="fast")        # every year 2024-2035
+    x = api.explain(g, craft="craft:picture-editor", year=2028)
+    x.by_capability, x.by_task, x.by_tool, x.by_limitation, x.links, x.total
+    api.forecast(g, craft="craft:picture-editor")
+    corr, gaps = api.compare(g)
+    api.maturity(g); api.fit_quality(g); api.scenarios()
+    s = api.make_scenario("expected", reach=["cap:generate-video=production_used@2026-06"], remove=["lim:consent"])
+    api.exposure(g, level="craft", scenario=s)
+
+`graph` is anything with `.nodes` and `.edges` dicts of frames (graph.store.Graph), or a (nodes, edges) tuple.
+The compiled engine is cached per graph object; runs are cached per (scenario, years, draws, seed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+
+import numpy as np
+import pandas as pd
+
+from graph.exposure.compare import compare as _compare
+from graph.exposure.config import METHOD_VERSION, YEARS, MethodConfig
+from graph.exposure.explain import Explanation
+from graph.exposure.explain import explain as _explain
+from graph.exposure.forecast import DEFAULT_THRESHOLDS
+from graph.exposure.forecast import forecast as _forecast
+from graph.exposure.scenarios import (
+    Scenario,
+    get_scenario,
+    parse_capability_override,
+    parse_limitation_override,
+    scenario_table,
+)
+from graph.exposure.score import Engine, maturity_summary
+
+LEVELS = ("craft", "occupation", "department", "workforce", "task", "all")
+_LABEL = {"craft": "Craft", "occupation": "Occupation", "department": "Department", "workforce": "Workforce"}
+_ENGINES: OrderedDict[tuple, tuple[object, Engine]] = OrderedDict()
+
+
+def _parts(graph) -> tuple[dict, dict]:
+    if isinstance(graph, tuple):
+        return graph[0], graph[1]
+    return graph.nodes, graph.edges
+
+
+def engine(graph, config: MethodConfig | None = None) -> Engine:
+    """The compiled engine for a graph (cached while the graph object lives in the cache)."""
+    if isinstance(graph, Engine):
+        return graph
+    nodes, edges = _parts(graph)
+    key = (id(nodes), id(edges), repr(config))
+    hit = _ENGINES.get(key)
+    if hit is not None and hit[0] is nodes:
+        _ENGINES.move_to_end(key)
+        return hit[1]
+    eng = Engine(nodes, edges, config)
+    _ENGINES[key] = (nodes, eng)
+    while len(_ENGINES) > 3:
+        _ENGINES.popitem(last=False)
+    return eng
+
+
+def _run(graph, scenario, years=None, draws=None, seed=None):
+    return engine(graph).run(scenario, years=years, draws=draws, seed=seed)
+
+
+def current_year(graph) -> int:
+    return int(np.floor(engine(graph).compiled.as_of))
+
+
+def entities(graph) -> pd.DataFrame:
+    """Every scored entity: id, label, name, basis, n_tasks, employment (covered, for workforce rows),
+    soc_code, department, members (crafts in a department, occupations in a workforce aggregate)."""
+    return engine(graph).compiled.entities.copy()
+
+
+# ------------------------------------------------------------------------------------------ scenarios
+
+
+def scenarios() -> pd.DataFrame:
+    """The preset scenarios and what each assumes."""
+    return scenario_table()
+
+
+def make_scenario(
+    base: str | Scenario = "expected",
+    reach: list[str] = (),
+    delay: list[str] = (),
+    remove: list[str] = (),
+    keep: list[str] = (),
+    set_severity: list[str] = (),
+    name: str | None = None,
+) -> Scenario:
+    """A scenario with overrides, written as text:
+
+    reach: `cap:x=LEVEL@DATE` (reaches the level by the date at the latest); delay: same, not before the date;
+    remove: `lim:x` or `lim:x@DATE` (removed, from the date); keep: `lim:x` (kept at today's severity, no
+    fading or relief); set_severity: `lim:x=0.2` or `lim:x=0.2@DATE`.
+    """
+    caps = [parse_capability_override(t, "by") for t in reach] + [
+        parse_capability_override(t, "not_before") for t in delay
+    ]
+    lims = (
+        [parse_limitation_override(t, "remove") for t in remove]
+        + [parse_limitation_override(t, "keep") for t in keep]
+        + [parse_limitation_override(t, "set") for t in set_severity]
+    )
+    return get_scenario(base).with_overrides(caps, lims, name=name)
+
+
+# ------------------------------------------------------------------------------------------ maturity
+
+
+def fit_quality(graph) -> pd.DataFrame:
+    """One row per capability: evidence used, fitted curve (t50, pace) and fit quality."""
+    return engine(graph).fit.quality.copy()
+
+
+def maturity_observations(graph) -> pd.DataFrame:
+    """The level dates each capability's curve was fitted to, with fitted dates and residuals."""
+    return engine(graph).fit.observations.copy()
+
+
+def maturity(graph, scenario: str | Scenario = "expected", years=None, draws=None, seed=None) -> pd.DataFrame:
+    """Capability maturity by year: undamped and damped by limitations, median and 80% band."""
+    return maturity_summary(_run(graph, scenario, years, draws, seed))
+
+
+# ------------------------------------------------------------------------------------------ exposure
+
+
+def exposure(
+    graph,
+    level: str = "craft",
+    year: int | None = None,
+    scenario: str | Scenario = "expected",
+    years: tuple[int, ...] | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """Exposure by entity and year: median, low/high (80% band), mean, automation + augmentation (= mean),
+    potential (full maturity, no limitations). level: craft, occupation, department, workforce, task or all."""
+    if level not in LEVELS:
+        raise ValueError(f"level is one of {', '.join(LEVELS)}")
+    run = _run(graph, scenario, years, draws, seed)
+    if level == "task":
+        return run.task_summary(year if year is not None else current_year(graph))
+    s = run.summary()
+    if level != "all":
+        s = s[s["label"] == _LABEL[level]]
+    if year is not None:
+        if year not in run.years:
+            raise ValueError(f"year {year} is outside {run.years[0]}-{run.years[-1]}")
+        s = s[s["year"] == year]
+    return s.reset_index(drop=True)
+
+
+def explain(
+    graph,
+    craft: str | None = None,
+    occupation: str | None = None,
+    department: str | None = None,
+    entity: str | None = None,
+    year: int | None = None,
+    scenario: str | Scenario = "expected",
+    draws: int | None = None,
+    seed: int | None = None,
+) -> Explanation:
+    """Contributions to one entity's exposure by capability, task, tool and limitation (see explain.py)."""
+    ent = _one(craft=craft, occupation=occupation, department=department, entity=entity)
+    run = _run(graph, scenario, None, draws, seed)
+    return _explain(run, ent, year if year is not None else current_year(graph))
+
+
+def forecast(
+    graph,
+    craft: str | None = None,
+    occupation: str | None = None,
+    department: str | None = None,
+    entity: str | None = None,
+    thresholds: tuple[float, ...] = DEFAULT_THRESHOLDS,
+    metric: str = "task_share",
+    scenario: str | Scenario = "expected",
+    draws: int | None = None,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """The capability -> task links in the order they cross each threshold, with dates and bands."""
+    ent = _one(craft=craft, occupation=occupation, department=department, entity=entity)
+    return _forecast(_run(graph, scenario, None, draws, seed), ent, thresholds=tuple(thresholds), metric=metric)
+
+
+def compare(
+    graph,
+    year: int | None = None,
+    scenario: str | Scenario = "expected",
+    top: int = 10,
+    draws: int | None = None,
+    seed: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(correlations, disagreements) between CraftGraph's occupation exposure and each study in the graph."""
+    return _compare(_run(graph, scenario, None, draws, seed), year, top=top)
+
+
+def _one(**kw) -> str:
+    given = [v for v in kw.values() if v]
+    if len(given) != 1:
+        raise ValueError("give exactly one of craft, occupation, department, entity")
+    return given[0]
+
+
+# ------------------------------------------------------------------------------------------ snapshot tables
+
+
+def score_id(entity_id: str, scenario: str, year: int) -> str:
+    slug = re.sub(r"[^a-z0-9._-]+", ".", f"{entity_id}.{scenario}.{year}".lower()).strip(".")
+    return f"score:{slug}"
+
+
+def score_tables(
+    graph_nodes: dict,
+    graph_edges: dict,
+    build_id: str = "unstamped",
+    scenarios: tuple[str, ...] = ("slow", "expected", "fast"),
+    years: tuple[int, ...] = YEARS,
+    draws: int | None = None,
+    seed: int | None = None,
+    config: MethodConfig | None = None,
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Derived ExposureScore nodes (entity x year x scenario) and HAS_SCORE edges from Craft / Occupation /
+    Department, for the snapshot and the Neo4j load. Entities without a basis get no score.
+    Deterministic: same graph, seed and draws give identical frames. Pass the build's id as build_id
+    (it is stamped on every score; "unstamped" when the caller does not give it)."""
+    from ingest.tables import TableBuilder
+
+    eng = Engine(graph_nodes, graph_edges, config)
+    tb = TableBuilder()
+    for sc in scenarios:
+        s = eng.run(sc, years=years, draws=draws, seed=seed).summary()
+        s = s[s["median"].notna()]
+        for r in s.itertuples(index=False):
+            sid = score_id(r.entity_id, r.scenario, int(r.year))
+            tb.node(
+                "ExposureScore",
+                dict(
+                    id=sid,
+                    entity_id=r.entity_id,
+                    entity_label=r.label,
+                    year=int(r.year),
+                    scenario=r.scenario,
+                    median=_unit(r.median),
+                    low=_unit(r.low),
+                    high=_unit(r.high),
+                    mean=_unit(r.mean),
+                    automation=_unit(r.automation),
+                    augmentation=_unit(r.augmentation),
+                    potential=_unit(r.potential),
+                    basis=r.basis,
+                    method_version=METHOD_VERSION,
+                    build_id=build_id,
+                    origin="derived:exposure",
+                    _where="graph/exposure",
+                ),
+            )
+            if r.label in ("Craft", "Occupation", "Department"):
+                tb.edge("HAS_SCORE", r.entity_id, r.label, sid, "ExposureScore", _where="graph/exposure")
+    t = tb.tables()
+    return t.nodes, t.edges
+
+
+def _unit(x: float) -> float | None:
+    if x is None or not np.isfinite(x):
+        return None
+    return float(min(max(round(float(x), 6), 0.0), 1.0))

@@ -1,0 +1,431 @@
+"""Exposure engine: hand-computed results on tiny graphs, the maturity fit, scenarios, explanations,
+forecast paths, comparison, snapshot tables and the CLI handlers. (Properties: test_exposure_properties.py)"""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graph.exposure import api
+from graph.exposure.config import LEVEL_MATURITY, MethodConfig, level_logit
+from graph.exposure.explain import explain
+from graph.exposure.forecast import crossing_times, forecast, quantiles_inf
+from graph.exposure.model import decimal_year
+from graph.exposure.scenarios import parse_capability_override, parse_limitation_override
+from graph.exposure.score import Engine, entity_exposure
+from graph.exposure.synthetic import small_graph
+from graph.schema import NODE_BY_NAME, REL_BY_NAME, check_value, id_matches
+
+DRAWS = 200
+
+
+def hand_graph(**kw):
+    """craft:x does t1 (importance 1), t2 (0.5) and t3 (0.5, no capability). cap:a does half of t1
+    (automate); cap:b does 0.4 of t1 (augment) and 0.6 of dwa:d1 (automate); t2 involves d1 and d2."""
+    args = dict(
+        caps={"cap:a": [("commercial", "2023-06")], "cap:b": [("demo", "2024-03")]},
+        links=[
+            ("cap:a", "task:craft:x.t1", 0.5, "automate"),
+            ("cap:b", "task:craft:x.t1", 0.4, "augment"),
+            ("cap:b", "dwa:d1", 0.6, "automate"),
+        ],
+        crafts={"craft:x": [("task:craft:x.t1", 1.0), ("task:craft:x.t2", 0.5), ("task:craft:x.t3", 0.5)]},
+        involves=[("task:craft:x.t2", "dwa:d1"), ("task:craft:x.t2", "dwa:d2")],
+        occupations={"onet:27-0001.00": [("task:craft:x.t2", 1.0)]},
+        classified=[("craft:y", "onet:27-0001.00", 1.0), ("craft:x", "onet:27-0002.00", 1.0)],
+        departments={"dept:d": ["craft:x", "craft:y"]},
+        tools=[("tool:ta", "cap:a", "2023-09"), ("tool:tb", "cap:b", None)],
+    )
+    args.update(kw)
+    return small_graph(**args)  # craft:y has no tasks of its own
+
+
+@pytest.fixture(scope="module")
+def hand():
+    nodes, edges = hand_graph()
+    return Engine(nodes, edges, MethodConfig(draws=DRAWS))
+
+
+# ------------------------------------------------------------------------------------------ exposure
+
+
+def test_hand_computed_exposure(hand):
+    cm = hand.compiled
+    ei = cm.entity_index
+    Md = np.zeros((len(cm.caps), 1))
+    Md[cm.cap_index["cap:a"]] = 0.8
+    Md[cm.cap_index["cap:b"]] = 0.5
+    E, Ea = entity_exposure(hand.structure, Md, hand.config.max_share)
+    e1 = 1 - (1 - 0.5 * 0.8) * (1 - 0.4 * 0.5)  # 0.52
+    e2 = 0.6 / 2 * 0.5  # cap:b reaches t2 through one of its two DWAs: w = 0.6 / 2
+    x = 0.5 * e1 + 0.25 * e2 + 0.25 * 0.0
+    assert E[ei["craft:x"], 0] == pytest.approx(x, abs=1e-12)
+    h_a, h_b = -math.log(1 - 0.4), -math.log(1 - 0.2)
+    auto = 0.5 * e1 * h_a / (h_a + h_b) + 0.25 * e2
+    assert Ea[ei["craft:x"], 0] == pytest.approx(auto, abs=1e-12)
+    # craft:y has no tasks: its occupation's; the occupation without tasks: its craft's
+    assert E[ei["craft:y"], 0] == pytest.approx(e2, abs=1e-12)
+    assert E[ei["onet:27-0002.00"], 0] == pytest.approx(x, abs=1e-12)
+    assert E[ei["dept:d"], 0] == pytest.approx((x + e2) / 2, abs=1e-12)
+    assert E[ei["workforce:crafts"], 0] == pytest.approx((x + e2) / 2, abs=1e-12)
+    ents = cm.entities.set_index("id")
+    assert ents.loc["craft:y", "basis"] == "occupations" and ents.loc["onet:27-0002.00", "basis"] == "crafts"
+    # potential = full maturity
+    pot = dict(zip(cm.entities["id"], hand.potential(), strict=True))
+    assert pot["craft:x"] == pytest.approx(0.5 * (1 - 0.5 * 0.6) + 0.25 * 0.3, abs=1e-12)
+
+
+def test_summary_agrees_with_reference_and_is_in_range(hand):
+    run = hand.run("expected", draws=DRAWS, seed=1)
+    s = run.summary()
+    assert set(s["year"]) == set(range(2024, 2036))
+    assert (s[["median", "low", "high", "mean", "automation", "augmentation"]].dropna() >= 0).all().all()
+    assert (s["low"] <= s["median"] + 1e-9).all() and (s["median"] <= s["high"] + 1e-9).all()
+    np.testing.assert_allclose(s["automation"] + s["augmentation"], s["mean"], atol=1e-6)
+    y = 3
+    E, _ = entity_exposure(hand.structure, run.Md[y], hand.config.max_share)
+    row = s[(s["entity_id"] == "craft:x") & (s["year"] == run.years[y])].iloc[0]
+    assert row["median"] == pytest.approx(np.median(E[hand.compiled.entity_index["craft:x"]]), abs=1e-6)
+
+
+def test_limitations_damp_by_kind(hand):
+    lims = [
+        ("cap:a", "lim:t1", "technical", 0.5, None),
+        ("cap:a", "lim:t2", "technical", 0.2, None),
+        ("cap:a", "lim:l", "legal", 0.1, None),
+    ]
+    nodes, edges = hand_graph(limitations=lims)
+    ca = 0
+    for combine, factor in (("max_within_kind", 0.5 * 0.9), ("product", 0.5 * 0.8 * 0.9)):
+        eng = Engine(nodes, edges, MethodConfig(draws=50, limitation_combine=combine))
+        run = eng.run("expected", draws=50)
+        ca = eng.compiled.cap_index["cap:a"]
+        np.testing.assert_allclose(run.Md[:, ca, :], run.M[:, ca, :] * factor, rtol=1e-12)
+    # the fast scenario lifts half of legal severity by 2030: 0.1 -> 0.05
+    eng = Engine(nodes, edges, MethodConfig(draws=50))
+    fast = eng.run("fast", draws=50)
+    y = fast.years.index(2031)
+    np.testing.assert_allclose(fast.Md[y, ca], fast.M[y, ca] * 0.5 * 0.95, rtol=1e-12)
+    # removing a limitation by override
+    sc = api.make_scenario("expected", remove=["lim:t1"])
+    run = eng.run(sc, draws=50)
+    np.testing.assert_allclose(run.Md[:, ca], run.M[:, ca] * 0.8 * 0.9, rtol=1e-12)
+    sc = api.make_scenario("expected", remove=["lim:t1@2030"])
+    run = eng.run(sc, draws=50)
+    y29, y30 = run.years.index(2029), run.years.index(2030)
+    np.testing.assert_allclose(run.Md[y29, ca], run.M[y29, ca] * 0.45, rtol=1e-12)
+    np.testing.assert_allclose(run.Md[y30, ca], run.M[y30, ca] * 0.72, rtol=1e-12)
+
+
+def test_technical_limitation_fades_with_half_life():
+    nodes, edges = hand_graph(limitations=[("cap:a", "lim:t", "technical", 0.4, 2.0)])
+    eng = Engine(nodes, edges, MethodConfig(draws=20, half_life_sd=0.0, as_of=2025.5))
+    run = eng.run("expected", draws=20)
+    sev = run.severities_at(np.array([2025.0, 2027.5, 2029.5]))[:, 0, :]
+    np.testing.assert_allclose(sev[0], 0.4)  # the past keeps today's severity
+    np.testing.assert_allclose(sev[1], 0.2)  # one half-life later
+    np.testing.assert_allclose(sev[2], 0.1)
+    slow = eng.run("slow", draws=20).severities_at(np.array([2028.5]))[0, 0]
+    np.testing.assert_allclose(slow, 0.2)  # 1.5x the half-life
+
+
+# ------------------------------------------------------------------------------------------ maturity
+
+
+def _date(t: float) -> str:
+    y = int(t)
+    doy = (t - y) * 365.25
+    d = pd.Timestamp(year=y, month=1, day=1) + pd.Timedelta(days=doy)
+    return d.strftime("%Y-%m-%d")
+
+
+def test_fit_recovers_a_logistic_through_its_milestones():
+    t50, s = 2024.0, 0.8
+    mss = [(lv, _date(t50 + s * level_logit(lv))) for lv in LEVEL_MATURITY]
+    nodes, edges = hand_graph(caps={"cap:a": mss, "cap:b": [("demo", "2024-03")]})
+    cfg = MethodConfig(date_noise_years=0.02, prior_log_s_sd=5.0, prior_t50_sd=50.0, pool=False, tool_evidence=False)
+    eng = Engine(nodes, edges, cfg)
+    q = eng.fit.quality.set_index("capability")
+    assert q.loc["cap:a", "t50"] == pytest.approx(t50, abs=0.01)
+    assert q.loc["cap:a", "years_per_logit"] == pytest.approx(s, abs=0.01)
+    assert q.loc["cap:a", "rmse_years"] < 0.01
+    assert q.loc["cap:a", "n_levels"] == 6 and q.loc["cap:a", "next_level"] == ""
+    assert q.loc["cap:b", "evidence"].startswith("one level")
+
+
+def test_censoring_and_pooling():
+    caps = {
+        f"cap:c{i}": [
+            ("research", f"{2018 + i}-01"),
+            ("commercial", f"{2021 + i}-01"),
+            ("production_used", f"{2022 + i}-06"),
+        ]
+        for i in range(4)
+    }
+    caps["cap:one"] = [("commercial", "2024-06")]
+    caps["cap:none"] = []
+    nodes, edges = hand_graph(caps=caps, links=[("cap:one", "task:craft:x.t1", 0.5, "automate")], tools=[])
+    eng = Engine(nodes, edges, MethodConfig(draws=DRAWS))
+    prior = eng.fit.prior
+    assert prior.pooled_from == 4
+    q = eng.fit.quality.set_index("capability")
+    # the pooled pace is the pace of the well-observed capabilities
+    assert prior.log_s_mean == pytest.approx(
+        np.log(q.loc[[f"cap:c{i}" for i in range(4)], "years_per_logit"]).mean(), abs=0.15
+    )
+    # one milestone: censored at the next level (not production_used by the as-of date)
+    one = q.loc["cap:one"]
+    assert one["next_level"] == "production_used"
+    assert one["maturity_as_of"] < LEVEL_MATURITY["production_used"] + 0.05
+    # no evidence: not even at research level today
+    assert q.loc["cap:none", "maturity_as_of"] < 0.1
+
+
+def test_capability_override_by_and_not_before(hand):
+    cm = hand.compiled
+    a = cm.cap_index["cap:a"]
+    base = hand.run("expected", draws=DRAWS)
+    sc = api.make_scenario("expected", reach=["cap:a=industry_standard@2028-06"])
+    run = hand.run(sc, draws=DRAWS)
+    y28 = run.years.index(2028)
+    assert (run.M[:, a] >= base.M[:, a] - 1e-12).all()
+    assert np.all(run.M[y28, a] >= LEVEL_MATURITY["industry_standard"] - 1e-9)
+    past = [i for i, y in enumerate(run.years) if y + 0.5 <= cm.as_of]
+    np.testing.assert_array_equal(run.M[past, a], base.M[past, a])  # the past does not change
+    delay = hand.run(api.make_scenario("expected", delay=["cap:a=production_used@2034"]), draws=DRAWS)
+    assert (delay.M[:, a] <= base.M[:, a] + 1e-12).all()
+    y33 = delay.years.index(2033)
+    not_yet = base.maturity_at(np.array([cm.as_of]))[0][0, a] < LEVEL_MATURITY["production_used"]
+    assert not_yet.any() and (~not_yet).any()  # draws already past the level today are left alone
+    assert np.all(delay.M[y33, a][not_yet] <= LEVEL_MATURITY["production_used"] + 1e-9)
+
+
+def test_scenarios_agree_on_the_past_and_order_the_future(hand):
+    runs = {s: hand.run(s, draws=DRAWS) for s in ("slow", "expected", "fast")}
+    cm = hand.compiled
+    y_now = [i for i, y in enumerate(runs["slow"].years) if y + 0.5 <= cm.as_of]
+    for s in ("expected", "fast"):
+        np.testing.assert_allclose(runs[s].M[y_now], runs["slow"].M[y_now])
+    s = {k: r.summary().set_index(["entity_id", "year"]) for k, r in runs.items()}
+    last = (
+        s["slow"].loc[("craft:x", 2035), "median"],
+        s["expected"].loc[("craft:x", 2035), "median"],
+        s["fast"].loc[("craft:x", 2035), "median"],
+    )
+    assert last[0] < last[1] < last[2]
+
+
+def test_parsing_overrides():
+    o = parse_capability_override("cap:x=production_used@2026-06")
+    assert (o.capability, o.level, o.mode) == ("cap:x", "production_used", "by")
+    assert o.date == pytest.approx(2026 + 5.5 / 12)
+    lo = parse_limitation_override("lim:y=0.2@2027", "set")
+    assert (lo.limitation, lo.severity, lo.from_date) == ("lim:y", 0.2, 2027.5)
+    with pytest.raises(ValueError):
+        parse_capability_override("cap:x=soon@2026")
+    with pytest.raises(ValueError):
+        parse_limitation_override("lim:y=2", "set")
+    assert decimal_year("2024") == (2024.5, 1 / 12)
+
+
+# ------------------------------------------------------------------------------------------ explain / forecast
+
+
+def test_explanation_accounts_for_the_total(hand):
+    lims = [
+        ("cap:a", "lim:t1", "technical", 0.5, 3.0),
+        ("cap:a", "lim:t2", "technical", 0.2, None),
+        ("cap:b", "lim:l", "legal", 0.3, None),
+    ]
+    nodes, edges = hand_graph(limitations=lims)
+    eng = Engine(nodes, edges, MethodConfig(draws=DRAWS))
+    run = eng.run("expected", draws=DRAWS)
+    for ent in ("craft:x", "craft:y", "dept:d", "onet:27-0002.00", "workforce:crafts"):
+        x = explain(run, ent, 2027)
+        t = x.total.iloc[0]
+        assert t["sum_of_contributions"] == pytest.approx(t["mean"], abs=1e-12)
+        for part in (x.by_capability, x.by_task, x.by_tool, x.links):
+            assert part["contribution"].sum() == pytest.approx(t["mean"], abs=1e-12)
+        assert x.by_capability["automation"].sum() + x.by_capability["augmentation"].sum() == pytest.approx(t["mean"])
+        assert t["sum_of_held_back"] == pytest.approx(t["held_back"], abs=1e-12)
+        s = run.summary()
+        assert t["median"] == pytest.approx(s[(s.entity_id == ent) & (s.year == 2027)]["median"].iloc[0], abs=1e-6)
+    x = explain(run, "craft:x", 2027)
+    # lim:t2 never binds (lim:t1 is more severe and of the same kind): it holds nothing back
+    assert "lim:t2" not in set(x.by_limitation["limitation"])
+    link = x.links[(x.links["capability"] == "cap:b") & (x.links["task_id"] == "task:craft:x.t2")].iloc[0]
+    assert link["path"] == "dwa" and link["via"] == "dwa:d1" and link["sources"] == ["src:test"]
+    assert set(x.by_tool["tool"]) == {"tool:ta", "tool:tb"}
+    with pytest.raises(KeyError):
+        explain(run, "craft:nope", 2027)
+
+
+def test_forecast_orders_links_by_crossing_date(hand):
+    run = hand.run("expected", draws=DRAWS)
+    f = forecast(run, "craft:x", thresholds=(0.1, 0.3))
+    assert list(f.columns[:2]) == ["threshold", "order"]
+    for _, g in f.groupby("threshold"):
+        assert g["t_median"].is_monotonic_increasing
+    # a link whose weight is below the threshold cannot cross it
+    assert not ((f["threshold"] == 0.3) & (f["weight"] < 0.3)).any()
+    t = crossing_times(np.array([[0.0, 0.5, 0.0], [0.2, 0.6, 0.05], [0.4, 0.7, 0.05]]), np.array([0.0, 1.0, 2.0]), 0.3)
+    np.testing.assert_allclose(t, [1.5, 0.0, np.inf])
+    assert quantiles_inf(np.array([1.0, 2.0, np.inf, np.inf]), (0.5,)) == [float("inf")]
+
+
+# ------------------------------------------------------------------------------------------ compare
+
+
+def test_compare_spearman_with_n():
+    occs = {f"onet:27-{1000 + i}.00": [(f"task:onet:{i}", 1.0)] for i in range(6)}
+    occs["onet:11-2000.00"] = [("task:onet:99", 1.0)]
+    links = [("cap:a", f"task:onet:{i}", 0.1 + 0.1 * i, "automate") for i in range(6)]
+    ratings = [("study:s", "beta", o, float(i)) for i, o in enumerate(occs)]  # same order as our weights
+    ratings += [("study:t", "task_score", f"task:onet:{i}", float(-i)) for i in range(6)]
+    nodes, edges = hand_graph(
+        caps={"cap:a": [("commercial", "2023-06")]},
+        links=links,
+        crafts={},
+        occupations=occs,
+        classified=[],
+        departments={},
+        tools=[],
+        ratings=ratings,
+    )
+    eng = Engine(nodes, edges, MethodConfig(draws=DRAWS))
+    corr, dis = api.compare(eng, year=2026)
+    c = corr.set_index(["study", "basis", "subset"])
+    assert c.loc[("study:s", "potential", "all"), "n"] == 7
+    assert c.loc[("study:s", "potential", "soc27"), "n"] == 6
+    assert c.loc[("study:s", "potential", "soc27"), "spearman"] == pytest.approx(1.0)
+    assert c.loc[("study:t", "potential", "soc27"), "spearman"] == pytest.approx(-1.0)
+    assert c.loc[("study:t", "current", "all"), "level"] == "task"
+    assert len(dis) and set(dis["direction"]) <= {"CraftGraph higher", "study higher"}
+
+
+# ------------------------------------------------------------------------------------------ tables / api / cli
+
+
+def test_score_tables_follow_the_schema_and_are_deterministic():
+    nodes, edges = hand_graph()
+    n1, e1 = api.score_tables(nodes, edges, "build-1", draws=100, seed=3)
+    n2, e2 = api.score_tables(nodes, edges, "build-1", draws=100, seed=3)
+    pd.testing.assert_frame_equal(n1["ExposureScore"], n2["ExposureScore"])
+    pd.testing.assert_frame_equal(e1["HAS_SCORE"], e2["HAS_SCORE"])
+    df = n1["ExposureScore"]
+    assert df["id"].is_unique and len(df) == 3 * 12 * 8  # 8 entities with a basis (workforce:all, 27 and crafts)
+    label = NODE_BY_NAME["ExposureScore"]
+    for r in df.head(40).to_dict("records"):
+        assert id_matches("ExposureScore", r["id"])
+        for p in label.all_props:
+            assert check_value(p, r.get(p.name)) is None, (p.name, r.get(p.name))
+    rel = REL_BY_NAME["HAS_SCORE"]
+    pairs = set(zip(e1["HAS_SCORE"]["src_label"], e1["HAS_SCORE"]["dst_label"], strict=True))
+    assert pairs <= set(rel.pairs)
+    assert (df["build_id"] == "build-1").all() and (df["method_version"] == api.METHOD_VERSION).all()
+
+
+def test_api_frames(hand):
+    nodes, edges = hand_graph()
+    g = SimpleNamespace(nodes=nodes, edges=edges)
+    ex = api.exposure(g, level="craft", year=2028, draws=DRAWS)
+    assert set(ex["entity_id"]) == {"craft:x", "craft:y"} and (ex["year"] == 2028).all()
+    assert len(api.exposure(g, level="occupation", draws=DRAWS)) == 2 * 12
+    assert set(api.exposure(g, level="task", year=2028, draws=DRAWS)["task_id"]) == {
+        "task:craft:x.t1",
+        "task:craft:x.t2",
+    }
+    assert api.engine(g) is api.engine(g)
+    assert {"capability", "maturity", "damped"} <= set(api.maturity(g, draws=DRAWS).columns)
+    assert set(api.scenarios()["scenario"]) == {"slow", "expected", "fast"}
+    assert len(api.fit_quality(g)) == 2
+    with pytest.raises(ValueError):
+        api.explain(g, craft="craft:x", occupation="onet:27-0001.00")
+
+
+def _args(**kw):
+    base = dict(
+        scenario="expected",
+        reach=[],
+        delay=[],
+        remove_limitation=[],
+        keep_limitation=[],
+        set_limitation=[],
+        draws=DRAWS,
+        seed=None,
+        format="table",
+        home=None,
+        command="test",
+    )
+    base.update(kw)
+    return SimpleNamespace(**base)
+
+
+def test_cli_handlers(hand, capsys):
+    from graph.exposure import cli
+
+    nodes, edges = hand_graph()
+    g = SimpleNamespace(nodes=nodes, edges=edges)
+    assert cli.run_exposure(_args(level="craft", year=2028, all_years=False, top=None, format="json"), g) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["entity_id"] for r in rows} == {"craft:x", "craft:y"}
+    assert cli.run_exposure(_args(level="department", year=None, all_years=True, top=None, format="csv"), g) == 0
+    assert capsys.readouterr().out.startswith("entity_id,")
+    assert (
+        cli.run_explain(
+            _args(craft="craft:x", occupation=None, department=None, entity=None, year=2028, part="summary", top=5), g
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "sum of contributions" in out and "capability:" in out
+    assert (
+        cli.run_explain(
+            _args(craft="craft:nope", occupation=None, department=None, entity=None, year=2028, part="all", top=5), g
+        )
+        == 2
+    )
+    capsys.readouterr()
+    assert (
+        cli.run_forecast(
+            _args(
+                craft="craft:x",
+                occupation=None,
+                department=None,
+                entity=None,
+                threshold=[0.1],
+                metric="task_share",
+                format="json",
+            ),
+            g,
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)[0]["threshold"] == 0.1
+    assert cli.run_compare(_args(year=None, top=5), g) == 0
+    assert "no study ratings" in capsys.readouterr().out
+    assert cli.run_maturity(_args(year=2027, reach=["cap:a=production_used@2027"]), g) == 0
+    assert "cap:a" in capsys.readouterr().out
+
+
+def test_cli_registers_commands():
+    import argparse
+
+    from graph.exposure import cli
+
+    p = argparse.ArgumentParser()
+    cli.register(p.add_subparsers(dest="command"))
+    for argv in (
+        ["exposure", "--level", "department", "--year", "2028", "--format", "csv"],
+        ["explain", "--craft", "craft:x"],
+        ["forecast", "--craft", "craft:x", "--threshold", "0.2"],
+        ["compare"],
+        ["maturity"],
+    ):
+        args = p.parse_args(argv)
+        assert callable(args.func)
