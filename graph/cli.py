@@ -241,25 +241,24 @@ def _neo4j_args(sp) -> None:
     sp.add_argument("--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j)")
 
 
+PLUGINS = (
+    "graph.neo4j_cli",
+    "graph.exposure.cli",
+    "graph.catalog_report",
+    "graph.export",
+    "graph.suggest",
+    "graph.cookbook",
+    "ingest.fetch_cli",
+    "graph.explore",
+)
+
+
 def _plugins():
-    """Commands that live next to the code they drive."""
+    """Commands that live next to the code they drive, each module with a `register(subparsers)`."""
     import importlib
 
-    for name in (
-        "graph.neo4j_cli",
-        "graph.exposure.cli",
-        "graph.catalog_report",
-        "graph.export",
-        "ingest.fetch_cli",
-        "graph.explore",
-    ):
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name and name.startswith(e.name):
-                continue
-            raise
-        yield mod.register
+    for name in PLUGINS:
+        yield importlib.import_module(name).register
 
 
 def main(argv: list[str] | None = None) -> int:
