@@ -86,14 +86,14 @@ def render(directory: Path = queries.HERE) -> str:
         "- Command line, embedded store (parameters default to the examples below):",
         "  `craftgraph cookbook --run NAME [--param key=value ...]`; add `--neo4j` to ask the Neo4j server "
         "(`NEO4J_URI`, after `craftgraph load`). `craftgraph cookbook --list` lists the questions.",
-        "- Any Cypher text: `craftgraph query \"MATCH ...\" --param key=value [--neo4j]`.",
+        '- Any Cypher text: `craftgraph query "MATCH ..." --param key=value [--neo4j]`.',
         "- Python (notebooks/05_cypher_from_python.ipynb does this for every query):",
         "",
         "  ```python",
         "  import graph",
         "  from graph import queries",
-        "  q = queries.get(\"craft_tools\")",
-        "  graph.load().cypher(q.text(\"embedded\"), {**q.example_params(), \"craft\": \"craft:colorist\"})",
+        '  q = queries.get("craft_tools")',
+        '  graph.load().cypher(q.text("embedded"), {**q.example_params(), "craft": "craft:colorist"})',
         "  ```",
         "",
         "- Neo4j Browser or cypher-shell: paste the Neo4j text and set the parameters, e.g. "
@@ -104,7 +104,7 @@ def render(directory: Path = queries.HERE) -> str:
         "`docs/cypher.md` lists the dialect differences. Every query runs in the tests on both stores "
         "(`tests/test_cookbook.py`) against a snapshot of `data/catalog`.",
         "",
-        f"Queries marked **public data** need a snapshot built with the public datasets "
+        "Queries marked **public data** need a snapshot built with the public datasets "
         "(`craftgraph build --sources DIR`: O*NET, BLS OEWS, the published exposure studies, Epoch AI, the AI "
         "Incident Database); on a catalog-only build they run but return no rows or empty columns. The O*NET, "
         "BLS and study data keep their own licences and citations: see `docs/citing.md`.",
