@@ -314,7 +314,7 @@ def run_compare(args, graph) -> int:
         print("no study ratings (Study-RATES) in this graph: build with the public sources to compare")
         return 0
     print("Spearman correlations (CraftGraph occupation exposure vs study measure):")
-    emit(corr, "table", ["study", "measure", "basis", "subset", "year", "n", "spearman", "p_value"])
+    emit(corr, "table", ["study", "measure", "level", "basis", "subset", "year", "n", "spearman", "p_value"])
     print("\nlargest disagreements (percentile-rank gap, current exposure):")
     emit(
         dis, "table", ["study", "measure", "occupation", "title", "craftgraph", "study_score", "rank_gap", "direction"]

@@ -82,7 +82,9 @@ def compare(run: Run, year: int | None = None, top: int = 10) -> tuple[pd.DataFr
     scores = study_scores(run)
     corr_rows, dis_rows = [], []
     names = eng.study_names
-    for (study, measure), g in scores.groupby(["study", "measure"], sort=True):
+    # Occupation-level ratings and task ratings aggregated to occupations are compared separately:
+    # pooling them would count every occupation twice.
+    for (study, measure, _level), g in scores.groupby(["study", "measure", "level"], sort=True):
         m = ours.merge(g, on="occupation")
         for basis in ("current", "potential"):
             mm = m.dropna(subset=[basis, "score"])
@@ -123,6 +125,7 @@ def compare(run: Run, year: int | None = None, top: int = 10) -> tuple[pd.DataFr
                     dict(
                         study=study,
                         measure=measure,
+                        level=_level,
                         occupation=r.occupation,
                         title=r.title,
                         craftgraph=r.current,
