@@ -82,7 +82,8 @@ def build_structure(compiled: Compiled) -> Structure:
     order = sorted(range(len(keys)), key=lambda i: (kinds[i], i))
     new_of_old = np.empty(len(keys), dtype=np.int64)
     new_of_old[order] = np.arange(len(keys))
-    task_sig = np.where(raw_sig >= 0, new_of_old[np.maximum(raw_sig, 0)], -1)
+    # no effective links at all (e.g. every link points at an activity no task involves): no signatures
+    task_sig = np.where(raw_sig >= 0, new_of_old[np.maximum(raw_sig, 0)], -1) if keys else raw_sig
     counts = [sum(1 for k in kinds if k == v) for v in (0, 1, 2)]
     blocks = (slice(0, counts[0]), slice(counts[0], counts[0] + counts[1]), slice(counts[0] + counts[1], len(keys)))
 
