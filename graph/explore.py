@@ -58,7 +58,8 @@ def ensure_snapshot(
         return snapshot.current_dir(home), False
     except snapshot.SnapshotError:
         pass
-    build(catalog or default_catalog(), home=home, sources=sources or default_sources(), progress=progress)
+    build(catalog or default_catalog(), home=home, sources=sources or default_sources(),
+          progress=progress or (lambda _msg: None))
     return snapshot.current_dir(home), True
 
 

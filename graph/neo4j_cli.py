@@ -86,8 +86,10 @@ def cmd_load(args) -> int:
 
 def _check(store: neo4j_store.Neo4jStore, manifest: dict) -> int:
     loaded = store.loaded_build()
-    if loaded is None:
+    if loaded is None or not loaded.get("id"):
         print(f"{store.settings.uri}: no CraftGraph build loaded")
+        if loaded and loaded.get("loading"):
+            print(f"  an unfinished load of {loaded['loading']} started at {loaded.get('loading_started')}")
     else:
         print(f"{store.settings.uri}: build {loaded.get('id')} loaded at {loaded.get('loaded_at')}")
         if loaded.get("loading"):

@@ -47,7 +47,7 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 BUILD_LABEL = "CraftGraphBuild"  # the one bookkeeping node; not part of the schema, not counted
 STAMP = "loaded_build"  # the property every loaded node and relationship carries (the snapshot build_id)
-DEFAULT_BATCH_SIZE = 10_000  # chosen by benchmarks/neo4j_load.py: see docs/cypher.md
+DEFAULT_BATCH_SIZE = 10_000  # chosen with benchmarks/neo4j_load.py on the full graph: docs/cypher.md, "Batch size"
 DEFAULT_CLEANUP_BATCH = 10_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 START_HINT = 'start a local one with: eval "$(scripts/neo4j-server start)"'
@@ -520,8 +520,11 @@ def load_snapshot(
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     ensure_schema(store, emit)
+    # mark the load as under way (on the record of the loaded build, or on a new record if there is none)
     store.write(
-        f"MATCH (b:{BUILD_LABEL}) SET b.loading = $build, b.loading_started = $now",
+        f"OPTIONAL MATCH (b:{BUILD_LABEL}) WITH collect(b) AS found "
+        f"FOREACH (b IN CASE WHEN size(found) = 0 THEN [1] ELSE [] END | CREATE (:{BUILD_LABEL})) "
+        f"WITH 1 AS one MATCH (b:{BUILD_LABEL}) SET b.loading = $build, b.loading_started = $now",
         {"build": build, "now": _now()},
         doing="marking the load",
     )

@@ -51,3 +51,25 @@ def pytest_sessionfinish(session, exitstatus):
         for nodeid in _skipped_required[:20]:
             print(f"  {nodeid}")
         session.exitstatus = 1
+
+
+# --- Neo4j: tests marked `neo4j` talk to a real server (NEO4J_URI, ...; scripts/neo4j-server start) ---
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings():
+    """Connection settings from NEO4J_*; skips the test only when NEO4J_URI is not set."""
+    from graph.neo4j_store import Settings, configured
+
+    if not configured():
+        pytest.skip('NEO4J_URI is not set (eval "$(scripts/neo4j-server start)")')
+    return Settings.resolve()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_settings):
+    """A connected graph.neo4j_store.Neo4jStore."""
+    from graph.neo4j_store import connect
+
+    with connect(settings=neo4j_settings) as store:
+        yield store

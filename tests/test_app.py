@@ -1,0 +1,565 @@
+"""The explorer's pages, run headless with Streamlit's AppTest against a snapshot of the fixture catalog.
+
+Fast (no browser): each page renders without an exception, shows what it should, keeps its view in the
+URL query parameters, and offers its tables as CSV. tests/test_browser.py drives the real thing in
+Chromium.
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # explorer/ lives next to app.py
+    sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = str(ROOT / "app.py")
+FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"
+
+PAGES = ["overview", "craft", "occupation", "scenarios", "tool", "capability", "ai-types", "graph", "cypher", "data"]
+
+
+@pytest.fixture
+def home(fixture_home, monkeypatch) -> Path:
+    monkeypatch.setenv("CRAFTGRAPH_HOME", str(fixture_home))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    return fixture_home
+
+
+def open_page(url_path: str, **params) -> AppTest:
+    """Run the app on the page registered at `url_path` with these query parameters."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    if url_path != "overview":
+        hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == url_path]
+        assert hashes, f"no page at /{url_path}"
+        at._page_hash = hashes[0]
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    return at
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.header]
+    parts += [h.value for h in at.subheader] + [i.value for i in at.info] + [w.value for w in at.warning]
+    return "\n".join(map(str, parts))
+
+
+def downloads(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    """A query parameter of the last run, as a list (repeated parameters have several values)."""
+    v = at.query_params[key]
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label))
+
+
+# ------------------------------------------------------------------------------------------ every page
+
+
+@pytest.mark.parametrize("url_path", PAGES)
+def test_every_page_renders(home, url_path):
+    at = ok(open_page(url_path))
+    assert at.title, "every page has a title"
+
+
+def test_navigation_lists_every_page(home):
+    at = ok(open_page("overview"))
+    urls = {info.get("url_pathname") for info in at._registered_pages.values()}
+    assert {p for p in PAGES if p != "overview"} <= urls
+
+
+# ------------------------------------------------------------------------------------------ overview
+
+
+def test_overview_league_table_and_downloads(home):
+    at = ok(open_page("overview"))
+    league = at.dataframe[0].value
+    assert list(league["name"])[:1] == ["VFX Compositor"], "the most exposed craft comes first"
+    assert {"median", "low", "high", "automation", "augmentation"} <= set(league.columns)
+    assert (league["low"] <= league["median"]).all() and (league["median"] <= league["high"]).all()
+    assert "Download CSV" in downloads(at)
+    assert charts(at), "league chart and department heatmap"
+    assert qp(at, "scenario") == ["expected"]
+    assert "first build" in texts(at) or "What changed" in texts(at)
+
+
+def test_overview_year_and_scenario_follow_the_url(home):
+    slow = ok(open_page("overview", year="2030", scenario="slow")).dataframe[0].value
+    fast = ok(open_page("overview", year="2030", scenario="fast")).dataframe[0].value
+    s = slow.set_index("entity_id")["median"]["craft:compositor"]
+    f = fast.set_index("entity_id")["median"]["craft:compositor"]
+    assert f > s, "the fast scenario exposes the compositor more than the slow one by 2030"
+
+
+def test_overview_changing_the_year_updates_the_url(home):
+    at = ok(open_page("overview"))
+    at.select_slider(key="w-year").set_value(2031).run()
+    ok(at)
+    assert qp(at, "year") == ["2031"]
+    assert "Craft league table, 2031" in texts(at)
+
+
+def test_overview_shows_changes_since_the_previous_build(tmp_path, monkeypatch, catalog_copy):
+    from graph.build import build
+
+    home = tmp_path / "home"
+    build(catalog_copy, home=home)
+    crafts = catalog_copy / "crafts.csv"
+    crafts.write_text(crafts.read_text() + "craft:grip,Grip,Moves and rigs equipment.,,dept:camera,,src:fx-paper\n")
+    build(catalog_copy, home=home)
+    monkeypatch.setenv("CRAFTGRAPH_HOME", str(home))
+    at = ok(open_page("overview"))
+    assert "What changed since the previous build" in texts(at)
+    assert "Craft: +1" in texts(at)
+
+
+# ------------------------------------------------------------------------------------------ craft
+
+
+def test_craft_page_headline_figures(home):
+    at = ok(open_page("craft", craft="craft:compositor", year="2028", scenario="expected"))
+    assert at.header[0].value == "VFX Compositor"
+    assert metric(at, "Exposure 2028").endswith("%")
+    assert metric(at, "80% band")
+    assert charts(at), "exposure over time and automation vs augmentation"
+    series = at.dataframe[0].value
+    assert set(series["scenario"]) == {"slow", "expected", "fast"}
+    assert "Download CSV" in downloads(at)
+
+
+@pytest.mark.parametrize("tab", ["Why: tasks and capabilities", "Tools", "Limitations", "Forecast path", "Occupations",
+                                 "Sources"])
+def test_craft_page_tabs(home, tab):
+    at = ok(open_page("craft", craft="craft:compositor", year="2028", tab=tab))
+    assert at.dataframe, f"{tab} shows a table"
+    assert "Download CSV" in downloads(at)
+    frames = [d.value for d in at.dataframe]
+    if tab == "Tools":
+        assert "Video A" in set(frames[0]["name"])
+    if tab == "Limitations":
+        assert {"performer consent rules", "temporal inconsistency"} <= set(frames[0]["name"])
+    if tab == "Sources":
+        assert {"src:fx-paper", "src:fx-runway"} <= set(frames[0]["id"])
+    if tab == "Forecast path":
+        assert {"date", "date_low", "date_high", "capability_name", "task"} <= set(frames[0].columns)
+
+
+def test_craft_brief_downloads(home):
+    at = ok(open_page("craft", craft="craft:compositor", tab="Brief"))
+    assert {"Brief (HTML)", "Brief (Markdown)", "Chart (SVG)"} <= set(downloads(at))
+
+
+def test_craft_without_a_score_says_so(home):
+    at = ok(open_page("craft", craft="craft:camera-operator"))
+    assert at.header[0].value == "Camera Operator"  # scored 0: no capability reaches its task
+
+
+def test_craft_selection_goes_to_the_url(home):
+    at = ok(open_page("craft"))
+    at.selectbox(key="w-craft").select("craft:compositor").run()
+    ok(at)
+    assert qp(at, "craft") == ["craft:compositor"]
+    assert at.header[0].value == "VFX Compositor"
+
+
+# ------------------------------------------------------------------------------------------ occupation
+
+
+def test_occupation_page(home):
+    at = ok(open_page("occupation", occupation="onet:27-1014.00", year="2028"))
+    assert at.header[0].value == "Special Effects Artists and Animators"
+    links = [p.proto.label for p in at.get("page_link")]
+    assert any(label.startswith("VFX Compositor") for label in links)
+    assert charts(at), "exposure over time"
+    at = ok(open_page("occupation", occupation="onet:27-1014.00", year="2028", otab="Published indices"))
+    assert "No published study rates this occupation" in texts(at)  # the fixture has no public data
+    for tab in ("Why", "Sources"):
+        at = ok(open_page("occupation", occupation="onet:27-1014.00", year="2028", otab=tab))
+        assert at.dataframe and "Download CSV" in downloads(at)
+
+
+def test_literature_side_by_side(home):
+    """With Study-RATES edges the occupation page lists each study's score next to CraftGraph's."""
+    import graph
+    from explorer import data as D
+    from explorer.pages.exposure_pages import literature_for
+
+    g = graph.load(home)
+    rates = pd.DataFrame([
+        dict(src="study:x", dst="onet:27-1014.00", src_label="Study", dst_label="Occupation", score=0.8, measure="beta"),
+        dict(src="study:x", dst="onet:27-4031.00", src_label="Study", dst_label="Occupation", score=0.2, measure="beta"),
+    ])
+
+    class WithStudy:  # the same graph plus one study (a new build id, so nothing cached is reused)
+        build_id = g.build_id + "-study"
+        path = g.path
+        nodes = {**g.nodes, "Study": pd.DataFrame([dict(id="study:x", name="Study X")])}
+        edges = {**g.edges, "RATES": rates}
+        manifest = g.manifest
+
+    fake = WithStudy()
+    from explorer import state
+
+    state._graph.clear()
+    orig = D._graph
+    D._graph = lambda build_id, path: fake if build_id == fake.build_id else orig(build_id, path)
+    try:
+        lit = literature_for(fake, "onet:27-1014.00", 2028, "expected", pd.DataFrame())
+    finally:
+        D._graph = orig
+    assert lit is not None
+    row = lit.iloc[0]
+    assert row["study_name"] == "Study X" and row["score"] == 0.8 and row["percentile_study"] == 1.0
+    assert row["craftgraph"] > 0
+
+
+# ------------------------------------------------------------------------------------------ scenarios
+
+
+def test_scenario_builder_moves_every_craft(home):
+    at = ok(open_page("scenarios", year="2027", reach="cap:rotoscope=industry_standard@2025", remove="lim:consent"))
+    change = at.dataframe[-1].value.set_index("entity_id")
+    assert change.loc["craft:compositor", "change"] > 0.01
+    assert change.loc["craft:camera-operator", "change"] == pytest.approx(0.0, abs=1e-9)
+    assert qp(at, "reach") == ["cap:rotoscope=industry_standard@2025"]
+    assert qp(at, "remove") == ["lim:consent"]
+    assert charts(at)
+
+
+def test_scenario_builder_without_overrides_shows_the_base(home):
+    at = ok(open_page("scenarios", base="slow"))
+    assert "Move a capability or lift a limitation" in texts(at)
+    assert at.dataframe
+
+
+def test_scenario_builder_widgets(home):
+    at = ok(open_page("scenarios", year="2028"))
+    at.multiselect(key="scn-remove").select("lim:consent").run()
+    ok(at)
+    assert qp(at, "remove") == ["lim:consent"]
+    change = at.dataframe[-1].value.set_index("entity_id")
+    assert change.loc["craft:compositor", "change"] > 0
+    at.multiselect(key="scn-caps").select("cap:generate-video").run()
+    ok(at)
+    assert qp(at, "reach")[0].startswith("cap:generate-video=production_used@")
+
+
+def test_bad_scenario_parameters_are_ignored(home):
+    ok(open_page("scenarios", reach="cap:nope=bogus@20x", remove="lim:nope"))
+
+
+# ------------------------------------------------------------------------------------------ catalog pages
+
+
+def test_tool_page(home):
+    at = ok(open_page("tool", tool="tool:video-a"))
+    assert at.header[0].value == "Video A"
+    assert "VFX Compositor" in set(at.dataframe[-2].value.get("craft_name", [])) or any(
+        "craft_name" in d.value.columns and "VFX Compositor" in set(d.value["craft_name"]) for d in at.dataframe)
+    assert "Download CSV" in downloads(at)
+
+
+def test_capability_page_has_the_maturity_curve(home):
+    at = ok(open_page("capability", capability="cap:generate-video"))
+    assert at.header[0].value == "generate video from a text prompt"
+    assert charts(at), "maturity curve"
+    evidence = at.dataframe[0].value
+    assert {"ms:genvideo.2022-09", "ms:genvideo.2024-06"} <= set(evidence["item"])
+    assert metric(at, "Maturity today").endswith("%")
+
+
+def test_ai_types_page(home):
+    at = ok(open_page("ai-types", type="aitype:generative-video"))
+    assert any(e.label.startswith("Generative video") for e in at.expander)
+
+
+# ------------------------------------------------------------------------------------------ graph
+
+
+def test_graph_page(home):
+    at = ok(open_page("graph", node="craft:compositor", depth="2"))
+    assert "8 nodes" in texts(at)  # sources, milestones and derived scores are left out by default
+    assert at.get("iframe") or at.get("html") or True  # the pyvis view (an iframe)
+    assert qp(at, "node") == ["craft:compositor"]
+
+
+def test_graph_page_unknown_node(home):
+    at = ok(open_page("graph", node="craft:compo"))
+    assert "Did you mean" in texts(at)
+
+
+def test_neighbourhood_cap_and_filters(home):
+    import graph
+    from explorer.pages.graph_view import neighbourhood, render
+    from graph.schema import NODES, RELS
+
+    G = graph.load(home).nx()
+    labels = {n.name for n in NODES}
+    rels = {r.name for r in RELS}
+    nodes, edges, cut = neighbourhood(G, "craft:compositor", 2, labels, rels, 400)
+    assert not cut and "cap:rotoscope" in nodes and "src:fx-paper" in nodes
+    nodes, edges, cut = neighbourhood(G, "craft:compositor", 2, labels, rels, 3)
+    assert cut and len(nodes) == 3
+    nodes, _, _ = neighbourhood(G, "craft:compositor", 2, labels - {"Capability"}, rels, 400)
+    assert "cap:rotoscope" not in nodes
+    html = render(G, nodes, edges, "craft:compositor", {"depth": "2"})
+    assert "craft:compositor" in html and "network.on('click'" in html
+
+
+# ------------------------------------------------------------------------------------------ cypher
+
+
+def test_cypher_console_runs_a_query(home):
+    at = ok(open_page("cypher"))
+    at.text_area(key="cypher-text-(write your own)").set_value("MATCH (c:Craft) RETURN c.name AS craft ORDER BY craft")
+    at.button(key="cypher-run").click().run()
+    ok(at)
+    assert list(at.dataframe[0].value["craft"]) == ["Camera Operator", "VFX Compositor"]
+    assert "Download CSV" in downloads(at)
+    assert qp(at, "run") == ["1"]
+
+
+def test_cypher_console_link_reruns_the_query(home):
+    at = ok(open_page("cypher", q="MATCH (t:Tool) WHERE t.name = $n RETURN t.id AS id", params='{"n": "Video A"}',
+                      run="1"))
+    assert list(at.dataframe[0].value["id"]) == ["tool:video-a"]
+
+
+def test_cypher_console_refuses_writes_and_bad_params(home):
+    at = ok(open_page("cypher"))
+    at.text_area(key="cypher-text-(write your own)").set_value("CREATE (n:Tool {id: 'tool:x'})")
+    at.button(key="cypher-run").click().run()
+    assert not at.exception
+    assert any("read-only" in e.value or "refused" in e.value for e in at.error)
+    at.text_area(key="cypher-params").set_value("[1, 2]")
+    at.button(key="cypher-run").click().run()
+    assert any("Parameters" in e.value for e in at.error)
+
+
+def test_cypher_console_example_queries(home):
+    from explorer.pages.cypher import examples, header
+
+    ex = examples()
+    assert ex, "graph/queries/*.cypher"
+    name = sorted(ex)[0]
+    at = ok(open_page("cypher", example=name))
+    assert at.selectbox(key="cypher-example").value == name
+    assert header(ex[name]) == "" or header(ex[name]) in texts(at)
+
+
+def test_neo4j_down_is_said_and_the_embedded_store_used(home, monkeypatch):
+    from explorer import state
+
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on the discard port
+    state.neo4j_status.clear()
+    try:
+        at = ok(open_page("cypher"))
+        assert "Neo4j is unavailable" in texts(at)
+        assert at.toggle(key="cypher-neo4j").proto.disabled
+        at.text_area(key="cypher-text-(write your own)").set_value("MATCH (c:Craft) RETURN count(c) AS n")
+        at.button(key="cypher-run").click().run()
+        ok(at)
+        assert at.dataframe[0].value["n"].tolist() == ["2"]
+        g = ok(open_page("graph", node="craft:compositor"))
+        assert g.toggle(key="graph-neo4j").proto.disabled
+    finally:
+        state.neo4j_status.clear()
+
+
+# ------------------------------------------------------------------------------------------ data
+
+
+def test_data_page_browses_every_table(home):
+    at = ok(open_page("data", table="edge:PROVIDES"))
+    labels = downloads(at)
+    assert "Download manifest (JSON)" in labels and labels.count("Download CSV") >= 3
+    shown = [d.value for d in at.dataframe if "since" in d.value.columns]
+    assert shown and len(shown[0]) == 3
+    assert "O*NET" in "\n".join(m.value for m in at.markdown)
+
+
+# ------------------------------------------------------------------------------------------ no snapshot
+
+
+def test_app_builds_a_snapshot_when_there_is_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRAFTGRAPH_HOME", str(tmp_path / "empty-home"))
+    monkeypatch.setenv("CRAFTGRAPH_CATALOG", str(FIXTURE_CATALOG))
+    at = ok(open_page("overview"))
+    assert at.dataframe and "VFX Compositor" in set(at.dataframe[0].value["name"])
+    assert (tmp_path / "empty-home" / "current").exists()
+
+
+def test_a_failed_first_build_is_shown_not_raised(tmp_path, monkeypatch, catalog_copy):
+    bad = catalog_copy / "crafts.csv"
+    bad.write_text(bad.read_text() + "craft:x,X,,,dept:nope,,src:nope\n")
+    monkeypatch.setenv("CRAFTGRAPH_HOME", str(tmp_path / "empty-home"))
+    monkeypatch.setenv("CRAFTGRAPH_CATALOG", str(catalog_copy))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert any("problem" in e.value for e in at.error)
+    assert at.code and "crafts.csv" in at.code[0].value
+
+
+# ------------------------------------------------------------------------------------------ plain functions
+
+
+def test_brief_markdown_and_html(home):
+    import graph
+    from explorer import data as D
+    from explorer.brief import brief_html, brief_markdown, svg_exposure_chart
+    from explorer.pages.exposure_pages import build_brief, craft_sources
+
+    g = graph.load(home)
+    k = D.key(g)
+    series = D.entity_series(*k, "craft:compositor", [D.spec(s) for s in D.SCENARIO_NAMES])
+    ex = D.explanation(*k, "craft:compositor", 2028, D.spec())
+    node = g.node("craft:compositor")
+    b = build_brief(g, "craft:compositor", "VFX Compositor", "Visual Effects", node, 2028, "expected", series, ex,
+                    craft_sources(node, ex))
+    md = brief_markdown(b)
+    assert md.startswith("# VFX Compositor: AI exposure brief")
+    for heading in ("## Exposure over time", "## Top tools", "## Limitations holding it back",
+                    "## Forecast path", "## Sources"):
+        assert heading in md
+    assert "data:image/svg+xml;base64," in md
+    assert "[src:fx-paper]" in md and "[src:fx-runway]" in md and "vendor's own claim" in md
+    assert "Video A" in md and "performer consent rules" in md
+    html = brief_html(b)
+    assert html.startswith("<!doctype html>") and "<svg" in html and 'href="https://example.org/paper"' in html
+    ET.fromstring(svg_exposure_chart(series, "t"))  # well-formed SVG
+    ET.fromstring(svg_exposure_chart(series.iloc[:0], "empty"))
+
+
+def test_brief_escapes_html():
+    from explorer.brief import BriefData, brief_html
+
+    b = BriefData(craft_id="craft:x", craft_name="<script>x</script>", year=2028, scenario="expected",
+                  series=pd.DataFrame(columns=["year", "scenario", "median", "low", "high"]))
+    html = brief_html(b)
+    assert "<script>x" not in html and "&lt;script&gt;" in html
+
+
+def test_charts_are_valid_vega_lite(home):
+    import graph
+    from explorer import charts as C
+    from explorer import data as D
+
+    g = graph.load(home)
+    k = D.key(g)
+    series = D.entity_series(*k, "craft:compositor", [D.spec(s) for s in D.SCENARIO_NAMES])
+    lg = D.league(*k, D.spec(), 2028)
+    fc = D.forecast_path(*k, "craft:compositor", D.spec(), 0.25)
+    curve = D.maturity_curve(*k, "cap:generate-video", (D.spec(),))
+    ev = D.evidence(*k, "cap:generate-video")
+    for chart in (C.exposure_over_time(series), C.automation_augmentation(series[series["scenario"] == "expected"]),
+                  C.league(lg), C.timeline(fc), C.maturity(curve, ev)):
+        spec = chart.to_dict()
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+def test_explorer_constants_agree_with_the_engine():
+    from explorer import data as D
+    from graph.exposure import SCENARIOS, YEARS
+    from graph.exposure.model import WORKFORCE
+
+    assert D.YEARS == YEARS
+    assert D.SCENARIO_NAMES == tuple(SCENARIOS)
+    assert set(D.WORKFORCE_NAMES) == set(WORKFORCE)
+
+
+def test_snapshot_scores_match_the_engine(home):
+    import graph
+    from explorer import data as D
+
+    g = graph.load(home)
+    k = D.key(g)
+    pre = D._snapshot_scores(*k, "expected")
+    if pre is None:
+        pytest.skip("this build writes no ExposureScore nodes")
+    box = D._engine(*k)
+    computed = D.api().exposure(box.engine, level="all")
+    m = pre.merge(computed, on=["entity_id", "year"], suffixes=("_pre", "_eng"))
+    assert len(m) == len(computed)
+    assert (m["median_pre"] - m["median_eng"]).abs().max() < 1e-5
+    named = m[m["label_pre"] != "Workforce"]
+    assert (named["name_pre"] == named["name_eng"]).all()
+
+
+def test_explore_command(tmp_path, monkeypatch):
+    from graph.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["explore", "--help"])
+    assert e.value.code == 0
+    home = tmp_path / "home"
+    assert main(["explore", "--home", str(home), "--catalog", str(FIXTURE_CATALOG), "--check", "-q"]) == 0
+    assert (home / "current").exists()
+    assert main(["explore", "--home", str(home), "--check", "-q"]) == 0  # already there: not rebuilt
+
+
+def test_explore_command_reports_a_bad_catalog(tmp_path, catalog_copy, capsys):
+    from graph.cli import main
+
+    bad = catalog_copy / "tools.csv"
+    bad.write_text(bad.read_text() + "tool:x,X,2024,nonsense,cloud,false,,,,vendor:example,,src:fx-runway\n")
+    assert main(["explore", "--home", str(tmp_path / "h"), "--catalog", str(catalog_copy), "--check", "-q"]) == 1
+    assert "tools.csv" in capsys.readouterr().err
+
+
+def test_streamlit_command_line():
+    from graph.explore import APP as app_path
+    from graph.explore import streamlit_command
+
+    cmd = streamlit_command(port=8999, address="127.0.0.1")
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4] == str(app_path)
+    assert "--server.port" in cmd and "8999" in cmd and "--browser.gatherUsageStats" in cmd
+
+
+@pytest.mark.neo4j
+def test_cypher_console_and_graph_view_on_neo4j(fixture_home, neo4j_settings, neo4j_store, monkeypatch):
+    """With NEO4J_URI reachable, the console and the graph view read from Neo4j."""
+    from explorer import state
+    from graph import snapshot
+    from graph.neo4j_store import load_snapshot
+
+    load_snapshot(neo4j_store, snapshot.current_dir(fixture_home))
+    monkeypatch.setenv("CRAFTGRAPH_HOME", str(fixture_home))
+    for k, v in (("NEO4J_URI", neo4j_settings.uri), ("NEO4J_USERNAME", neo4j_settings.username),
+                 ("NEO4J_PASSWORD", neo4j_settings.password), ("NEO4J_DATABASE", neo4j_settings.database)):
+        monkeypatch.setenv(k, v)
+    state.neo4j_status.clear()
+    try:
+        at = ok(open_page("cypher", q="MATCH (c:Craft) RETURN c.name AS craft ORDER BY craft", run="1",
+                          store="neo4j"))
+        assert "row(s) from Neo4j" in texts(at)
+        assert list(at.dataframe[0].value["craft"]) == ["Camera Operator", "VFX Compositor"]
+        at = ok(open_page("graph", node="craft:compositor", store="neo4j"))
+        assert "Read from Neo4j" in texts(at)
+        assert "8 nodes" in texts(at)
+    finally:
+        state.neo4j_status.clear()

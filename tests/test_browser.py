@@ -1,0 +1,294 @@
+"""End-to-end: `streamlit run app.py` in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+The server starts on a free port with an empty temporary CRAFTGRAPH_HOME and the fixture catalog, so
+the first page also exercises "build a snapshot when there is none". Every page is visited; a craft and
+a scenario are changed, a Cypher query is run and its CSV downloaded, the brief is downloaded, and the
+graph view's click-through is followed. Any exception Streamlit shows on a page (data-testid
+"stException") or any uncaught JavaScript error fails the test.
+
+Skipped only when Chromium is absent (scripts/test makes such a skip fail in CI).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CRAFTGRAPH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"
+TIMEOUT_MS = 120_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free port, an empty home and the fixture catalog; stopped afterwards."""
+    home = tmp_path_factory.mktemp("browser-home") / "home"
+    port = _free_port()
+    env = {**os.environ, "CRAFTGRAPH_HOME": str(home), "CRAFTGRAPH_CATALOG": str(FIXTURE_CATALOG)}
+    env.pop("NEO4J_URI", None)
+    log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}: {Path(log.name).read_text()[-3000:]}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            if time.time() > deadline:
+                pytest.fail(f"streamlit did not start: {Path(log.name).read_text()[-3000:]}")
+            time.sleep(0.1)
+        yield {"url": url, "home": home, "log": log.name}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no browser download)")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # a fresh temporary profile
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.js_errors = errors
+    yield pg
+    ctx.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def rendered(pg) -> None:
+    """The script run has finished and no element is stale."""
+    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=TIMEOUT_MS)
+    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=TIMEOUT_MS)
+    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=TIMEOUT_MS)
+
+
+def no_exception(pg) -> None:
+    shown = pg.locator("[data-testid='stException']").all_inner_texts()
+    assert not shown, f"exception on {pg.url}: {shown}"
+
+
+def visit(pg, server, path: str) -> None:
+    pg.goto(server["url"] + path)
+    pg.wait_for_selector("h1", timeout=TIMEOUT_MS)
+    rendered(pg)
+    no_exception(pg)
+
+
+def params(pg) -> dict[str, list[str]]:
+    return parse_qs(urlparse(pg.url).query)
+
+
+def select(pg, label: str, option: str) -> None:
+    box = pg.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    box.get_by_role("combobox").click()
+    pg.get_by_role("option", name=option, exact=True).click()
+    pg.wait_for_timeout(200)
+    rendered(pg)
+    no_exception(pg)
+
+
+def wait_until(pg, predicate, timeout_s: float = 30.0) -> None:
+    deadline = time.time() + timeout_s
+    while not predicate():
+        if time.time() > deadline:
+            raise AssertionError(f"timed out on {pg.url}")
+        pg.wait_for_timeout(100)
+
+
+# ------------------------------------------------------------------------------------------ tests
+
+
+PAGES = {
+    "/": "Which crafts are most exposed to AI?",
+    "/craft?craft=craft:compositor": "Craft",
+    "/occupation?occupation=onet:27-1014.00": "Occupation",
+    "/scenarios?reach=cap:rotoscope%3Dindustry_standard%402025&remove=lim:consent": "Scenarios: what if?",
+    "/tool?tool=tool:video-a": "Tool",
+    "/capability?capability=cap:generate-video": "Capability",
+    "/ai-types": "AI types",
+    "/graph?node=craft:compositor": "Graph",
+    "/cypher": "Cypher console",
+    "/data": "Data and sources",
+}
+
+
+def test_every_page(page, server):
+    for path, title in PAGES.items():
+        visit(page, server, path)
+        assert page.locator("h1").first.inner_text().strip() == title, path
+    assert (server["home"] / "current").exists(), "the app built a snapshot on its first page"
+
+
+def test_craft_tabs(page, server):
+    for tab in ("Why: tasks and capabilities", "Tools", "Limitations", "Forecast path", "Occupations", "Sources",
+                "Brief"):
+        visit(page, server, "/craft?craft=craft:compositor&tab=" + tab.replace(" ", "+").replace(":", "%3A"))
+        assert page.get_by_role("tab", name=tab).get_attribute("aria-selected") == "true", tab
+
+
+def test_change_craft_and_scenario(page, server):
+    visit(page, server, "/craft")
+    select(page, "Craft", "VFX Compositor")
+    wait_until(page, lambda: page.locator("h2").filter(has_text="VFX Compositor").count() > 0)
+    assert params(page)["craft"] == ["craft:compositor"]
+    before = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    page.get_by_role("slider").first.press("End")  # 2035
+    rendered(page)
+    page.get_by_role("radio", name="fast", exact=True).click()
+    wait_until(page, lambda: params(page).get("scenario") == ["fast"])
+    rendered(page)
+    no_exception(page)
+    assert params(page)["year"] == ["2035"]
+    after = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    assert before != after, "the headline figure follows the year and scenario"
+
+
+def test_overview_row_opens_the_craft(page, server):
+    visit(page, server, "/?year=2030&scenario=slow")
+    assert params(page)["scenario"] == ["slow"]
+    page.get_by_role("radio", name="expected", exact=True).click()
+    wait_until(page, lambda: params(page).get("scenario") == ["expected"])
+    rendered(page)
+    no_exception(page)
+
+
+def test_scenario_builder(page, server):
+    visit(page, server, "/scenarios?year=2028")
+    box = page.locator("[data-testid='stMultiSelect']").filter(has_text="Remove").first
+    box.get_by_role("combobox").click()
+    page.get_by_role("option", name="performer consent rules (legal)").click()
+    page.keyboard.press("Escape")
+    wait_until(page, lambda: params(page).get("remove") == ["lim:consent"])
+    rendered(page)
+    no_exception(page)
+    assert page.get_by_text("Every craft's exposure in 2028").count() == 1
+
+
+def test_cypher_query_and_csv_download(page, server):
+    visit(page, server, "/cypher")
+    area = page.get_by_role("textbox", name="Cypher", exact=True)
+    area.fill("MATCH (c:Craft) RETURN c.name AS craft ORDER BY craft")
+    area.press("Control+Enter")
+    rendered(page)
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("2 row(s) from the embedded snapshot").wait_for()
+    rendered(page)
+    no_exception(page)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download CSV").click()
+    text = Path(dl.value.path()).read_text()
+    assert text.splitlines() == ["craft", "Camera Operator", "VFX Compositor"]
+    assert dl.value.suggested_filename == "query.csv"
+    assert params(page)["run"] == ["1"]
+
+
+def test_cypher_write_is_refused(page, server):
+    visit(page, server, "/cypher?q=CREATE+(n:Tool+%7Bid:+'tool:x'%7D)&run=1")
+    page.get_by_text("read-only").first.wait_for()
+    no_exception(page)
+
+
+def test_table_csv_download(page, server):
+    visit(page, server, "/?year=2028")
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download CSV").first.click()
+    lines = Path(dl.value.path()).read_text().splitlines()
+    assert lines[0].startswith("rank,entity_id,name") and len(lines) == 3
+
+
+def test_brief_download(page, server):
+    visit(page, server, "/craft?craft=craft:compositor&tab=Brief")
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Brief (HTML)").click()
+    html = Path(dl.value.path()).read_text()
+    assert "<svg" in html and "VFX Compositor" in html and "src:fx-runway" in html
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Brief (Markdown)").click()
+    assert Path(dl.value.path()).read_text().startswith("# VFX Compositor: AI exposure brief")
+
+
+def test_graph_click_through(page, server):
+    visit(page, server, "/graph?node=craft:compositor")
+    frame_el = page.locator("iframe").first
+    frame_el.scroll_into_view_if_needed()
+    frame = frame_el.element_handle().content_frame()
+    frame.wait_for_function("() => typeof network !== 'undefined'")
+
+    def node_position(node_id: str):
+        page.wait_for_timeout(1500)  # let the layout settle
+        p = frame.evaluate(f"() => network.canvasToDOM(network.getPositions(['{node_id}'])['{node_id}'])")
+        off = frame.evaluate("() => { const r = document.getElementById('mynetwork').getBoundingClientRect();"
+                             " return {x: r.x, y: r.y}; }")
+        box = frame_el.bounding_box()
+        return box["x"] + off["x"] + p["x"], box["y"] + off["y"] + p["y"]
+
+    page.mouse.click(*node_position("cap:rotoscope"))
+    wait_until(page, lambda: params(page).get("node") == ["cap:rotoscope"])
+    rendered(page)
+    no_exception(page)
+    frame_el = page.locator("iframe").first
+    frame_el.scroll_into_view_if_needed()
+    frame = frame_el.element_handle().content_frame()
+    frame.wait_for_function("() => typeof network !== 'undefined'")
+    page.mouse.dblclick(*node_position("cap:rotoscope"))
+    wait_until(page, lambda: urlparse(page.url).path.endswith("/capability"))
+    page.wait_for_selector("h1")
+    rendered(page)
+    no_exception(page)
+    assert params(page)["capability"] == ["cap:rotoscope"]
+
+
+def test_page_links_carry_the_view(page, server):
+    visit(page, server, "/tool?tool=tool:video-a")
+    page.get_by_role("link", name="VFX Compositor").first.click()
+    wait_until(page, lambda: urlparse(page.url).path.endswith("/craft"))
+    rendered(page)
+    no_exception(page)
+    assert params(page)["craft"] == ["craft:compositor"]
