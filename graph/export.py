@@ -44,7 +44,9 @@ LICENCES = """# Licences and attribution
 """
 
 
-def _cell(v: object) -> object:
+def _cell(v: object, ptype: str | None = None) -> object:
+    if ptype == "int" and v is not None and not (isinstance(v, float) and v != v):
+        return int(v)  # parquet → pandas turns whole numbers with gaps into floats
     if isinstance(v, (list, tuple)):
         return ARRAY_DELIMITER.join(v)
     if v is None or (isinstance(v, float) and v != v):
@@ -97,26 +99,26 @@ def export_neo4j_import(g: Graph, dest: Path) -> Path:
         spec = NODE_BY_NAME[label]
         cols = [p for p in spec.all_props if p.name != "id"]
         header = ["id:ID", ":LABEL"] + [f"{p.name}:{NEO4J_TYPES[p.type]}" for p in cols]
-        rows = ([r["id"], label, *(r.get(p.name) for p in cols)] for r in df.to_dict("records"))
+        rows = ([r["id"], label, *(_cell(r.get(p.name), p.type) for p in cols)] for r in df.to_dict("records"))
         _write_csv(dest / "nodes" / f"{label}.csv", header, rows)
         args.append(f"--nodes=nodes/{label}.csv")
     for rel, df in sorted(g.edges.items()):
         spec = REL_BY_NAME[rel]
         cols = list(spec.all_props)
         header = [":START_ID", ":END_ID", ":TYPE"] + [f"{p.name}:{NEO4J_TYPES[p.type]}" for p in cols]
-        rows = ([r["src"], r["dst"], rel, *(r.get(p.name) for p in cols)] for r in df.to_dict("records"))
+        rows = ([r["src"], r["dst"], rel, *(_cell(r.get(p.name), p.type) for p in cols)] for r in df.to_dict("records"))
         _write_csv(dest / "relationships" / f"{rel}.csv", header, rows)
         args.append(f"--relationships=relationships/{rel}.csv")
     script = dest / "import.sh"
     script.write_text(
         "#!/usr/bin/env bash\n"
         "# Import into an EMPTY, STOPPED database: neo4j-admin database import full overwrites it.\n"
-        "#   NEO4J_ADMIN=/path/to/neo4j-admin ./import.sh [database]\n"
+        "#   NEO4J_ADMIN='/path/to/neo4j-admin' ./import.sh [database]   (NEO4J_ADMIN may be a command with\n"
+        "#   arguments, e.g. 'scripts/neo4j-server admin')\n"
         'set -euo pipefail\ncd "$(dirname "$0")"\n'
-        '"${NEO4J_ADMIN:-neo4j-admin}" database import full --overwrite-destination=true '
-        f"--array-delimiter='{ARRAY_DELIMITER}' --skip-duplicate-nodes=false \\\n  "
-        + " \\\n  ".join(args)
-        + ' \\\n  "${1:-neo4j}"\n'
+        "# shellcheck disable=SC2086\n"
+        '${NEO4J_ADMIN:-neo4j-admin} database import full "${1:-neo4j}" --overwrite-destination=true '
+        f"--array-delimiter='{ARRAY_DELIMITER}' \\\n  " + " \\\n  ".join(args) + "\n"
     )
     script.chmod(0o755)
     return script
