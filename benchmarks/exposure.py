@@ -39,9 +39,50 @@ from graph.exposure.forecast import forecast
 from graph.exposure.score import Engine, Run, summarise
 
 
-def cypher_benchmark(graph, year: int) -> dict | None:
-    """HOOK (to be written by the lead): time exposure in Cypher on Neo4j; return {"seconds", "rows"}."""
-    return None
+CYPHER_EXPOSURE = """
+// One year, one point estimate (median damped maturity per capability as $mat), every craft and
+// occupation: importance-weighted mean over tasks of 1 - prod(1 - weight * maturity), with links to a
+// task directly and through its work activities (weight / number of the task's activities).
+MATCH (e)-[h:HAS_TASK]->(k:Task)
+OPTIONAL MATCH (k)<-[p:PERFORMS]-(c:Capability)
+WITH e, k, h, collect(1.0 - p.weight * coalesce($mat[c.id], 0.0)) AS direct
+OPTIONAL MATCH (k)-[:INVOLVES]->(w:WorkActivity)
+WITH e, k, h, direct, count(w) AS nw
+OPTIONAL MATCH (k)-[:INVOLVES]->(:WorkActivity)<-[q:PERFORMS]-(c2:Capability)
+WITH e, h, direct, collect(1.0 - q.weight / toFloat(nw) * coalesce($mat[c2.id], 0.0)) AS via
+WITH e, h.importance AS imp, 1.0 - reduce(a = 1.0, x IN direct + via | a * x) AS x
+WITH e, sum(imp * x) AS num, sum(imp) AS den
+RETURN e.id AS id, CASE WHEN den > 0 THEN num / den ELSE 0.0 END AS exposure
+"""
+
+
+def cypher_benchmark(graph, year: int, repeat: int = 3) -> dict | None:
+    """The same aggregation in Cypher on Neo4j (NEO4J_URI; the snapshot is loaded first when the server
+    holds another build): seconds for ONE year and ONE draw, against the engine's 12 years x draws."""
+    from graph import neo4j_store
+
+    if graph is None or not neo4j_store.configured():
+        return None
+    from graph.exposure import api
+
+    m = api.maturity(graph, years=[year], draws=200)
+    mat = {r.capability: float(r.damped) for r in m.itertuples() if r.year == year}
+    with neo4j_store.connect() as store:
+        loaded = store.loaded_build() or {}
+        if loaded.get("id") != graph.build_id:
+            neo4j_store.load_snapshot(store, graph.path)
+        ts, rows = [], []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            rows = store.read(CYPHER_EXPOSURE, {"mat": mat})
+            ts.append(time.perf_counter() - t)
+    return {
+        "seconds_best": round(min(ts), 3),
+        "seconds_all": [round(x, 3) for x in ts],
+        "rows": len(rows),
+        "year": year,
+        "draws": 1,
+    }
 
 
 def load_graph(args):
@@ -171,7 +212,13 @@ def main(argv=None) -> int:
         f"explain one craft {t_explain[0]:.3f} s; forecast one craft {t_forecast[0]:.3f} s; "
         f"score tables (3 scenarios, {res['score_nodes']} nodes) {t_tables[0]:.3f} s"
     )
-    print("cypher on Neo4j: " + (json.dumps(cy) if cy else "not measured (hook: cypher_benchmark)"))
+    print("cypher on Neo4j: " + (json.dumps(cy) if cy else "not measured (set NEO4J_URI)"))
+    if cy:
+        per_year = res["run_plus_exposure_s"]["best"] / len(YEARS)
+        print(
+            f"ratio: Cypher, one year and one draw, takes {cy['seconds_best'] / per_year:,.0f}x the engine's time "
+            f"for one year of {args.draws} draws"
+        )
     return 0
 
 
