@@ -19,7 +19,6 @@ The UNWIND sweep empties the server's database before each run.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import random
@@ -32,24 +31,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from graph import neo4j_store, snapshot  # noqa: E402
-from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, REL_BY_NAME, SCHEMA_VERSION  # noqa: E402
+from graph.export import IMPORT_ARRAY_DELIMITER  # noqa: E402
+from graph.schema import NODE_BY_NAME, REL_BY_NAME, SCHEMA_VERSION  # noqa: E402
 
 SERVER = REPO / "scripts" / "neo4j-server"
-ADMIN_TYPES = {
-    "str": "string",
-    "date": "string",
-    "float": "double",
-    "int": "long",
-    "bool": "boolean",
-    "list": "string[]",
-}
-ARRAY_DELIM = "\x1f"  # unit separator: never inside our text
 
 
 # --- snapshot ------------------------------------------------------------------------------
@@ -292,55 +281,12 @@ def _fmt(r: dict) -> str:
 
 
 def export_csv(snap: Path, out: Path) -> tuple[list[Path], list[Path]]:
-    """The snapshot as neo4j-admin CSV files (one global id space: ids are unique across labels).
+    """The snapshot as neo4j-admin CSV files, written by `craftgraph export --format neo4j-import`."""
+    from graph.export import export_neo4j_import
+    from graph.store import Graph
 
-    Written from the Arrow tables, so whole numbers stay whole (a pandas round trip turns an int column
-    with gaps into floats, "2.0", which neo4j-admin refuses for a :long column)."""
-    out.mkdir(parents=True, exist_ok=True)
-    node_files, rel_files = [], []
-    for p in sorted((snap / "nodes").glob("*.parquet")):
-        label = p.stem
-        t = pq.read_table(p)
-        if t.num_rows == 0:
-            continue
-        spec = NODE_BY_NAME[label]
-        cols = t.column_names
-        header = ["id:ID"] + [f"{c}:{ADMIN_TYPES[spec.prop(c).type]}" for c in cols if c != "id"] + [":LABEL"]
-        f = out / f"nodes_{label}.csv"
-        _write_csv(f, header, t, cols, extra=[label])
-        node_files.append(f)
-    for p in sorted((snap / "edges").glob("*.parquet")):
-        rel = p.stem
-        t = pq.read_table(p)
-        if t.num_rows == 0:
-            continue
-        spec = REL_BY_NAME[rel]
-        props = [c for c in t.column_names if c not in EDGE_END_COLUMNS]
-        header = [":START_ID", ":END_ID"] + [f"{c}:{ADMIN_TYPES[spec.prop(c).type]}" for c in props] + [":TYPE"]
-        f = out / f"rels_{rel}.csv"
-        _write_csv(f, header, t, ["src", "dst", *props], extra=[rel])
-        rel_files.append(f)
-    return node_files, rel_files
-
-
-def _write_csv(path: Path, header: list[str], t, cols: list[str], extra: list[str]) -> None:
-    with path.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        data = {c: t.column(c).to_pylist() for c in cols}
-        for i in range(t.num_rows):
-            row = []
-            for c in cols:
-                v = data[c][i]
-                if v is None:
-                    row.append("")
-                elif isinstance(v, list):
-                    row.append(ARRAY_DELIM.join(v))
-                elif isinstance(v, bool):
-                    row.append("true" if v else "false")
-                else:
-                    row.append(v)
-            w.writerow(row + extra)
+    export_neo4j_import(Graph(snap), out)
+    return sorted((out / "nodes").glob("*.csv")), sorted((out / "relationships").glob("*.csv"))
 
 
 def run_admin(snap: Path, database: str) -> dict:
@@ -358,7 +304,8 @@ def run_admin(snap: Path, database: str) -> dict:
         # the database name goes first: --nodes/--relationships take several values and would swallow it
         args = [str(SERVER), "admin", "database", "import", "full", database, "--overwrite-destination"]
         args += [f"--nodes={f}" for f in nodes] + [f"--relationships={f}" for f in rels]
-        args += [f"--array-delimiter={ARRAY_DELIM}", "--multiline-fields=true", f"--report-file={tmp}/import.report"]
+        args += [f"--array-delimiter={IMPORT_ARRAY_DELIMITER}", "--multiline-fields=true"]
+        args += [f"--report-file={tmp}/import.report"]
         t2 = time.perf_counter()
         res = subprocess.run(args, env=env, capture_output=True, text=True)
         import_s = time.perf_counter() - t2

@@ -29,7 +29,8 @@ NEO4J_TYPES = {
     "bool": "boolean",
     "list": "string[]",
 }
-ARRAY_DELIMITER = ";"
+ARRAY_DELIMITER = ";"  # in the csv and graphml exports (for people and spreadsheets)
+IMPORT_ARRAY_DELIMITER = "\x1f"  # in the neo4j-import files: the unit separator never occurs in our text
 
 LICENCES = """# Licences and attribution
 
@@ -44,11 +45,11 @@ LICENCES = """# Licences and attribution
 """
 
 
-def _cell(v: object, ptype: str | None = None) -> object:
+def _cell(v: object, ptype: str | None = None, delimiter: str = ARRAY_DELIMITER) -> object:
     if ptype == "int" and v is not None and not (isinstance(v, float) and v != v):
         return int(v)  # parquet → pandas turns whole numbers with gaps into floats
     if isinstance(v, (list, tuple)):
-        return ARRAY_DELIMITER.join(v)
+        return delimiter.join(v)
     if v is None or (isinstance(v, float) and v != v):
         return ""
     if isinstance(v, bool):
@@ -99,14 +100,20 @@ def export_neo4j_import(g: Graph, dest: Path) -> Path:
         spec = NODE_BY_NAME[label]
         cols = [p for p in spec.all_props if p.name != "id"]
         header = ["id:ID", ":LABEL"] + [f"{p.name}:{NEO4J_TYPES[p.type]}" for p in cols]
-        rows = ([r["id"], label, *(_cell(r.get(p.name), p.type) for p in cols)] for r in df.to_dict("records"))
+        rows = (
+            [r["id"], label, *(_cell(r.get(p.name), p.type, IMPORT_ARRAY_DELIMITER) for p in cols)]
+            for r in df.to_dict("records")
+        )
         _write_csv(dest / "nodes" / f"{label}.csv", header, rows)
         args.append(f"--nodes=nodes/{label}.csv")
     for rel, df in sorted(g.edges.items()):
         spec = REL_BY_NAME[rel]
         cols = list(spec.all_props)
         header = [":START_ID", ":END_ID", ":TYPE"] + [f"{p.name}:{NEO4J_TYPES[p.type]}" for p in cols]
-        rows = ([r["src"], r["dst"], rel, *(_cell(r.get(p.name), p.type) for p in cols)] for r in df.to_dict("records"))
+        rows = (
+            [r["src"], r["dst"], rel, *(_cell(r.get(p.name), p.type, IMPORT_ARRAY_DELIMITER) for p in cols)]
+            for r in df.to_dict("records")
+        )
         _write_csv(dest / "relationships" / f"{rel}.csv", header, rows)
         args.append(f"--relationships=relationships/{rel}.csv")
     script = dest / "import.sh"
@@ -118,7 +125,7 @@ def export_neo4j_import(g: Graph, dest: Path) -> Path:
         'set -euo pipefail\ncd "$(dirname "$0")"\n'
         "# shellcheck disable=SC2086\n"
         '${NEO4J_ADMIN:-neo4j-admin} database import full "${1:-neo4j}" --overwrite-destination=true '
-        f"--array-delimiter='{ARRAY_DELIMITER}' \\\n  " + " \\\n  ".join(args) + "\n"
+        "--array-delimiter=$'\\x1f' --multiline-fields=true \\\n  " + " \\\n  ".join(args) + "\n"
     )
     script.chmod(0o755)
     return script

@@ -17,7 +17,6 @@ Every file is attempted; FetchError is raised at the end, listing every failure.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import tarfile
@@ -29,7 +28,7 @@ from urllib.parse import quote
 
 import yaml
 
-from ingest.public import SOURCES_YAML
+from ingest.public import SOURCES_YAML, sha256_of
 
 Progress = Callable[[str], None]
 
@@ -70,14 +69,6 @@ def select(entries: list[dict], sources: Iterable[str] | None) -> list[dict]:
         ids = sorted({e["source"] for e in entries})
         raise ValueError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(ids)} (or a file path)")
     return [e for e in entries if e["source"] in wanted or e["path"] in wanted]
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def fetch(
