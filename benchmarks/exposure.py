@@ -38,7 +38,6 @@ from graph.exposure.explain import explain
 from graph.exposure.forecast import forecast
 from graph.exposure.score import Engine, Run, summarise
 
-
 CYPHER_EXPOSURE = """
 // One year, one point estimate (median damped maturity per capability as $mat), every craft and
 // occupation: importance-weighted mean over tasks of 1 - prod(1 - weight * maturity), with links to a
