@@ -1,14 +1,20 @@
 """Explorer responsiveness, measured in a real headless browser (Chromium driven by Playwright).
 
-    .venv/bin/python benchmarks/app.py [--home DIR] [--catalog DIR] [--sources DIR] [--repeat N] [--sessions 20]
+    .venv/bin/python benchmarks/app.py [--home DIR] [--catalog DIR] [--sources DIR] [--repeat N]
+                                       [--sessions 20] [--contexts] [--cold-repeat 3] [--json FILE]
 
-Measures, for the explorer (app.py) and for a bare one-line Streamlit page on the same machine:
-- cold start: server process start -> first page rendered (script finished, no stale element, the
-  page's main content visible);
-- cached interaction: change a selectbox -> rerender complete (median of N changes between values
-  already computed once, i.e. served from the caches);
-and the ratio of the two; then holds `--sessions` concurrent browser sessions (one context each) on the
-explorer, each loading a craft page and changing a selectbox, and reports errors and timings.
+Measures the explorer (app.py) against a bare one-line Streamlit page served the same way on the same
+machine, so the ratios stay meaningful on a busy machine:
+- cold start: server process start -> first page rendered (the script has finished, no element is stale
+  or still a skeleton, the page's main content is there); for `streamlit run app.py`, for
+  `craftgraph explore` (in-process server, modules and snapshot loaded while the browser connects), and
+  for the bare page; median of --cold-repeat runs, interleaved;
+- cached interaction: change the craft selectbox -> rerender complete (the new craft's name is the
+  header, nothing stale), between two crafts already shown once, i.e. served from the caches; median
+  of --repeat changes; the same on the bare page's selectbox;
+- concurrent sessions: --sessions pages load at once (tabs of one browser context; with --contexts also
+  one context each, no shared HTTP cache), then each changes its craft; errors, wall time, and the CPU
+  seconds the server process spent (the rest of the wall time is the browser on the same machine).
 
 Targets (DESIGN.md §5): first page under 3 s from a cold start, a cached interaction under 300 ms.
 Needs /usr/bin/chromium (Debian's chromium package) and `pip install playwright`; no browser download.
@@ -32,10 +38,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CRAFTGRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-STREAMLIT_FLAGS = ["--server.headless", "true", "--browser.gatherUsageStats", "false",
-                   "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Rendered = no stale element (from the previous run) and no skeleton (an element whose code is still loading).
+FRESH = """() => !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')"""
+STREAMLIT_FLAGS = [
+    "--server.headless",
+    "true",
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.fileWatcherType",
+    "none",
+    "--server.runOnSave",
+    "false",
+]
 BARE_APP = textwrap.dedent("""
     import streamlit as st
     choice = st.selectbox("Pick", ["alpha", "beta", "gamma"], key="pick")
@@ -52,22 +76,46 @@ def free_port() -> int:
 class Server:
     """`streamlit run SCRIPT` on a free port; started on enter, stopped (its process only) on exit."""
 
-    def __init__(self, script: Path, env: dict | None = None, cwd: Path | None = None):
+    def __init__(self, script: Path, env: dict | None = None, cwd: Path | None = None, explore: bool = False):
         self.script = script
         self.env = {**os.environ, **(env or {})}
         self.cwd = cwd or script.parent
+        self.explore = explore  # `craftgraph explore` (in-process server, prewarmed) instead of `streamlit run`
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.started_at = 0.0
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        cmd = [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", *STREAMLIT_FLAGS]
+        if self.explore:
+            cmd = [
+                sys.executable,
+                "-m",
+                "graph.cli",
+                "explore",
+                "-q",
+                "--port",
+                str(self.port),
+                "--address",
+                "127.0.0.1",
+            ]
+        else:
+            cmd = [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(self.script),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                *STREAMLIT_FLAGS,
+            ]
         self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.cwd, stdout=self.log, stderr=subprocess.STDOUT)
         return self
@@ -78,12 +126,19 @@ class Server:
         while time.perf_counter() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.output()}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - self.started_at
+            with contextlib.suppress(OSError), urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return time.perf_counter() - self.started_at
             time.sleep(0.02)
         raise TimeoutError(f"streamlit did not answer within {timeout} s:\n{self.output()}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far (Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return float("nan")
 
     def output(self) -> str:
         self.log.flush()
@@ -116,7 +171,7 @@ def wait_rendered(page, timeout_ms: float = 60_000) -> None:
     """The script run has finished and every element is fresh (Streamlit marks stale ones)."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout_ms)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms)
+    page.wait_for_function(FRESH, timeout=timeout_ms)
 
 
 def exceptions(page) -> list[str]:
@@ -126,7 +181,7 @@ def exceptions(page) -> list[str]:
 DONE = """([selector, text]) => {
   const app = document.querySelector("[data-testid='stApp']");
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (document.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
   const shown = Array.from(document.querySelectorAll(selector)).some(e => e.innerText.trim() === text);
   return shown ? performance.now() : false;
 }"""
@@ -138,7 +193,9 @@ def select_option(page, label: str, option_text: str, expect: tuple[str, str], t
     expect[1] (the new content). Timed on the browser's clock, polled every 10 ms (not per animation
     frame: pages in the background get no frames)."""
     box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
-    box.get_by_role("combobox").click()
+    combo = box.get_by_role("combobox")
+    combo.click()
+    combo.fill(option_text)  # filter the (virtualised) list down to the option
     option = page.get_by_role("option", name=option_text, exact=True)
     option.wait_for(timeout=timeout_ms)
     t0 = page.evaluate("() => performance.now()")
@@ -191,15 +248,21 @@ def cached_interactions(browser, server: Server, path: str, label: str, repeat: 
     for i in range(repeat):
         o = b if i % 2 == 0 else a
         times.append(select_option(page, label, o, expect(o)))
-    out = {"options": [a, b], "n": len(times), "median_ms": round(1000 * statistics.median(times), 1),
-           "p90_ms": round(1000 * sorted(times)[int(0.9 * (len(times) - 1))], 1),
-           "min_ms": round(1000 * min(times), 1), "exceptions": exceptions(page)}
+    out = {
+        "options": [a, b],
+        "n": len(times),
+        "median_ms": round(1000 * statistics.median(times), 1),
+        "p90_ms": round(1000 * sorted(times)[int(0.9 * (len(times) - 1))], 1),
+        "min_ms": round(1000 * min(times), 1),
+        "exceptions": exceptions(page),
+    }
     ctx.close()
     return out
 
 
-def concurrent_sessions(browser, server: Server, paths: list[str], label: str, expect,
-                        separate_contexts: bool = False) -> dict:
+def concurrent_sessions(
+    browser, server: Server, paths: list[str], label: str, expect, separate_contexts: bool = False
+) -> dict:
     """`len(paths)` sessions at once (pages of one context, or one context each): every page starts
     loading before any is waited for; then each changes the selectbox once."""
     if separate_contexts:
@@ -208,6 +271,7 @@ def concurrent_sessions(browser, server: Server, paths: list[str], label: str, e
     else:
         ctxs = [browser.new_context(viewport={"width": 1280, "height": 900})]
         pages = [ctxs[0].new_page() for _ in paths]
+    cpu0 = server.cpu_seconds()
     t0 = time.perf_counter()
     for p, path in zip(pages, paths, strict=True):  # start every navigation before waiting for any
         p.goto(server.url + path, wait_until="commit")
@@ -215,13 +279,14 @@ def concurrent_sessions(browser, server: Server, paths: list[str], label: str, e
     loaded = []
     for i, p in enumerate(pages):
         try:
-            p.wait_for_selector("h1", timeout=180_000)
+            p.wait_for_selector("[data-testid='stSelectbox']", timeout=180_000)
             wait_rendered(p, 180_000)
             loaded.append(time.perf_counter() - t0)
             errors += [f"session {i}: {e[:200]}" for e in exceptions(p)]
-        except Exception as e:  # noqa: BLE001 - counted and reported
+        except Exception as e:
             errors.append(f"session {i}: {type(e).__name__}: {str(e)[:200]}")
     t_loaded = time.perf_counter() - t0
+    cpu_loaded = server.cpu_seconds() - cpu0
     interact = []
     for i, p in enumerate(pages):
         try:
@@ -230,15 +295,29 @@ def concurrent_sessions(browser, server: Server, paths: list[str], label: str, e
             o = opts[(i + 1) % len(opts)]
             interact.append(select_option(p, label, o, expect(o)))
             errors += [f"session {i} after change: {e[:200]}" for e in exceptions(p)]
-        except Exception as e:  # noqa: BLE001
-            errors.append(f"session {i} change: {type(e).__name__}: {str(e)[:200]}")
-    out = {"sessions": len(pages), "separate_contexts": separate_contexts, "all_loaded_s": round(t_loaded, 2),
-           "load_median_s": round(statistics.median(loaded), 2) if loaded else None,
-           "change_median_ms": round(1000 * statistics.median(interact), 1) if interact else None,
-           "errors": errors}
+        except Exception as e:
+            errors.append(f"session {i} change: {type(e).__name__}: {str(e)[:120]}; state: {_state(p)}")
+    out = {
+        "sessions": len(pages),
+        "separate_contexts": separate_contexts,
+        "all_loaded_s": round(t_loaded, 2),
+        "server_cpu_s_for_loads": round(cpu_loaded, 2),
+        "load_median_s": round(statistics.median(loaded), 2) if loaded else None,
+        "change_median_ms": round(1000 * statistics.median(interact), 1) if interact else None,
+        "errors": errors,
+    }
     for c in ctxs:
         c.close()
     return out
+
+
+def _state(page) -> str:
+    with contextlib.suppress(Exception):
+        return page.evaluate("""() => { const a = document.querySelector("[data-testid='stApp']");
+          return [a.getAttribute('data-test-connection-state'), a.getAttribute('data-test-script-state'),
+                  document.querySelectorAll('[data-stale="true"]').length,
+                  Array.from(document.querySelectorAll('h2')).map(h => h.innerText).join('|')].join(' / '); }""")
+    return "unknown"
 
 
 def ensure_home(home: Path, catalog: Path | None, sources: Path | None) -> None:
@@ -259,8 +338,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", help="public sources to build with")
     ap.add_argument("--repeat", type=int, default=10, help="cached interactions to time (default 10)")
     ap.add_argument("--sessions", type=int, default=20, help="concurrent sessions (default 20)")
-    ap.add_argument("--contexts", action="store_true",
-                    help="also run the concurrent sessions in separate browser contexts (no shared HTTP cache)")
+    ap.add_argument("--cold-repeat", type=int, default=3, help="cold starts of each kind (default 3; median)")
+    ap.add_argument(
+        "--contexts",
+        action="store_true",
+        help="also run the concurrent sessions in separate browser contexts (no shared HTTP cache)",
+    )
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -270,40 +353,76 @@ def main(argv: list[str] | None = None) -> int:
     env = {"CRAFTGRAPH_HOME": str(home)}
     bare_dir = Path(tempfile.mkdtemp(prefix="bare-app-"))
     (bare_dir / "bare.py").write_text(BARE_APP)
-    results: dict = {"home": str(home), "python": sys.version.split()[0]}
+    results: dict = {
+        "home": str(home),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "load_average_before": os.getloadavg(),
+    }
+    ready = "[data-testid='stDataFrame']"  # the overview's league table
     with sync_playwright() as pw:
         browser = launch(pw)
         results["browser"] = browser.version
-        # --- bare page ---------------------------------------------------------------------------------
-        bare = Server(bare_dir / "bare.py")
+        # --- cold starts, interleaved so that the machine's load affects each kind alike ------------------
+        cold: dict[str, list[dict]] = {"bare": [], "app": [], "explore": []}
+        for _ in range(args.cold_repeat):
+            for kind in cold:
+                srv = {
+                    "bare": lambda: Server(bare_dir / "bare.py"),
+                    "app": lambda: Server(ROOT / "app.py", env=env, cwd=ROOT),
+                    "explore": lambda: Server(ROOT / "app.py", env=env, cwd=ROOT, explore=True),
+                }[kind]()
+                try:
+                    cold[kind].append(cold_start(browser, srv, "/", "text=chosen:" if kind == "bare" else ready))
+                finally:
+                    srv.stop()
+        for kind, runs in cold.items():
+            results[f"{kind}_cold"] = {
+                "first_page_s": round(statistics.median(r["first_page_s"] for r in runs), 3),
+                "server_ready_s": round(statistics.median(r["server_ready_s"] for r in runs), 3),
+                "runs_s": [r["first_page_s"] for r in runs],
+                "exceptions": [e for r in runs for e in r["exceptions"]],
+            }
+        # --- cached interactions and concurrent sessions: bare page ----------------------------------------
+        bare = Server(bare_dir / "bare.py").start()
         try:
-            results["bare_cold"] = cold_start(browser, bare, "/", "text=chosen:")
-            results["bare_cached"] = cached_interactions(browser, bare, "/", "Pick", args.repeat,
-                                                         lambda o: ("[data-testid='stMarkdownContainer'] p", f"chosen: {o}"))
+            bare.wait_healthy()
+            bare_shown = lambda o: ("[data-testid='stMarkdownContainer'] p", f"chosen: {o}")  # noqa: E731
+            results["bare_cached"] = cached_interactions(browser, bare, "/", "Pick", args.repeat, bare_shown)
+            results["bare_concurrent"] = concurrent_sessions(browser, bare, ["/"] * args.sessions, "Pick", bare_shown)
         finally:
             bare.stop()
-        # --- explorer ------------------------------------------------------------------------------------
-        app = Server(ROOT / "app.py", env=env, cwd=ROOT)
+        # --- the explorer ----------------------------------------------------------------------------------
+        app = Server(ROOT / "app.py", env=env, cwd=ROOT).start()
         try:
-            results["app_cold"] = cold_start(browser, app, "/", "[data-testid='stDataFrame']")
+            app.wait_healthy()
             craft_shown = lambda o: ("h2", o)  # noqa: E731 - the craft page's header is the craft's name
             results["app_cached"] = cached_interactions(browser, app, "/craft", "Craft", args.repeat, craft_shown)
             crafts = _crafts(home)
             paths = [f"/craft?craft={crafts[i % len(crafts)]}" for i in range(args.sessions)]
             results["concurrent"] = concurrent_sessions(browser, app, paths, "Craft", craft_shown)
             if args.contexts:
-                results["concurrent_contexts"] = concurrent_sessions(browser, app, paths, "Craft", craft_shown,
-                                                                     separate_contexts=True)
+                results["concurrent_contexts"] = concurrent_sessions(
+                    browser, app, paths, "Craft", craft_shown, separate_contexts=True
+                )
         finally:
             app.stop()
         browser.close()
     results["ratio_cold"] = round(results["app_cold"]["first_page_s"] / results["bare_cold"]["first_page_s"], 2)
+    results["ratio_cold_explore"] = round(
+        results["explore_cold"]["first_page_s"] / results["bare_cold"]["first_page_s"], 2
+    )
     results["ratio_cached"] = round(results["app_cached"]["median_ms"] / results["bare_cached"]["median_ms"], 2)
+    results["load_average_after"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
-    ok = (not results["concurrent"]["errors"] and not results.get("concurrent_contexts", {}).get("errors") and not results["app_cold"]["exceptions"]
-          and not results["app_cached"]["exceptions"])
+    ok = (
+        not results["concurrent"]["errors"]
+        and not results.get("concurrent_contexts", {}).get("errors")
+        and not results["app_cold"]["exceptions"]
+        and not results["app_cached"]["exceptions"]
+    )
     return 0 if ok else 1
 
 

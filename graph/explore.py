@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,9 +23,12 @@ SOURCES_ENV = "CRAFTGRAPH_SOURCES"
 # Streamlit settings the explorer always wants: no telemetry, no file watcher in production, and a
 # clear port. Anything here can be overridden with extra `-- --server.x y` arguments.
 STREAMLIT_FLAGS = (
-    "--browser.gatherUsageStats", "false",
-    "--server.fileWatcherType", "none",
-    "--server.runOnSave", "false",
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.fileWatcherType",
+    "none",
+    "--server.runOnSave",
+    "false",
 )
 
 
@@ -58,15 +62,28 @@ def ensure_snapshot(
         return snapshot.current_dir(home), False
     except snapshot.SnapshotError:
         pass
-    build(catalog or default_catalog(), home=home, sources=sources or default_sources(),
-          progress=progress or (lambda _msg: None))
+    build(
+        catalog or default_catalog(),
+        home=home,
+        sources=sources or default_sources(),
+        progress=progress or (lambda _msg: None),
+    )
     return snapshot.current_dir(home), True
 
 
-def streamlit_command(port: int | None = None, address: str | None = None, headless: bool = True,
-                      extra: list[str] | None = None) -> list[str]:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), *STREAMLIT_FLAGS,
-           "--server.headless", "true" if headless else "false"]
+def streamlit_command(
+    port: int | None = None, address: str | None = None, headless: bool = True, extra: list[str] | None = None
+) -> list[str]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        *STREAMLIT_FLAGS,
+        "--server.headless",
+        "true" if headless else "false",
+    ]
     if port:
         cmd += ["--server.port", str(port)]
     if address:
@@ -94,16 +111,56 @@ def cmd_explore(args) -> int:
     print(("built " if built else "using ") + f"snapshot {snap.name} in {home}", file=sys.stderr)
     if args.check:
         return 0
-    env = {**os.environ, "CRAFTGRAPH_HOME": str(home)}
+    env = {"CRAFTGRAPH_HOME": str(home)}
     if catalog:
         env[CATALOG_ENV] = str(catalog.resolve())
     if sources:
         env[SOURCES_ENV] = str(sources.resolve())
     cmd = streamlit_command(args.port, args.address, headless=not args.browser, extra=args.streamlit_args)
+    if args.subprocess:
+        try:
+            return subprocess.call(cmd, env={**os.environ, **env}, cwd=str(APP.parent))
+        except KeyboardInterrupt:
+            return 0
+    # In this process: the explorer's modules and the snapshot load in a background thread while the
+    # server starts and the browser fetches the page, so the first page does not wait for them.
+    os.environ.update(env)
+    os.chdir(APP.parent)
+    if not args.no_prewarm:
+        threading.Thread(target=prewarm, args=(home,), name="craftgraph-explore-prewarm", daemon=True).start()
+    from streamlit.web import cli as streamlit_cli
+
     try:
-        return subprocess.call(cmd, env=env, cwd=str(APP.parent))
+        streamlit_cli.main(args=cmd[3:], prog_name="streamlit", standalone_mode=False)
     except KeyboardInterrupt:
         return 0
+    return 0
+
+
+def prewarm(home: Path) -> None:
+    """Import the explorer's modules and load the current snapshot into the app's shared caches."""
+    import time
+
+    from streamlit import runtime
+
+    deadline = time.monotonic() + 60
+    while not runtime.exists():  # the app's caches belong to the server's runtime: wait for it
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.02)
+    try:
+        if str(APP.parent) not in sys.path:
+            sys.path.insert(0, str(APP.parent))
+        import explorer.charts
+        import explorer.pages.exposure_pages  # noqa: F401
+        from explorer import data, state
+
+        data.quiet_background_thread()
+        snap = snapshot.current_dir(home)
+        state._graph(snap.name, str(snap))
+        data.summary(snap.name, str(snap), data.spec("expected"))
+    except Exception:
+        pass
 
 
 def register(sub) -> None:
@@ -121,6 +178,20 @@ def register(sub) -> None:
     sp.add_argument("--browser", action="store_true", help="open a web browser on start")
     sp.add_argument("--check", action="store_true", help="make sure a snapshot exists (building it), then exit")
     sp.add_argument("-q", "--quiet", action="store_true", help="no build progress lines")
-    sp.add_argument("streamlit_args", nargs="*", metavar="-- STREAMLIT_ARGS",
-                    help="further arguments for `streamlit run`, after `--`")
+    sp.add_argument(
+        "--subprocess",
+        action="store_true",
+        help="run `streamlit run app.py` as a child process (default: in this process)",
+    )
+    sp.add_argument(
+        "--no-prewarm",
+        action="store_true",
+        help="do not load the explorer's modules and the snapshot while the server starts",
+    )
+    sp.add_argument(
+        "streamlit_args",
+        nargs="*",
+        metavar="-- STREAMLIT_ARGS",
+        help="further arguments for `streamlit run`, after `--`",
+    )
     sp.set_defaults(func=cmd_explore)

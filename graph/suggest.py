@@ -14,8 +14,6 @@ import csv
 from pathlib import Path
 
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
 
 from graph.store import Graph
 
@@ -39,6 +37,9 @@ def candidate_targets(g: Graph, soc_prefixes: tuple[str, ...] = ("27-",)) -> pd.
 
 
 def suggest(g: Graph, per_capability: int = 15, min_score: float = 0.05) -> pd.DataFrame:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: slow, and only needed here
+    from sklearn.metrics.pairwise import linear_kernel
+
     caps = g.nodes["Capability"][["id", "name", "description"]].copy()
     caps["text"] = caps["name"].fillna("") + ". " + caps["description"].fillna("")
     targets = candidate_targets(g)

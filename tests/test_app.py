@@ -152,8 +152,9 @@ def test_craft_page_headline_figures(home):
     assert "Download CSV" in downloads(at)
 
 
-@pytest.mark.parametrize("tab", ["Why: tasks and capabilities", "Tools", "Limitations", "Forecast path", "Occupations",
-                                 "Sources"])
+@pytest.mark.parametrize(
+    "tab", ["Why: tasks and capabilities", "Tools", "Limitations", "Forecast path", "Occupations", "Sources"]
+)
 def test_craft_page_tabs(home, tab):
     at = ok(open_page("craft", craft="craft:compositor", year="2028", tab=tab))
     assert at.dataframe, f"{tab} shows a table"
@@ -210,19 +211,37 @@ def test_literature_side_by_side(home):
     from explorer.pages.exposure_pages import literature_for
 
     g = graph.load(home)
-    rates = pd.DataFrame([
-        dict(src="study:x", dst="onet:27-1014.00", src_label="Study", dst_label="Occupation", score=0.8, measure="beta"),
-        dict(src="study:x", dst="onet:27-4031.00", src_label="Study", dst_label="Occupation", score=0.2, measure="beta"),
-    ])
+    rates = pd.DataFrame(
+        [
+            dict(
+                src="study:x",
+                dst="onet:27-1014.00",
+                src_label="Study",
+                dst_label="Occupation",
+                score=0.8,
+                measure="beta",
+            ),
+            dict(
+                src="study:x",
+                dst="onet:27-4031.00",
+                src_label="Study",
+                dst_label="Occupation",
+                score=0.2,
+                measure="beta",
+            ),
+        ]
+    )
 
-    class WithStudy:  # the same graph plus one study (a new build id, so nothing cached is reused)
-        build_id = g.build_id + "-study"
-        path = g.path
-        nodes = {**g.nodes, "Study": pd.DataFrame([dict(id="study:x", name="Study X")])}
-        edges = {**g.edges, "RATES": rates}
-        manifest = g.manifest
+    from types import SimpleNamespace
 
-    fake = WithStudy()
+    # the same graph plus one study (a new build id, so nothing cached is reused)
+    fake = SimpleNamespace(
+        build_id=g.build_id + "-study",
+        path=g.path,
+        nodes={**g.nodes, "Study": pd.DataFrame([dict(id="study:x", name="Study X")])},
+        edges={**g.edges, "RATES": rates},
+        manifest=g.manifest,
+    )
     from explorer import state
 
     state._graph.clear()
@@ -280,7 +299,8 @@ def test_tool_page(home):
     at = ok(open_page("tool", tool="tool:video-a"))
     assert at.header[0].value == "Video A"
     assert "VFX Compositor" in set(at.dataframe[-2].value.get("craft_name", [])) or any(
-        "craft_name" in d.value.columns and "VFX Compositor" in set(d.value["craft_name"]) for d in at.dataframe)
+        "craft_name" in d.value.columns and "VFX Compositor" in set(d.value["craft_name"]) for d in at.dataframe
+    )
     assert "Download CSV" in downloads(at)
 
 
@@ -345,8 +365,9 @@ def test_cypher_console_runs_a_query(home):
 
 
 def test_cypher_console_link_reruns_the_query(home):
-    at = ok(open_page("cypher", q="MATCH (t:Tool) WHERE t.name = $n RETURN t.id AS id", params='{"n": "Video A"}',
-                      run="1"))
+    at = ok(
+        open_page("cypher", q="MATCH (t:Tool) WHERE t.name = $n RETURN t.id AS id", params='{"n": "Video A"}', run="1")
+    )
     assert list(at.dataframe[0].value["id"]) == ["tool:video-a"]
 
 
@@ -376,19 +397,19 @@ def test_neo4j_down_is_said_and_the_embedded_store_used(home, monkeypatch):
     from explorer import state
 
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on the discard port
-    state.neo4j_status.clear()
+    state.neo4j_info.clear()
     try:
         at = ok(open_page("cypher"))
         assert "Neo4j is unavailable" in texts(at)
-        assert at.toggle(key="cypher-neo4j").proto.disabled
+        assert at.toggle(key="cypher-neo4j-False").proto.disabled
         at.text_area(key="cypher-text-(write your own)").set_value("MATCH (c:Craft) RETURN count(c) AS n")
         at.button(key="cypher-run").click().run()
         ok(at)
         assert at.dataframe[0].value["n"].tolist() == ["2"]
         g = ok(open_page("graph", node="craft:compositor"))
-        assert g.toggle(key="graph-neo4j").proto.disabled
+        assert g.toggle(key="graph-neo4j-False").proto.disabled
     finally:
-        state.neo4j_status.clear()
+        state.neo4j_info.clear()
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -439,12 +460,27 @@ def test_brief_markdown_and_html(home):
     series = D.entity_series(*k, "craft:compositor", [D.spec(s) for s in D.SCENARIO_NAMES])
     ex = D.explanation(*k, "craft:compositor", 2028, D.spec())
     node = g.node("craft:compositor")
-    b = build_brief(g, "craft:compositor", "VFX Compositor", "Visual Effects", node, 2028, "expected", series, ex,
-                    craft_sources(node, ex))
+    b = build_brief(
+        g,
+        "craft:compositor",
+        "VFX Compositor",
+        "Visual Effects",
+        node,
+        2028,
+        "expected",
+        series,
+        ex,
+        craft_sources(node, ex),
+    )
     md = brief_markdown(b)
     assert md.startswith("# VFX Compositor: AI exposure brief")
-    for heading in ("## Exposure over time", "## Top tools", "## Limitations holding it back",
-                    "## Forecast path", "## Sources"):
+    for heading in (
+        "## Exposure over time",
+        "## Top tools",
+        "## Limitations holding it back",
+        "## Forecast path",
+        "## Sources",
+    ):
         assert heading in md
     assert "data:image/svg+xml;base64," in md
     assert "[src:fx-paper]" in md and "[src:fx-runway]" in md and "vendor's own claim" in md
@@ -458,8 +494,13 @@ def test_brief_markdown_and_html(home):
 def test_brief_escapes_html():
     from explorer.brief import BriefData, brief_html
 
-    b = BriefData(craft_id="craft:x", craft_name="<script>x</script>", year=2028, scenario="expected",
-                  series=pd.DataFrame(columns=["year", "scenario", "median", "low", "high"]))
+    b = BriefData(
+        craft_id="craft:x",
+        craft_name="<script>x</script>",
+        year=2028,
+        scenario="expected",
+        series=pd.DataFrame(columns=["year", "scenario", "median", "low", "high"]),
+    )
     html = brief_html(b)
     assert "<script>x" not in html and "&lt;script&gt;" in html
 
@@ -476,8 +517,13 @@ def test_charts_are_valid_vega_lite(home):
     fc = D.forecast_path(*k, "craft:compositor", D.spec(), 0.25)
     curve = D.maturity_curve(*k, "cap:generate-video", (D.spec(),))
     ev = D.evidence(*k, "cap:generate-video")
-    for chart in (C.exposure_over_time(series), C.automation_augmentation(series[series["scenario"] == "expected"]),
-                  C.league(lg), C.timeline(fc), C.maturity(curve, ev)):
+    for chart in (
+        C.exposure_over_time(series),
+        C.automation_augmentation(series[series["scenario"] == "expected"]),
+        C.league(lg),
+        C.timeline(fc),
+        C.maturity(curve, ev),
+    ):
         spec = chart.to_dict()
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
 
@@ -488,7 +534,7 @@ def test_explorer_constants_agree_with_the_engine():
     from graph.exposure.model import WORKFORCE
 
     assert D.YEARS == YEARS
-    assert D.SCENARIO_NAMES == tuple(SCENARIOS)
+    assert tuple(SCENARIOS) == D.SCENARIO_NAMES
     assert set(D.WORKFORCE_NAMES) == set(WORKFORCE)
 
 
@@ -549,17 +595,20 @@ def test_cypher_console_and_graph_view_on_neo4j(fixture_home, neo4j_settings, ne
 
     load_snapshot(neo4j_store, snapshot.current_dir(fixture_home))
     monkeypatch.setenv("CRAFTGRAPH_HOME", str(fixture_home))
-    for k, v in (("NEO4J_URI", neo4j_settings.uri), ("NEO4J_USERNAME", neo4j_settings.username),
-                 ("NEO4J_PASSWORD", neo4j_settings.password), ("NEO4J_DATABASE", neo4j_settings.database)):
+    for k, v in (
+        ("NEO4J_URI", neo4j_settings.uri),
+        ("NEO4J_USERNAME", neo4j_settings.username),
+        ("NEO4J_PASSWORD", neo4j_settings.password),
+        ("NEO4J_DATABASE", neo4j_settings.database),
+    ):
         monkeypatch.setenv(k, v)
-    state.neo4j_status.clear()
+    state.neo4j_info.clear()
     try:
-        at = ok(open_page("cypher", q="MATCH (c:Craft) RETURN c.name AS craft ORDER BY craft", run="1",
-                          store="neo4j"))
+        at = ok(open_page("cypher", q="MATCH (c:Craft) RETURN c.name AS craft ORDER BY craft", run="1", store="neo4j"))
         assert "row(s) from Neo4j" in texts(at)
         assert list(at.dataframe[0].value["craft"]) == ["Camera Operator", "VFX Compositor"]
         at = ok(open_page("graph", node="craft:compositor", store="neo4j"))
         assert "Read from Neo4j" in texts(at)
         assert "8 nodes" in texts(at)
     finally:
-        state.neo4j_status.clear()
+        state.neo4j_info.clear()

@@ -26,8 +26,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CRAFTGRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Rendered = no stale element (from the previous run) and no skeleton (an element whose code is still loading).
+FRESH = """() => !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')"""
 FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"
 TIMEOUT_MS = 120_000
 
@@ -50,10 +60,24 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "CRAFTGRAPH_HOME": str(home), "CRAFTGRAPH_CATALOG": str(FIXTURE_CATALOG)}
     env.pop("NEO4J_URI", None)
-    log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -61,10 +85,9 @@ def server(tmp_path_factory):
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with {proc.returncode}: {Path(log.name).read_text()[-3000:]}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
+            with contextlib.suppress(OSError), urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    break
             if time.time() > deadline:
                 pytest.fail(f"streamlit did not start: {Path(log.name).read_text()[-3000:]}")
             time.sleep(0.1)
@@ -106,7 +129,7 @@ def rendered(pg) -> None:
     """The script run has finished and no element is stale."""
     pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=TIMEOUT_MS)
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=TIMEOUT_MS)
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=TIMEOUT_MS)
+    pg.wait_for_function(FRESH, timeout=TIMEOUT_MS)
 
 
 def no_exception(pg) -> None:
@@ -127,7 +150,9 @@ def params(pg) -> dict[str, list[str]]:
 
 def select(pg, label: str, option: str) -> None:
     box = pg.locator("[data-testid='stSelectbox']").filter(has_text=label).first
-    box.get_by_role("combobox").click()
+    combo = box.get_by_role("combobox")
+    combo.click()
+    combo.fill(option)  # filter the (virtualised) list down to the option
     pg.get_by_role("option", name=option, exact=True).click()
     pg.wait_for_timeout(200)
     rendered(pg)
@@ -167,8 +192,15 @@ def test_every_page(page, server):
 
 
 def test_craft_tabs(page, server):
-    for tab in ("Why: tasks and capabilities", "Tools", "Limitations", "Forecast path", "Occupations", "Sources",
-                "Brief"):
+    for tab in (
+        "Why: tasks and capabilities",
+        "Tools",
+        "Limitations",
+        "Forecast path",
+        "Occupations",
+        "Sources",
+        "Brief",
+    ):
         visit(page, server, "/craft?craft=craft:compositor&tab=" + tab.replace(" ", "+").replace(":", "%3A"))
         assert page.get_by_role("tab", name=tab).get_attribute("aria-selected") == "true", tab
 
@@ -264,8 +296,9 @@ def test_graph_click_through(page, server):
     def node_position(node_id: str):
         page.wait_for_timeout(1500)  # let the layout settle
         p = frame.evaluate(f"() => network.canvasToDOM(network.getPositions(['{node_id}'])['{node_id}'])")
-        off = frame.evaluate("() => { const r = document.getElementById('mynetwork').getBoundingClientRect();"
-                             " return {x: r.x, y: r.y}; }")
+        off = frame.evaluate(
+            "() => { const r = document.getElementById('mynetwork').getBoundingClientRect(); return {x: r.x, y: r.y}; }"
+        )
         box = frame_el.bounding_box()
         return box["x"] + off["x"] + p["x"], box["y"] + off["y"] + p["y"]
 
