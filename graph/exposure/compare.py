@@ -115,7 +115,10 @@ def compare(run: Run, year: int | None = None, top: int = 10) -> tuple[pd.DataFr
                         n_scored_by_craftgraph=int(ours[basis].notna().sum()),
                     )
                 )
+        # Disagreements among the occupations CraftGraph covers (potential > 0): with hundreds of
+        # uncovered occupations tied at zero, a tiny spill-over score would otherwise rank high.
         mm = m.dropna(subset=["current", "score"])
+        mm = mm[mm["potential"] > 0]
         if len(mm) >= MIN_N:
             mm = mm.assign(rank_craftgraph=mm["current"].rank(pct=True), rank_study=mm["score"].rank(pct=True))
             mm["rank_gap"] = mm["rank_craftgraph"] - mm["rank_study"]
