@@ -22,6 +22,30 @@ def catalog_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def catalog_home(tmp_path_factory) -> Path:
+    """A snapshot of the repository's catalog, data/catalog (no public data); shared, read-only."""
+    from graph.build import build
+
+    home = tmp_path_factory.mktemp("repo-catalog")
+    build(REPO_CATALOG, home=home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def full_home(tmp_path_factory) -> Path:
+    """A snapshot of data/catalog with the public datasets in ../shared/data; shared, read-only."""
+    from graph.build import build
+    from ingest.public import shared_data_dir
+
+    shared = shared_data_dir()
+    if not shared.is_dir():
+        pytest.skip(f"{shared} is not there (the public datasets; `craftgraph fetch`)")
+    home = tmp_path_factory.mktemp("repo-full")
+    build(REPO_CATALOG, home=home, sources=shared)
+    return home
+
+
+@pytest.fixture(scope="session")
 def fixture_home(tmp_path_factory) -> Path:
     """A home with one snapshot built from the fixture catalog (read-only for tests)."""
     from graph.build import build

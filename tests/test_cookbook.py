@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
 
 import pytest
 
 from graph import cookbook, queries, snapshot
 from graph.embedded import write_clause
-from ingest.public import shared_data_dir
-
-REPO_CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog"
-SHARED_DATA = shared_data_dir()
 
 ALL = queries.load_all()
 NAMES = sorted(ALL)
@@ -29,28 +24,6 @@ BOTH = sorted(n for n in NAMES if {"embedded", "neo4j"} <= set(ALL[n].stores))
 
 
 # ------------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module")
-def catalog_home(tmp_path_factory):
-    """A snapshot of the real catalog, data/catalog (no public data)."""
-    from graph.build import build
-
-    home = tmp_path_factory.mktemp("cookbook-catalog")
-    build(REPO_CATALOG, home=home)
-    return home
-
-
-@pytest.fixture(scope="module")
-def full_home(tmp_path_factory):
-    """A snapshot of data/catalog with the shared public datasets."""
-    from graph.build import build
-
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"{SHARED_DATA} is not there (the public datasets; `craftgraph fetch`)")
-    home = tmp_path_factory.mktemp("cookbook-full")
-    build(REPO_CATALOG, home=home, sources=SHARED_DATA)
-    return home
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.public import shared_data_dir
-
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-REPO_CATALOG = ROOT / "data" / "catalog"
-SHARED_DATA = shared_data_dir()
 NAMES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 EXPECTED = {
     "01_quick_start.ipynb",
@@ -66,26 +62,6 @@ def images(nb) -> int:
         for o in cell.get("outputs", [])
         if o.get("output_type") in ("execute_result", "display_data") and "image/png" in o.get("data", {})
     )
-
-
-@pytest.fixture(scope="module")
-def catalog_home(tmp_path_factory):
-    from graph.build import build
-
-    home = tmp_path_factory.mktemp("nb-catalog")
-    build(REPO_CATALOG, home=home)
-    return home
-
-
-@pytest.fixture(scope="module")
-def full_home(tmp_path_factory):
-    from graph.build import build
-
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"{SHARED_DATA} is not there (the public datasets; `craftgraph fetch`)")
-    home = tmp_path_factory.mktemp("nb-full")
-    build(REPO_CATALOG, home=home, sources=SHARED_DATA)
-    return home
 
 
 @pytest.fixture(scope="module")
