@@ -9,8 +9,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from graph import embedded, snapshot
 from graph.schema import SCHEMA_VERSION
 from graph.validate import validate_tables
@@ -196,14 +194,3 @@ def add_scores(nodes: dict, edges: dict, progress: Progress) -> tuple[dict, dict
     for k, df in se.items():
         edges[k] = snapshot.edge_table(k, df)
     return nodes, edges
-
-
-def count_diff(old: dict, new: dict) -> pd.DataFrame:
-    """What changed between two manifests' counts, by label and relationship type."""
-    rows = []
-    for kind in ("nodes", "edges"):
-        a, b = old["counts"][kind], new["counts"][kind]
-        for name in sorted(set(a) | set(b)):
-            if a.get(name, 0) != b.get(name, 0):
-                rows.append({"kind": kind, "name": name, "before": a.get(name, 0), "after": b.get(name, 0)})
-    return pd.DataFrame(rows, columns=["kind", "name", "before", "after"])
