@@ -35,6 +35,9 @@ def execute(name: str, home: Path, monkeypatch) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
     monkeypatch.setenv("CRAFTGRAPH_HOME", str(home))
+    # `import streamlit` (the app tests) sets MPLBACKEND=Agg for the whole process; a kernel that
+    # inherits it draws no inline figures, as a user's Jupyter would.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     client = NotebookClient(
         nb, kernel_name="python3", timeout=300, allow_errors=False, resources={"metadata": {"path": str(NOTEBOOKS)}}
