@@ -143,17 +143,23 @@ def cmd_query(args) -> int:
     from graph.embedded import QueryError
 
     params = parse_params(args.param)
+    res = None
     try:
         if args.neo4j:
-            from graph.neo4j_store import Neo4jError, connect
+            from graph.neo4j_store import Neo4jError, Neo4jUnavailable, connect
 
             try:
                 with connect(args) as store:
                     res = store.query(args.cypher, params, timeout_s=args.timeout, row_cap=args.max_rows)
+            except Neo4jUnavailable as e:
+                if args.no_fallback:
+                    print(f"query: {e}", file=sys.stderr)
+                    return 2
+                print(f"query: {e}; answering from the embedded snapshot instead", file=sys.stderr)
             except Neo4jError as e:
                 print(f"query: {e}", file=sys.stderr)
                 return 2
-        else:
+        if res is None:
             from graph.store import load
 
             res = load(_home(args)).run(args.cypher, params, timeout_s=args.timeout, row_cap=args.max_rows)
@@ -219,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
     sp.add_argument("--max-rows", type=int, default=10_000, help="row cap (default 10000)")
     sp.add_argument("--neo4j", action="store_true", help="query the Neo4j server (NEO4J_URI, ...)")
+    sp.add_argument(
+        "--no-fallback",
+        action="store_true",
+        help="with --neo4j: fail when the server cannot be reached (default: say so and use the embedded store)",
+    )
     home_arg(sp)
     _neo4j_args(sp)
     sp.set_defaults(func=cmd_query)

@@ -161,9 +161,16 @@ def test_unreachable_server_is_one_clear_line(fixture_home, capsys, monkeypatch)
     lines = error_lines(err)
     assert len(lines) == 1 and "Traceback" not in err
     assert lines[0].startswith("load: cannot reach Neo4j at bolt://127.0.0.1:")
-    assert main(["query", "--neo4j", "RETURN 1"]) == 2
+    assert main(["query", "--neo4j", "--no-fallback", "RETURN 1"]) == 2
     lines = error_lines(capsys.readouterr().err)
     assert len(lines) == 1 and lines[0].startswith("query: cannot reach Neo4j")
+    # by default the CLI says so plainly and answers from the embedded snapshot
+    q = "MATCH (t:Tool) RETURN count(t) AS n"
+    assert main(["query", "--neo4j", q, "--home", str(fixture_home), "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["n", "2"]
+    lines = error_lines(err)
+    assert len(lines) == 1 and lines[0].endswith("answering from the embedded snapshot instead")
 
 
 def test_no_server_configured_is_one_clear_line(fixture_home, capsys, monkeypatch):
