@@ -436,12 +436,16 @@ def node_statement(label: str) -> str:
     )
 
 
-def rel_statement(rel: str, src_label: str, dst_label: str) -> str:
+def rel_statement(rel: str, src_label: str, dst_label: str, create: bool = False) -> str:
+    """MERGE on both ends and the type's key properties; CREATE when the database held no relationship
+    at the start of the load (a first load: nothing to match, and CREATE skips MERGE's lookup)."""
     key = REL_BY_NAME[rel].key if rel in REL_BY_NAME else ()
     keymap = " {" + ", ".join(f"`{k}`: row.props.`{k}`" for k in key) + "}" if key else ""
+    verb = "CREATE" if create else "MERGE"
     return (
         f"UNWIND $rows AS row MATCH (a:`{src_label}` {{id: row.src}}) MATCH (b:`{dst_label}` {{id: row.dst}}) "
-        f"MERGE (a)-[r:`{rel}`{keymap}]->(b) SET r = row.props, r.{STAMP} = $build RETURN count(r) AS written"
+        f"{verb} (a)-[r:`{rel}`{keymap if not create else ''}]->(b) SET r = row.props, r.{STAMP} = $build "
+        "RETURN count(r) AS written"
     )
 
 
@@ -564,7 +568,9 @@ def load_snapshot(
             done += run_batch("nodes", label, stmt, rows, done, node_total, "duplicate ids in the snapshot?")
     seconds["nodes"] = time.perf_counter() - t1
 
-    # relationships
+    # relationships: CREATE on a database that holds none (snapshots have no duplicate relationships),
+    # MERGE otherwise, so that a reload, or a load after a failed one, never duplicates
+    fresh = not store.read("MATCH ()-[r]->() RETURN 1 AS x LIMIT 1")
     t2 = time.perf_counter()
     edge_files = sorted((snap / "edges").glob("*.parquet"))
     rel_total = sum(pq.ParquetFile(p).metadata.num_rows for p in edge_files)
@@ -574,7 +580,7 @@ def load_snapshot(
         if rel not in REL_BY_NAME:
             raise LoadError(f"{p}: relationship type {rel} is not in graph/schema.py")
         for a, b, t in _edge_groups(p):
-            stmt = rel_statement(rel, a, b)
+            stmt = rel_statement(rel, a, b, create=fresh)
             for rows in _edge_batches(t, batch_size):
                 done += run_batch(
                     "relationships", f"{rel} {a}->{b}", stmt, rows, done, rel_total, "an end node is missing"
