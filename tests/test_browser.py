@@ -212,6 +212,8 @@ def test_change_craft_and_scenario(page, server):
     assert params(page)["craft"] == ["craft:compositor"]
     before = page.locator("[data-testid='stMetricValue']").first.inner_text()
     page.get_by_role("slider").first.press("End")  # 2035
+    # the slider commits its value after a short debounce: wait for it before the next change
+    wait_until(page, lambda: params(page).get("year") == ["2035"])
     rendered(page)
     page.get_by_role("radio", name="fast", exact=True).click()
     wait_until(page, lambda: params(page).get("scenario") == ["fast"])
