@@ -37,19 +37,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CRAFTGRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Rendered = no stale element (from the previous run) and no skeleton (an element whose code is still loading).
-FRESH = """() => !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')"""
+from explorer.headless import CHROMIUM, CHROMIUM_ARGS, FRESH  # noqa: E402
+
 STREAMLIT_FLAGS = [
     "--server.headless",
     "true",
