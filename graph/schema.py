@@ -129,6 +129,12 @@ NODES: tuple[NodeLabel, ...] = (
                 "bool",
                 description="the vendor states its training data is licensed (empty: no statement)",
             ),
+            Prop(
+                "training_data",
+                choices=("licensed", "unlicensed", "disputed", "unknown"),
+                description="what is publicly known of the training data's licensing, per the tool's sources",
+            ),
+            Prop("release_note", description="why no first_release is given, when it is empty"),
             Prop("url"),
             Prop("description"),
         ),
@@ -285,6 +291,15 @@ NODES: tuple[NodeLabel, ...] = (
                 choices=("vendor", "press", "paper", "union", "government", "dataset", "other"),
             ),
             Prop("vendor_claim", "bool", description="the fact is the vendor's own claim"),
+            Prop(
+                "grade",
+                choices=("primary", "secondary", "vendor", "aggregator"),
+                description=(
+                    "evidence grade: primary (the vendor's, court's, union's or legislature's own record of its own"
+                    " act), secondary (reputable press or paper), vendor (a vendor's claim about its product),"
+                    " aggregator (a listing or mirror)"
+                ),
+            ),
         ),
         indexed=("publisher",),
     ),

@@ -48,7 +48,9 @@ class EdgeFile:
 
 
 CATALOG_FILES: tuple[NodeFile | EdgeFile, ...] = (
-    NodeFile("sources", "Source", only=("url", "title", "publisher", "date", "accessed", "kind", "vendor_claim")),
+    NodeFile(
+        "sources", "Source", only=("url", "title", "publisher", "date", "accessed", "kind", "vendor_claim", "grade")
+    ),
     NodeFile("ai_types", "AIType", {"parent_id": Link("SUBTYPE_OF", "AIType")}),
     NodeFile("vendors", "Vendor"),
     NodeFile(

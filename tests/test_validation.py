@@ -56,7 +56,7 @@ CASES = [
     (
         "duplicate-id",
         append(
-            "tools.csv", "tool:video-a,Video A2,2024,active,cloud,,,,,vendor:example,aitype:generative,src:fx-runway"
+            "tools.csv", "tool:video-a,Video A2,2024,active,cloud,,,,,,,vendor:example,aitype:generative,src:fx-runway"
         ),
         "tools.csv",
         4,
@@ -143,7 +143,7 @@ CASES = [
     ),
     (
         "bad-bool",
-        edit("tools.csv", "cloud,false,,https://example.org/a", "cloud,maybe,,https://example.org/a"),
+        edit("tools.csv", "cloud,false,,,,https://example.org/a", "cloud,maybe,,,,https://example.org/a"),
         "tools.csv",
         2,
         "open_weights",
