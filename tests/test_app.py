@@ -531,7 +531,7 @@ def test_charts_are_valid_vega_lite(home):
 def test_explorer_constants_agree_with_the_engine():
     from explorer import data as D
     from graph.exposure import SCENARIOS, YEARS
-    from graph.exposure.model import WORKFORCE
+    from graph.exposure.evidence import WORKFORCE
 
     assert D.YEARS == YEARS
     assert tuple(SCENARIOS) == D.SCENARIO_NAMES

@@ -15,7 +15,7 @@ from graph.exposure import api
 from graph.exposure.config import LEVEL_MATURITY, MethodConfig, level_logit
 from graph.exposure.explain import explain
 from graph.exposure.forecast import crossing_times, forecast, quantiles_inf
-from graph.exposure.model import decimal_year
+from graph.exposure.frames import decimal_year
 from graph.exposure.scenarios import parse_capability_override, parse_limitation_override
 from graph.exposure.score import Engine, entity_exposure
 from graph.exposure.synthetic import small_graph

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from graph.exposure.model import join_sources, source_list
+from graph.exposure.frames import join_sources, source_list
 from graph.exposure.score import Run, quantiles
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from graph.exposure.model import format_year, join_sources
+from graph.exposure.frames import format_year, join_sources
 from graph.exposure.score import Run
 
 DEFAULT_THRESHOLDS = (0.1, 0.25, 0.5)

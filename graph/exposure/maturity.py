@@ -26,7 +26,8 @@ import pandas as pd
 from scipy import optimize, special
 
 from graph.exposure.config import MethodConfig, level_logit
-from graph.exposure.model import Compiled, format_year
+from graph.exposure.frames import format_year
+from graph.exposure.model import Compiled
 from graph.schema import MILESTONE_LEVELS
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from graph.exposure.config import level_logit
-from graph.exposure.model import decimal_year
+from graph.exposure.frames import decimal_year
 from graph.schema import MILESTONE_LEVELS
 
 

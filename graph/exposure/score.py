@@ -24,8 +24,9 @@ import scipy.sparse as sp
 from scipy import special
 
 from graph.exposure.config import METHOD_VERSION, YEAR_POINT, YEARS, MethodConfig
+from graph.exposure.frames import edge_frame
 from graph.exposure.maturity import Fit, draw_parameters, fit_capabilities, logit_path, stream
-from graph.exposure.model import Compiled, compile_graph, edge_frame
+from graph.exposure.model import Compiled, compile_graph
 from graph.exposure.scenarios import (
     LimArrays,
     Scenario,

@@ -1,0 +1,214 @@
+"""Stage 3 of compiling the graph: the entities scored and the matrix that maps tasks to them.
+
+Base entities are occupations and crafts with tasks of their own (a row of `A_base` holds the importance
+shares of its tasks). Every other entity is a composition of base entities (`C`): a craft without tasks
+through its occupations, an occupation without tasks through its crafts, a department through its crafts,
+the workforce aggregates through occupations (employment-weighted where known) or crafts. `A = C @ A_base`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from graph.exposure.evidence import WORKFORCE
+from graph.exposure.frames import edge_frame, node_frame, num, source_list
+
+Composition = dict[str, dict[str, float]]  # entity -> {base entity: weight}, rows sum to 1
+
+
+@dataclass
+class TaskMatrix:
+    has_task: pd.DataFrame  # src, dst, importance (> 0 totals only)
+    tasks: list[str]
+    base_ids: list[str]
+    A_base: sp.csr_matrix
+    n_tasks: dict[str, int]
+
+
+@dataclass
+class Entities:
+    entities: pd.DataFrame  # id, label, name, basis, n_tasks, employment, soc_code, department, members
+    A: sp.csr_matrix
+    C: sp.csr_matrix
+    compose_sources: dict[tuple[str, str], list[str]]
+
+
+def task_matrix(edges: dict, effective_tasks: set[str], notes: list[str]) -> TaskMatrix:
+    has_task = edge_frame(edges, "HAS_TASK", ("importance",))
+    has_task = has_task[
+        has_task["src_label"].isin(["Occupation", "Craft"]) | has_task["src"].str.match(r"^(onet|craft):")
+    ]
+    imp = [num(v) for v in has_task["importance"]]
+    if any(v is None for v in imp):
+        notes.append("HAS_TASK without importance counted with importance 1")
+    has_task = has_task.assign(importance=[1.0 if v is None else max(v, 0.0) for v in imp])
+    has_task = has_task.groupby(["src", "dst"], sort=True, as_index=False)["importance"].max()
+
+    tasks = sorted(set(has_task["dst"]) | effective_tasks)
+    t_idx = {t: i for i, t in enumerate(tasks)}
+    tot = has_task.groupby("src")["importance"].transform("sum")
+    has_task = has_task[tot > 0]
+    base_ids = sorted(set(has_task["src"]))
+    b_idx = {b: i for i, b in enumerate(base_ids)}
+    A_base = sp.csr_matrix(
+        (
+            (has_task["importance"] / tot[tot > 0]).to_numpy(dtype=float),
+            (has_task["src"].map(b_idx).to_numpy(dtype=np.int64), has_task["dst"].map(t_idx).to_numpy(dtype=np.int64)),
+        ),
+        shape=(len(base_ids), len(tasks)),
+    )
+    n_tasks = has_task.groupby("src").size().to_dict()
+    return TaskMatrix(has_task=has_task, tasks=tasks, base_ids=base_ids, A_base=A_base, n_tasks=n_tasks)
+
+
+def _compose_from(
+    groups, other: str, comp: Composition, basis: dict[str, str], label: str, sources: dict, bases: set[str]
+) -> None:
+    """Entities without tasks of their own, composed from the base entities they are classified with."""
+    for e, grp in groups:
+        if e in comp:
+            continue
+        parts = {o: num(s, 0.0) for o, s in zip(grp[other], grp["share"], strict=True) if o in bases}
+        tot = sum(parts.values())
+        if tot > 0:
+            comp[e] = {o: s / tot for o, s in parts.items() if s > 0}
+            basis[e] = label
+            for o, srcs in zip(grp[other], grp["source_ids"], strict=True):
+                sources[(e, o)] = source_list(srcs)
+
+
+def _mix(comp: Composition, members: dict[str, float]) -> dict[str, float]:
+    tot = sum(members.values())
+    out: dict[str, float] = defaultdict(float)
+    for m, w in members.items():
+        for b, v in comp.get(m, {}).items():
+            out[b] += w / tot * v
+    return dict(out)
+
+
+def _row(id_: str, label: str, name: str, basis: str, **extra) -> dict:
+    row = dict(id=id_, label=label, name=name, basis=basis, n_tasks=0, employment=None, soc_code=None)
+    row.update(department=None, members=1)
+    row.update(extra)
+    return row
+
+
+class _Builder:
+    """Collects entity rows and their compositions in the order the engine has always used."""
+
+    def __init__(self, nodes: dict, edges: dict, tm: TaskMatrix, names: dict[str, str]):
+        occ_df = node_frame(nodes, "Occupation", ("title", "soc_code", "employment"))
+        self.occ_ids = list(occ_df["id"])
+        self.craft_ids = list(node_frame(nodes, "Craft", ("name",))["id"])
+        self.dept_ids = list(node_frame(nodes, "Department", ("name",))["id"])
+        self.occ_emp = {o: num(e) for o, e in zip(occ_df["id"], occ_df["employment"], strict=True)}
+        self.occ_soc = {
+            o: (str(s) if s else o.removeprefix("onet:")) for o, s in zip(occ_df["id"], occ_df["soc_code"], strict=True)
+        }
+        self.names, self.tm = names, tm
+        in_dept = edge_frame(edges, ("IN", "IN_DEPARTMENT"))
+        depts = set(self.dept_ids)
+        self.craft_dept = {c: d for c, d in zip(in_dept["src"], in_dept["dst"], strict=True) if d in depts}
+        self.comp: Composition = {}
+        self.basis: dict[str, str] = {}
+        self.sources: dict[tuple[str, str], list[str]] = {}
+        self.rows: list[dict] = []
+        self._compose_base(edges)
+
+    def _compose_base(self, edges: dict) -> None:
+        bases = set(self.tm.base_ids)
+        for e in [*self.occ_ids, *self.craft_ids]:
+            if e in bases:
+                self.comp[e] = {e: 1.0}
+                self.basis[e] = "tasks"
+        classified = edge_frame(edges, "CLASSIFIED_AS", ("share", "source_ids"))
+        classified = classified[classified["src"].isin(self.craft_ids) & classified["dst"].isin(self.occ_ids)]
+        # a craft without tasks of its own: its occupations; an occupation without tasks: its crafts
+        by_craft = classified.groupby("src", sort=True)
+        _compose_from(by_craft, "dst", self.comp, self.basis, "occupations", self.sources, bases)
+        by_occ = classified.groupby("dst", sort=True)
+        _compose_from(by_occ, "src", self.comp, self.basis, "crafts", self.sources, bases)
+
+    def occupations_and_crafts(self) -> None:
+        for o in self.occ_ids:
+            self.rows.append(
+                _row(
+                    o,
+                    "Occupation",
+                    self.names.get(o, o),
+                    self.basis.get(o, "none"),
+                    n_tasks=self.tm.n_tasks.get(o, 0),
+                    employment=self.occ_emp.get(o),
+                    soc_code=self.occ_soc[o],
+                )
+            )
+        for c in self.craft_ids:
+            self.rows.append(
+                _row(
+                    c,
+                    "Craft",
+                    self.names.get(c, c),
+                    self.basis.get(c, "none"),
+                    n_tasks=self.tm.n_tasks.get(c, 0),
+                    department=self.craft_dept.get(c),
+                )
+            )
+
+    def departments(self) -> None:
+        for d in self.dept_ids:
+            members = {c: 1.0 for c in self.craft_ids if self.craft_dept.get(c) == d and c in self.comp}
+            if members:
+                self.comp[d] = _mix(self.comp, members)
+            basis = "crafts" if members else "none"
+            self.rows.append(_row(d, "Department", self.names.get(d, d), basis, department=d, members=len(members)))
+
+    def workforce(self) -> None:
+        scored_occ = [o for o in self.occ_ids if o in self.comp]
+        for wid, subset in (
+            ("workforce:all-occupations", scored_occ),
+            ("workforce:arts-media-27", [o for o in scored_occ if self.occ_soc[o].startswith("27-")]),
+        ):
+            with_emp = {o: self.occ_emp[o] for o in subset if self.occ_emp.get(o) and self.occ_emp[o] > 0}
+            if with_emp:
+                members, wbasis = with_emp, "occupations (employment-weighted)"
+            else:
+                members, wbasis = {o: 1.0 for o in subset}, "occupations (equal weights: no employment data)"
+            if members:
+                self.comp[wid] = _mix(self.comp, members)
+            employment = float(sum(with_emp.values())) if with_emp else None
+            basis = wbasis if members else "none"
+            self.rows.append(_row(wid, "Workforce", WORKFORCE[wid], basis, employment=employment, members=len(members)))
+        scored_crafts = {c: 1.0 for c in self.craft_ids if c in self.comp}
+        if scored_crafts:
+            self.comp["workforce:crafts"] = _mix(self.comp, scored_crafts)
+        basis = "crafts (equal weights)" if scored_crafts else "none"
+        wid = "workforce:crafts"
+        self.rows.append(_row(wid, "Workforce", WORKFORCE[wid], basis, members=len(scored_crafts)))
+
+    def result(self) -> Entities:
+        entities = pd.DataFrame(self.rows)
+        e_idx = {e: i for i, e in enumerate(entities["id"])}
+        b_idx = {b: i for i, b in enumerate(self.tm.base_ids)}
+        rows, cols, vals = [], [], []
+        for e, parts in self.comp.items():
+            for b, w in parts.items():
+                rows.append(e_idx[e])
+                cols.append(b_idx[b])
+                vals.append(w)
+        C = sp.csr_matrix((vals, (rows, cols)), shape=(len(entities), len(self.tm.base_ids)))
+        A = (C @ self.tm.A_base).tocsr()
+        A.sort_indices()
+        return Entities(entities=entities, A=A, C=C, compose_sources=self.sources)
+
+
+def scored_entities(nodes: dict, edges: dict, tm: TaskMatrix, names: dict[str, str]) -> Entities:
+    b = _Builder(nodes, edges, tm, names)
+    b.occupations_and_crafts()
+    b.departments()
+    b.workforce()
+    return b.result()

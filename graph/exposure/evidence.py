@@ -1,0 +1,190 @@
+"""Stage 1 of compiling the graph: names, dated evidence of maturity, the as-of date and limitations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graph.exposure.config import MethodConfig, level_logit
+from graph.exposure.frames import decimal_year, edge_frame, join_sources, name_map, node_frame, num, source_list
+from graph.schema import MILESTONE_LEVELS
+
+WORKFORCE = {
+    "workforce:all-occupations": "All occupations in the graph",
+    "workforce:arts-media-27": "Arts, design, entertainment, sports and media occupations (SOC 27)",
+    "workforce:crafts": "All crafts in the catalog",
+}
+EVIDENCE_COLS = ["capability", "level", "t", "var", "kind", "item", "date", "source_ids"]
+TOOL_COLS = ["capability", "tool", "name", "status", "since", "level", "source_ids"]
+LIM_COLS = ["cap", "capability", "limitation", "name", "kind", "severity", "half_life", "source_ids"]
+
+
+def display_names(nodes: dict) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(every node's display name, capability names, task texts)."""
+    names: dict[str, str] = {}
+    cap_names = name_map(node_frame(nodes, "Capability", ("name",)), "name")
+    names.update(cap_names)
+    for label, col in (
+        ("Tool", "name"),
+        ("Limitation", "name"),
+        ("Craft", "name"),
+        ("Occupation", "title"),
+        ("Department", "name"),
+    ):
+        names.update(name_map(node_frame(nodes, label, (col,)), col))
+    task_text = name_map(node_frame(nodes, "Task", ("text",)), "text")
+    names.update(WORKFORCE)
+    return names, cap_names, task_text
+
+
+def _milestone_rows(nodes: dict, edges: dict, cap_idx: dict[str, int], notes: list[str]) -> list[dict]:
+    ms_props = node_frame(nodes, "Milestone", ("date", "level", "source_ids")).set_index("id")
+    marks = edge_frame(edges, "MARKS")
+    rows = []
+    for m_id, c_id in zip(marks["src"], marks["dst"], strict=True):
+        if c_id not in cap_idx or m_id not in ms_props.index:
+            continue
+        row = ms_props.loc[m_id]
+        dy = decimal_year(row["date"])
+        if dy is None or row["level"] not in MILESTONE_LEVELS:
+            notes.append(f"milestone {m_id}: no usable date or level, skipped")
+            continue
+        rows.append(
+            dict(
+                capability=c_id,
+                level=row["level"],
+                t=dy[0],
+                var=dy[1],
+                kind="milestone",
+                item=m_id,
+                date=str(row["date"]),
+                source_ids=source_list(row["source_ids"]),
+            )
+        )
+    return rows
+
+
+def _tool_rows(
+    nodes: dict, edges: dict, cap_idx: dict[str, int], names: dict[str, str], config: MethodConfig
+) -> tuple[list[dict], list[dict]]:
+    """(tool offers, evidence rows dated by PROVIDES.since)."""
+    tool_props = node_frame(nodes, "Tool", ("name", "status", "first_release")).set_index("id")
+    provides = edge_frame(edges, "PROVIDES", ("level", "since", "source_ids"))
+    tool_rows, ev_rows = [], []
+    for r in provides.itertuples(index=False):
+        if r.dst not in cap_idx:
+            continue
+        status = tool_props["status"].get(r.src) if r.src in tool_props.index else None
+        # only PROVIDES.since dates the capability: a tool's first release may predate its AI features
+        tool_rows.append(
+            dict(
+                capability=r.dst,
+                tool=r.src,
+                name=names.get(r.src, r.src),
+                status=status,
+                since=r.since,
+                level=r.level,
+                source_ids=source_list(r.source_ids),
+            )
+        )
+        lvl = config.tool_level_by_status.get(str(status)) if config.tool_evidence else None
+        dy = decimal_year(r.since)
+        if lvl and dy is not None:
+            ev_rows.append(
+                dict(
+                    capability=r.dst,
+                    level=lvl,
+                    t=dy[0],
+                    var=dy[1],
+                    kind="tool",
+                    item=r.src,
+                    date=str(r.since),
+                    source_ids=source_list(r.source_ids),
+                )
+            )
+    return tool_rows, ev_rows
+
+
+def maturity_evidence(
+    nodes: dict, edges: dict, cap_idx: dict[str, int], names: dict[str, str], config: MethodConfig, notes: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(dated evidence per capability from milestones and tools, the tools offering each capability)."""
+    ev_rows = _milestone_rows(nodes, edges, cap_idx, notes)
+    tool_rows, tool_ev = _tool_rows(nodes, edges, cap_idx, names, config)
+    ev_rows.extend(tool_ev)
+    tools = pd.DataFrame(tool_rows, columns=TOOL_COLS)
+    evidence = pd.DataFrame(ev_rows, columns=EVIDENCE_COLS)
+    evidence["cap"] = evidence["capability"].map(cap_idx).astype(int)
+    evidence["z"] = [level_logit(lv, config.level_maturity) for lv in evidence["level"]]
+    evidence = evidence.sort_values(["cap", "t", "kind", "item"], kind="stable").reset_index(drop=True)
+    return evidence, tools
+
+
+def as_of_date(nodes: dict, evidence: pd.DataFrame, config: MethodConfig, notes: list[str]) -> float:
+    """The as-of date: the configured one, else the latest date the graph knows (deterministic)."""
+    if config.as_of is not None:
+        return float(config.as_of)
+    src_df = node_frame(nodes, "Source", ("accessed", "date"))
+    dates = [decimal_year(v) for v in [*src_df["accessed"], *evidence["date"]]]
+    ts = [d[0] for d in dates if d is not None]
+    as_of = max(ts) if ts else 2025.5
+    notes.append(f"as-of date {as_of:.2f} (latest source access, milestone or tool date)")
+    return as_of
+
+
+def _limitation_rows(
+    nodes: dict, edges: dict, cap_idx: dict[str, int], names: dict[str, str], notes: list[str]
+) -> list[dict]:
+    lim_props = node_frame(nodes, "Limitation", ("name", "kind", "severity", "half_life_years")).set_index("id")
+    cons = edge_frame(edges, "CONSTRAINED_BY", ("severity", "source_ids"))
+    rows = []
+    for r in cons.itertuples(index=False):
+        if r.src not in cap_idx or r.dst not in lim_props.index:
+            continue
+        lp = lim_props.loc[r.dst]
+        sev = num(r.severity, num(lp["severity"]))
+        if sev is None:
+            notes.append(f"limitation {r.dst} on {r.src}: no severity, ignored")
+            continue
+        kind = lp["kind"] if lp["kind"] in ("technical", "legal", "economic") else "technical"
+        rows.append(
+            dict(
+                cap=cap_idx[r.src],
+                capability=r.src,
+                limitation=r.dst,
+                name=names.get(r.dst, r.dst),
+                kind=kind,
+                severity=min(max(sev, 0.0), 1.0),
+                half_life=num(lp["half_life_years"]),
+                source_ids=join_sources(r.source_ids, lp.get("source_ids")),
+            )
+        )
+    return rows
+
+
+def limitation_links(
+    nodes: dict, edges: dict, cap_idx: dict[str, int], names: dict[str, str], config: MethodConfig, notes: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(capability limitations with their combination groups, tool limitations)."""
+    lim_links = (
+        pd.DataFrame(_limitation_rows(nodes, edges, cap_idx, names, notes), columns=LIM_COLS)
+        .sort_values(["cap", "kind", "limitation"], kind="stable")
+        .drop_duplicates(["cap", "limitation"])
+        .reset_index(drop=True)
+    )
+    # limitation groups: the links whose severities combine by max (one group per capability and kind), or
+    # one group per link when they all multiply (config.limitation_combine == "product")
+    if config.limitation_combine == "product":
+        lim_links["group"] = np.arange(len(lim_links))
+    else:
+        lim_links["group"] = lim_links.groupby(["cap", "kind"], sort=True).ngroup() if len(lim_links) else []
+    tl = edge_frame(edges, "HAS_LIMITATION", ("severity", "source_ids"))
+    tool_lims = pd.DataFrame(
+        {
+            "tool": tl["src"],
+            "limitation": tl["dst"],
+            "severity": tl["severity"],
+            "source_ids": [source_list(s) for s in tl["source_ids"]],
+        }
+    )
+    return lim_links, tool_lims
