@@ -429,3 +429,27 @@ def test_cli_registers_commands():
     ):
         args = p.parse_args(argv)
         assert callable(args.func)
+
+
+def test_every_capability_fit_of_the_repository_catalog_converges(catalog_home):
+    """Each curve converges, or is prior-only with its reason; a non-converged fit fails here."""
+    from graph import store
+
+    q = api.fit_quality(store.load(catalog_home))
+    bad = q.loc[~q["converged"], ["capability", "fit_status"]]
+    assert bad.empty, bad.to_string()
+    prior_only = q[q["n_levels"] == 0]
+    assert prior_only["fit_status"].str.startswith("prior only:").all()
+    assert q.loc[q["n_levels"] > 0, "fit_status"].str.startswith("converged").all()
+
+
+def test_a_fit_that_cannot_converge_is_reported(monkeypatch):
+    """The convergence check is real: with a polish that stops at once and a crude start it reports failure."""
+    from graph.exposure import maturity as mt
+
+    monkeypatch.setattr(mt, "_newton_polish", lambda theta, args, steps=10: (theta + 0.5, mt._hessian(theta, args)))
+    cfg = api.MethodConfig()
+    obs = [("research", 2020.5, 0.0, "a"), ("commercial", 2023.5, 0.0, "b")]
+    prior = mt.default_prior(2025.0, cfg)
+    _, _, _, ok = mt._fit_one(obs, "production_used", 2025.0, prior, cfg)
+    assert not ok

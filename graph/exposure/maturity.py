@@ -106,23 +106,53 @@ def _fit_one(obs, nxt, as_of: float, prior: Prior, config: MethodConfig):
     x0 = np.array([prior.t50_mean, prior.log_s_mean])
     if len(obs):  # start on the prior slope through the earliest observation
         x0[0] = d[0] - np.exp(prior.log_s_mean) * z[0]
-    res = optimize.minimize(_negloglik, x0, args=args, jac=True, method="BFGS", options={"gtol": 1e-9})
-    theta = res.x
-    # Hessian by central differences of the analytic gradient
-    h = np.array([1e-4, 1e-5])
-    H = np.zeros((2, 2))
-    for i in range(2):
-        e = np.zeros(2)
-        e[i] = h[i]
-        H[:, i] = (_negloglik(theta + e, *args)[1] - _negloglik(theta - e, *args)[1]) / (2 * h[i])
-    H = 0.5 * (H + H.T)
+    res = optimize.minimize(_negloglik, x0, args=args, jac=True, method="BFGS", options={"gtol": 1e-8})
+    theta, H = _newton_polish(res.x, args)
+    grad = _negloglik(theta, *args)[1]
+    converged = bool(np.max(np.abs(grad)) < GRAD_TOL and np.all(np.linalg.eigvalsh(H) > 0))
     try:
         cov = np.linalg.inv(H)
         np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
         cov = np.diag([prior.t50_sd**2, prior.log_s_sd**2])
     resid = d - (theta[0] + np.exp(theta[1]) * z) if len(obs) else np.array([])
-    return theta, cov, resid, bool(res.success)
+    return theta, cov, resid, converged
+
+
+GRAD_TOL = 1e-6  # a fit has converged when every gradient component is below this (units: per year)
+
+
+def _hessian(theta: np.ndarray, args: tuple) -> np.ndarray:
+    """Hessian of the negative log-posterior by central differences of the analytic gradient."""
+    h = np.array([1e-4, 1e-5])
+    H = np.zeros((2, 2))
+    for i in range(2):
+        e = np.zeros(2)
+        e[i] = h[i]
+        H[:, i] = (_negloglik(theta + e, *args)[1] - _negloglik(theta - e, *args)[1]) / (2 * h[i])
+    return 0.5 * (H + H.T)
+
+
+def _newton_polish(theta: np.ndarray, args: tuple, steps: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """A few Newton steps from the BFGS solution: BFGS stops on precision loss well before a tight gradient
+    tolerance, while the log-posterior is smooth and nearly quadratic at its mode. Returns (theta, Hessian)."""
+    H = _hessian(theta, args)
+    for _ in range(steps):
+        val, g = _negloglik(theta, *args)
+        if np.max(np.abs(g)) < GRAD_TOL:
+            break
+        try:
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            break
+        for _half in range(20):  # backtrack until the objective does not increase
+            cand = theta - step
+            if _negloglik(cand, *args)[0] <= val + 1e-12:
+                theta = cand
+                break
+            step = step / 2
+        H = _hessian(theta, args)
+    return theta, H
 
 
 def default_prior(as_of: float, config: MethodConfig) -> Prior:
@@ -214,6 +244,7 @@ def fit_capabilities(compiled: Compiled) -> Fit:
                 max_abs_residual_years=float(np.max(np.abs(resid))) if len(resid) else float("nan"),
                 maturity_as_of=float(special.expit(z_now)),
                 converged=ok,
+                fit_status=_fit_status(ok, n_obs, cv, prior),
             )
         )
         for (lv, d, var, item), r in zip(obs, resid, strict=True):
@@ -234,6 +265,17 @@ def fit_capabilities(compiled: Compiled) -> Fit:
         o_rows, columns=["capability", "level", "date", "t", "sd", "item", "fitted", "residual_years"]
     )
     return Fit(mean=mean, cov=cov, prior=prior, quality=quality, observations=observations)
+
+
+def _fit_status(converged: bool, n_obs: int, cov: np.ndarray, prior: Prior) -> str:
+    """How to read a fit: converged on evidence, prior only (and why), or not converged (and why)."""
+    if not converged:
+        return "not converged: the gradient at the solution is not below tolerance; check the evidence dates"
+    if n_obs == 0:
+        return "prior only: no dated milestone or tool for this capability (censored below research level)"
+    if n_obs == 1:
+        return "converged; pace from the pooled prior (one level of evidence)"
+    return "converged"
 
 
 def stream(seed: int, key: str) -> np.random.Generator:
