@@ -315,7 +315,7 @@ def ensure_home(home: Path, catalog: Path | None, sources: Path | None) -> None:
     try:
         snapshot.current_dir(home)
     except snapshot.SnapshotError:
-        from graph.build import build
+        from graph.pipeline import build
 
         build(catalog or ROOT / "data" / "catalog", home=home, sources=sources)
 

@@ -42,7 +42,7 @@ BUILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 t = time.perf_counter()
-from graph.build import build
+from graph.pipeline import build
 m = build(Path(sys.argv[1]), home=Path(sys.argv[2]), sources=Path(sys.argv[3]) if sys.argv[3] else None)
 print(json.dumps({"seconds": time.perf_counter() - t, "nodes": m["counts"]["total_nodes"],
                   "edges": m["counts"]["total_edges"], "inputs": [i["path"] for i in m["inputs"]],

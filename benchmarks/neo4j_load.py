@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from graph import neo4j_store, snapshot  # noqa: E402
+from graph import neo4j_store, settings, snapshot  # noqa: E402
 from graph.export import IMPORT_ARRAY_DELIMITER  # noqa: E402
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, SCHEMA_VERSION  # noqa: E402
 
@@ -290,7 +290,7 @@ def export_csv(snap: Path, out: Path) -> tuple[list[Path], list[Path]]:
 
 
 def run_admin(snap: Path, database: str) -> dict:
-    state = os.environ.get("CRAFTGRAPH_NEO4J_STATE")
+    state = settings.current().neo4j_state
     if not state:
         raise SystemExit("CRAFTGRAPH_NEO4J_STATE is not set: start the server with scripts/neo4j-server start")
     env = dict(os.environ)

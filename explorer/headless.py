@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
+from graph import settings
 
 # Debian's chromium; no browser is downloaded (`playwright install` is not possible here).
-CHROMIUM = os.environ.get("CRAFTGRAPH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = settings.current().chromium
 # Without the background-networking flags Chromium keeps trying hosts this closed network refuses.
 CHROMIUM_ARGS = [
     "--headless=new",

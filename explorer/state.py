@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from graph import snapshot
+from graph import settings, snapshot
 from graph.store import Graph
 
 NEO4J_CONNECT_TIMEOUT_S = 3.0
@@ -23,7 +22,7 @@ def home() -> Path:
 @st.cache_resource(show_spinner="No snapshot yet: building the graph (once)…")
 def _build_first(home_path: str) -> str:
     """Build a snapshot when the home has none (once per process, whatever the number of sessions)."""
-    from graph.explore import ensure_snapshot
+    from graph.pipeline import ensure_snapshot
 
     snap, _ = ensure_snapshot(Path(home_path))
     return snap.name
@@ -78,7 +77,7 @@ def load_or_explain() -> Graph | None:
 
 
 def neo4j_configured() -> bool:
-    return bool(os.environ.get("NEO4J_URI"))
+    return bool(settings.current().neo4j_uri)
 
 
 def neo4j_status() -> tuple[bool, str]:
@@ -113,7 +112,7 @@ def neo4j_default() -> bool:
 @st.cache_data(ttl=30, show_spinner=False)
 def neo4j_info() -> dict:
     """{ok, message, build, in_sync}: checked at most every 30 s (a short connection timeout)."""
-    uri = os.environ.get("NEO4J_URI")
+    uri = settings.current().neo4j_uri
     out = {"ok": False, "build": None, "in_sync": False}
     if not uri:
         return out | {"message": "Neo4j not configured (set NEO4J_URI to use a server); using the embedded store."}

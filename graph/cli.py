@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from graph import snapshot
-from ingest.tables import InputError
+from graph.tables import InputError
 
 DEFAULT_CATALOG = Path("data/catalog")
 
@@ -40,7 +40,7 @@ def _catalog_path(p: str | None) -> Path:
 
 
 def cmd_validate(args) -> int:
-    from graph.build import collect
+    from graph.pipeline import collect
 
     catalog = _catalog_path(args.path)
     try:
@@ -58,7 +58,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from graph.build import build
+    from graph.pipeline import build
 
     home = _home(args)
     try:

@@ -11,10 +11,10 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from graph import snapshot
+from graph.pipeline import ensure_snapshot
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 CATALOG_ENV = "CRAFTGRAPH_CATALOG"
@@ -30,45 +30,6 @@ STREAMLIT_FLAGS = (
     "--server.runOnSave",
     "false",
 )
-
-
-def default_catalog() -> Path:
-    env = os.environ.get(CATALOG_ENV)
-    if env:
-        return Path(env)
-    from graph.cli import _catalog_path
-
-    return _catalog_path(None)
-
-
-def default_sources() -> Path | None:
-    env = os.environ.get(SOURCES_ENV)
-    return Path(env) if env else None
-
-
-def ensure_snapshot(
-    home: Path | None = None,
-    catalog: Path | None = None,
-    sources: Path | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[Path, bool]:
-    """The current snapshot of `home`, building one first when there is none: (path, built_now).
-
-    Raises ingest.tables.InputError (with every problem) when the inputs do not validate."""
-    from graph.build import build
-
-    home = home or snapshot.default_home()
-    try:
-        return snapshot.current_dir(home), False
-    except snapshot.SnapshotError:
-        pass
-    build(
-        catalog or default_catalog(),
-        home=home,
-        sources=sources or default_sources(),
-        progress=progress or (lambda _msg: None),
-    )
-    return snapshot.current_dir(home), True
 
 
 def streamlit_command(
@@ -93,7 +54,7 @@ def streamlit_command(
 
 def cmd_explore(args) -> int:
     from graph.cli import _progress_printer
-    from ingest.tables import InputError
+    from graph.tables import InputError
 
     home = Path(args.home) if args.home else snapshot.default_home()
     catalog = Path(args.catalog) if args.catalog else None

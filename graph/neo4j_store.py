@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from graph import snapshot
+from graph import settings, snapshot
 from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryError, Result, write_clause
 from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, NODES, REL_BY_NAME, RELS, neo4j_schema_statements
 
@@ -180,13 +179,13 @@ class Settings:
     def resolve(cls, args=None, env: dict | None = None) -> Settings:
         """Flags (an argparse namespace or any object with uri/username/password/database) over
         NEO4J_* environment variables. Raises Neo4jConfigError when no URI is configured."""
-        env = os.environ if env is None else env
+        s = settings.current() if env is None else settings.Settings.from_mapping(env)
 
-        def pick(name: str, var: str, default: str | None = None) -> str | None:
+        def pick(name: str, value: str | None) -> str | None:
             v = getattr(args, name, None) if args is not None else None
-            return v if v else (env.get(var) or default)
+            return v if v else value
 
-        uri = pick("uri", "NEO4J_URI")
+        uri = pick("uri", s.neo4j_uri)
         if not uri:
             raise Neo4jConfigError(f"no Neo4j server configured: set NEO4J_URI or pass --uri ({START_HINT})")
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
@@ -196,16 +195,16 @@ class Settings:
             )
         return cls(
             uri=uri,
-            username=pick("username", "NEO4J_USERNAME", "neo4j") or "neo4j",
-            password=pick("password", "NEO4J_PASSWORD", "") or "",
-            database=pick("database", "NEO4J_DATABASE", "neo4j") or "neo4j",
+            username=pick("username", s.neo4j_username) or "neo4j",
+            password=pick("password", s.neo4j_password) or "",
+            database=pick("database", s.neo4j_database) or "neo4j",
         )
 
 
 def configured(env: dict | None = None) -> bool:
     """True when NEO4J_URI is set (tests and the app use this to decide whether to try Neo4j)."""
-    env = os.environ if env is None else env
-    return bool(env.get("NEO4J_URI"))
+    s = settings.current() if env is None else settings.Settings.from_mapping(env)
+    return bool(s.neo4j_uri)
 
 
 @contextlib.contextmanager

@@ -26,6 +26,7 @@ import platformdirs
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from graph import settings
 from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, REL_BY_NAME, Prop
 
 KEEP_SNAPSHOTS = 3
@@ -45,8 +46,8 @@ class SnapshotError(Exception):
 
 
 def default_home() -> Path:
-    env = os.environ.get("CRAFTGRAPH_HOME")
-    return Path(env) if env else Path(platformdirs.user_data_dir("craftgraph", appauthor=False))
+    env = settings.current().home
+    return env if env else Path(platformdirs.user_data_dir("craftgraph", appauthor=False))
 
 
 def current_dir(home: Path | None = None) -> Path:

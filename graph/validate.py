@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, check_value, id_matches
-from ingest.tables import WHERE, Problem, Tables
+from graph.tables import WHERE, Problem, Tables
 
 # Labels whose nodes only public datasets supply (apart from the curated occupations).
 PUBLIC_ONLY = {"WorkActivity", "AIModel", "Incident", "Study"}

@@ -16,10 +16,10 @@ import re
 from pathlib import Path
 
 from graph.schema import DATE_RE
+from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.epoch import mapping_ids
 from ingest.public import LINE, Context, FileProblems, check_unique, finish, new_entry, read_table, record_file
 from ingest.studies import cite
-from ingest.tables import WHERE, Problem, TableBuilder, Tables
 
 NAME = "aiid"
 DIR = "aiid"

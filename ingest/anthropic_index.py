@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.public import LINE, Context, FileProblems, check_unique, finish, new_entry, read_table, record_file
 from ingest.studies import Resolver, StudyMeta, study_node
-from ingest.tables import WHERE, Problem, TableBuilder, Tables
 
 NAME = "anthropic_index"
 ORIGIN = "aei-2025-02-10"

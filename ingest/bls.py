@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.public import (
     LINE,
     SOC_RE,
@@ -42,7 +43,6 @@ from ingest.public import (
     read_table,
     record_file,
 )
-from ingest.tables import WHERE, Problem, TableBuilder, Tables
 
 NAME = "bls"
 DIR = "bls_oews"

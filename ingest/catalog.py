@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, Prop, check_value, label_of_id
-from ingest.tables import WHERE, Problem, TableBuilder, Tables
+from graph.tables import WHERE, Problem, TableBuilder, Tables
 
 ORIGIN = "catalog"
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.public import (
     ONET_SOC_RE,
     SOC_RE,
@@ -39,7 +40,6 @@ from ingest.public import (
     record_file,
     where_col,
 )
-from ingest.tables import WHERE, Problem, TableBuilder, Tables
 
 NAME = "crosswalks"
 ORIGIN = "crosswalks"

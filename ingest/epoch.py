@@ -17,6 +17,7 @@ import difflib
 from pathlib import Path
 
 from graph.schema import DATE_RE
+from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.public import (
     LINE,
     Context,
@@ -29,7 +30,6 @@ from ingest.public import (
     slugify,
 )
 from ingest.studies import cite
-from ingest.tables import WHERE, Problem, TableBuilder, Tables
 
 NAME = "epoch"
 ORIGIN = "epoch-notable-models"

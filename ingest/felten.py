@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.public import LINE, Context, FileProblems, check_unique, finish, new_entry, read_table, record_file
 from ingest.studies import Resolver, StudyMeta, combine, match_rate, study_node
-from ingest.tables import WHERE, Problem, TableBuilder, Tables
 
 NAME = "felten"
 ORIGIN = "felten-aioe"

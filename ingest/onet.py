@@ -24,13 +24,14 @@ Mapping into the schema (documented choices):
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from graph import settings
+from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.public import (
     LINE,
     ONET_SOC_RE,
@@ -44,7 +45,6 @@ from ingest.public import (
     record_file,
     where_col,
 )
-from ingest.tables import WHERE, Problem, TableBuilder, Tables
 
 NAME = "onet"
 ENV_RELEASE = "CRAFTGRAPH_ONET_RELEASE"
@@ -90,7 +90,7 @@ class Core:
 def find_release(root: Path, problems: list[Problem], release: str | None = None) -> tuple[str, str, str] | None:
     """(relative dir, version, form) of the O*NET release to read."""
     base = root / "onet"
-    release = release or os.environ.get(ENV_RELEASE) or None
+    release = release or settings.current().onet_release or None
     if not base.is_dir():
         problems.append(Problem(str(base), None, "path", "O*NET directory not found (expected onet/db_<x>_<y>_text)"))
         return None

@@ -4,12 +4,12 @@ Every module in PUBLIC_SOURCES reads one public dataset from a directory laid ou
 `../shared/data` (see data/sources.yaml for the layout, publisher URLs and pinned sha256) and has
 
     NAME: str                                  short name (also the manifest key)
-    read(root, problems) -> Tables             node/edge tables, built with ingest.tables.TableBuilder
+    read(root, problems) -> Tables             node/edge tables, built with graph.tables.TableBuilder
     read_with_info(root, problems, ctx) -> (Tables, dict)   the same plus its manifest entry
 
 `read_all(root, problems)` reads them in order and returns the tables plus the per-source manifest
 (version, files with sha256, row counts, match rates, notes). Problems are appended to `problems`,
-never raised one by one: the caller (graph/build.py) raises InputError with all of them.
+never raised one by one: the caller (graph/pipeline.py) raises InputError with all of them.
 
 Occupation properties that come from BLS OEWS and the crosswalks are folded into the O*NET
 Occupation rows by `read_all`, so each Occupation id appears once across the public tables (the
@@ -23,7 +23,6 @@ import difflib
 import hashlib
 import importlib
 import io
-import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -34,8 +33,9 @@ from typing import Any
 
 import pandas as pd
 
+from graph import settings
 from graph.schema import NODE_BY_NAME, REL_BY_NAME
-from ingest.tables import WHERE, InputError, Problem, TableBuilder, Tables
+from graph.tables import WHERE, InputError, Problem, TableBuilder, Tables
 
 ENV_SHARED = "CRAFTGRAPH_SHARED_DATA"
 REPO = Path(__file__).resolve().parents[1]
@@ -67,8 +67,8 @@ def _quiet(_: str) -> None:
 
 def shared_data_dir() -> Path:
     """Where the shared public data lives: $CRAFTGRAPH_SHARED_DATA, else ../shared/data next to the repo."""
-    env = os.environ.get(ENV_SHARED)
-    return Path(env) if env else (REPO / ".." / "shared" / "data").resolve()
+    env = settings.current().shared_data
+    return env if env else (REPO / ".." / "shared" / "data").resolve()
 
 
 def __getattr__(name: str) -> Any:  # PUBLIC_SOURCES is built lazily: the modules import this one

@@ -18,8 +18,8 @@ import csv
 from collections import defaultdict
 from dataclasses import dataclass
 
+from graph.tables import WHERE, TableBuilder
 from ingest.public import ONET_SOC_RE, SOC_RE, Context, FileProblems
-from ingest.tables import WHERE, TableBuilder
 
 VINTAGES = ("O*NET-SOC 2019", "O*NET-SOC 2010", "SOC 2010")
 

@@ -24,7 +24,7 @@ def catalog_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def catalog_home(tmp_path_factory) -> Path:
     """A snapshot of the repository's catalog, data/catalog (no public data); shared, read-only."""
-    from graph.build import build
+    from graph.pipeline import build
 
     home = tmp_path_factory.mktemp("repo-catalog")
     build(REPO_CATALOG, home=home)
@@ -34,7 +34,7 @@ def catalog_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def full_home(tmp_path_factory) -> Path:
     """A snapshot of data/catalog with the public datasets in ../shared/data; shared, read-only."""
-    from graph.build import build
+    from graph.pipeline import build
     from ingest.public import shared_data_dir
 
     shared = shared_data_dir()
@@ -48,7 +48,7 @@ def full_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def fixture_home(tmp_path_factory) -> Path:
     """A home with one snapshot built from the fixture catalog (read-only for tests)."""
-    from graph.build import build
+    from graph.pipeline import build
 
     home = tmp_path_factory.mktemp("home")
     build(FIXTURE_CATALOG, home=home)
@@ -68,9 +68,9 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session, exitstatus):
     """With CRAFTGRAPH_REQUIRE_SERVICES=1 (set by scripts/test), such a skip fails the run: CI must not
     go green because a service was missing."""
-    import os
+    from graph import settings
 
-    if os.environ.get("CRAFTGRAPH_REQUIRE_SERVICES") == "1" and _skipped_required:
+    if settings.current().require_services and _skipped_required:
         print(f"\nFAILED: {len(_skipped_required)} test(s) needing a service were skipped:")
         for nodeid in _skipped_required[:20]:
             print(f"  {nodeid}")

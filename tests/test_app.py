@@ -125,7 +125,7 @@ def test_overview_changing_the_year_updates_the_url(home):
 
 
 def test_overview_shows_changes_since_the_previous_build(tmp_path, monkeypatch, catalog_copy):
-    from graph.build import build
+    from graph.pipeline import build
 
     home = tmp_path / "home"
     build(catalog_copy, home=home)

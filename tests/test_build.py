@@ -9,7 +9,7 @@ import pytest
 
 import graph
 from graph import embedded, snapshot
-from graph.build import build
+from graph.pipeline import build
 
 
 def test_same_inputs_same_content_hash(catalog_copy, tmp_path):

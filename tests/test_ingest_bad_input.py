@@ -11,9 +11,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from graph.tables import WHERE, InputError
 from ingest import bls, crosswalks, eloundou, felten, onet, public
 from ingest.public import Context
-from ingest.tables import WHERE, InputError
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from graph.tables import WHERE
 from ingest import onet, public
 from ingest.public import Context
-from ingest.tables import WHERE
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")

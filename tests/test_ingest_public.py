@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graph.tables import Tables, merge
 from graph.validate import validate_tables
 from ingest import public
 from ingest.catalog import read_catalog
-from ingest.tables import Tables, merge
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")

@@ -89,7 +89,7 @@ def assert_matches(store, snap: Path) -> None:
 def build_newer(tmp_path: Path) -> Path:
     """A snapshot from a modified copy of the fixture catalog: one limitation (and its link) removed,
     one tool's url removed, one tool renamed."""
-    from graph.build import build
+    from graph.pipeline import build
 
     cat = tmp_path / "catalog-newer"
     shutil.copytree(FIXTURE_CATALOG, cat)

@@ -1,8 +1,8 @@
 import pandas as pd
 
 import graph
-from graph.build import build
 from graph.cli import main
+from graph.pipeline import build
 from graph.suggest import suggest
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from graph import snapshot
-from graph.build import build, collect
 from graph.cli import main
-from ingest.tables import InputError
+from graph.pipeline import build, collect
+from graph.tables import InputError
 
 
 def edit(name: str, old: str, new: str) -> Callable[[Path], None]:

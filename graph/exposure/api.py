@@ -239,7 +239,7 @@ def score_tables(
     Department, for the snapshot and the Neo4j load. Entities without a basis get no score.
     Deterministic: same graph, seed and draws give identical frames. Pass the build's id as build_id
     (it is stamped on every score; "unstamped" when the caller does not give it)."""
-    from ingest.tables import TableBuilder
+    from graph.tables import TableBuilder
 
     eng = Engine(graph_nodes, graph_edges, config)
     tb = TableBuilder()

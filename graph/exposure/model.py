@@ -1,7 +1,7 @@
 """Compile the graph's node and edge frames into the arrays the engine computes on.
 
 Input: plain `nodes` / `edges` dicts of pandas frames, as `graph.store.Graph` holds them (or as
-`ingest.tables.TableBuilder` makes them). Nothing here depends on the store.
+`graph.tables.TableBuilder` makes them). Nothing here depends on the store.
 
 Output (`Compiled`):
 - the capabilities, their dated evidence (milestones, and tools offering them) and limitations;

@@ -207,7 +207,7 @@ def small_graph(
     ratings: list[tuple[str, str, str, float]] = (),
     accessed: str = "2025-10-01",
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-    """A small graph through ingest.tables.TableBuilder (schema-checked columns), for tests and examples.
+    """A small graph through graph.tables.TableBuilder (schema-checked columns), for tests and examples.
 
     caps: {cap id: [(milestone level, date), ...]}; links: (cap, task or dwa id, weight, mode);
     crafts / occupations: {id: [(task id, importance), ...]}; involves: (task, dwa);
@@ -215,7 +215,7 @@ def small_graph(
     departments: {dept id: [craft ids]}; tools: (tool id, cap id, since or None); same_as: (task, task);
     ratings: (study id, measure, occupation or task id, score).
     """
-    from ingest.tables import TableBuilder
+    from graph.tables import TableBuilder
 
     src = ["src:test"]
     tb = TableBuilder()

@@ -1,4 +1,7 @@
-"""The build: catalog (+ public sources) → validated node and edge tables → a snapshot, atomically."""
+"""The build: catalog (+ public sources) → validated node and edge tables → a snapshot, atomically.
+
+The only module of the core that reads the sources (ingest/): everything else in graph/ works on the
+tables (graph.tables) or on a snapshot."""
 
 from __future__ import annotations
 
@@ -9,17 +12,61 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph import embedded, snapshot
+from graph import embedded, settings, snapshot
 from graph.schema import SCHEMA_VERSION
+from graph.tables import WHERE, InputError, Problem, TableBuilder, Tables, merge
 from graph.validate import validate_tables
 from ingest.catalog import read_catalog
-from ingest.tables import WHERE, InputError, Problem, TableBuilder, Tables, merge
 
 Progress = Callable[[str], None]
+DEFAULT_CATALOG = Path("data/catalog")
 
 
 def _quiet(_: str) -> None:
     pass
+
+
+def resolve_catalog(path: str | Path | None) -> Path:
+    """The catalog to read: `path` when given, else ./data/catalog when it exists, else the one shipped
+    with CraftGraph."""
+    if path:
+        return Path(path)
+    if DEFAULT_CATALOG.is_dir():
+        return DEFAULT_CATALOG
+    return Path(__file__).resolve().parents[1] / "data" / "catalog"
+
+
+def default_catalog() -> Path:
+    """$CRAFTGRAPH_CATALOG, else `resolve_catalog(None)` (what the explorer builds from)."""
+    return settings.current().catalog or resolve_catalog(None)
+
+
+def default_sources() -> Path | None:
+    """$CRAFTGRAPH_SOURCES, else none (a catalog-only build)."""
+    return settings.current().sources
+
+
+def ensure_snapshot(
+    home: Path | None = None,
+    catalog: Path | None = None,
+    sources: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[Path, bool]:
+    """The current snapshot of `home`, building one first when there is none: (path, built_now).
+
+    Raises graph.tables.InputError (with every problem) when the inputs do not validate."""
+    home = home or snapshot.default_home()
+    try:
+        return snapshot.current_dir(home), False
+    except snapshot.SnapshotError:
+        pass
+    build(
+        catalog or default_catalog(),
+        home=home,
+        sources=sources or default_sources(),
+        progress=progress or _quiet,
+    )
+    return snapshot.current_dir(home), True
 
 
 def collect(catalog: Path, sources: Path | None, progress: Progress = _quiet) -> tuple[Tables, dict]:

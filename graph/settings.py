@@ -1,0 +1,57 @@
+"""Every environment variable CraftGraph reads, declared once (pydantic-settings).
+
+`current()` reads the environment at each call, so a variable set after import (a test's monkeypatch,
+`craftgraph explore` handing its flags to the app) is seen. An empty variable counts as unset. Command
+line flags, where a command has them, win over these; see docs/decisions/settings.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=True, env_ignore_empty=True, extra="ignore", frozen=True)
+
+    home: Path | None = Field(
+        None, validation_alias="CRAFTGRAPH_HOME", description="snapshot directory (default: a per-user data directory)"
+    )
+    catalog: Path | None = Field(
+        None, validation_alias="CRAFTGRAPH_CATALOG", description="catalog the explorer builds from when it has none"
+    )
+    sources: Path | None = Field(
+        None, validation_alias="CRAFTGRAPH_SOURCES", description="public sources the explorer builds with"
+    )
+    shared_data: Path | None = Field(
+        None, validation_alias="CRAFTGRAPH_SHARED_DATA", description="public data directory (default: ../shared/data)"
+    )
+    onet_release: str | None = Field(
+        None, validation_alias="CRAFTGRAPH_ONET_RELEASE", description="O*NET release directory, e.g. db_30_1_text"
+    )
+    chromium: str = Field(
+        "/usr/bin/chromium", validation_alias="CRAFTGRAPH_CHROMIUM", description="browser for the browser tests"
+    )
+    neo4j_state: Path | None = Field(
+        None, validation_alias="CRAFTGRAPH_NEO4J_STATE", description="state directory of scripts/neo4j-server"
+    )
+    require_services: bool = Field(
+        False, validation_alias="CRAFTGRAPH_REQUIRE_SERVICES", description="tests fail instead of skipping"
+    )
+    neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI", description="Bolt URI of a Neo4j server")
+    neo4j_username: str = Field("neo4j", validation_alias="NEO4J_USERNAME")
+    neo4j_password: str = Field("", validation_alias="NEO4J_PASSWORD", repr=False)
+    neo4j_database: str = Field("neo4j", validation_alias="NEO4J_DATABASE")
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> Settings:
+        """Settings from `env` alone (not the process environment); empty values count as unset."""
+        return cls.model_validate({k: v for k, v in env.items() if v != ""})
+
+
+def current() -> Settings:
+    """The settings from the process environment, read now."""
+    return Settings()
