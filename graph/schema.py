@@ -29,6 +29,37 @@ MILESTONE_LEVELS = (
 LIMITATION_KINDS = ("technical", "legal", "economic")
 LINK_MODES = ("automate", "augment")
 
+# Contracts and law: what an instrument is, where it stands, and what its clauses require.
+INSTRUMENT_KINDS = ("collective_agreement", "side_letter", "statute", "regulation", "bill", "code_of_practice")
+INSTRUMENT_STATUSES = (
+    "in_force",
+    "not_yet_in_force",
+    "tentative",
+    "superseded",
+    "expired",
+    "pending",
+    "lapsed",
+    "draft",
+)
+CONTRACT_KINDS = ("collective_agreement", "side_letter")  # their clauses must have an expiry date
+REQUIREMENT_KINDS: dict[str, str] = {
+    "consent": "a person's informed, specific agreement before a use (of a likeness, voice, work or scan)",
+    "notice": "advance notice to a worker or the union before something is done",
+    "compensation": "payment for a use, a session, a replica or a licence",
+    "consultation": "the employer must discuss a use with the worker or union on request",
+    "bargaining": "the employer must bargain with the union over a use or its effects",
+    "disclosure": "telling workers, the union or the public that AI was used or what it was trained on",
+    "labelling": "marking output as AI-generated or manipulated (machine-readable or visible)",
+    "training_data_licensing": "rules on using covered work or a person's data to train AI",
+    "human_authorship": "only a human can be the writer, performer or author of covered work",
+    "work_jurisdiction": "covered work stays covered (and in the unit) when AI is used to do it",
+    "prohibition": "a use that is not allowed at all",
+    "training": "skills training or retraining for workers",
+    "remedy": "a right of action, penalty, damages or arbitration when the rule is broken",
+    "definition": "defines a term the other clauses use",
+}
+QUOTE_MAX = 300  # characters: a clause quotation is a short extract, never the text copied
+
 
 @dataclass(frozen=True)
 class Prop:
@@ -38,6 +69,7 @@ class Prop:
     description: str = ""
     choices: tuple[str, ...] | None = None
     range: tuple[float, float] | None = None
+    max_length: int | None = None  # text only: at most this many characters
 
     def __post_init__(self) -> None:
         if self.type not in PROP_TYPES:
@@ -51,13 +83,15 @@ class NodeLabel:
     description: str
     props: tuple[Prop, ...] = ()
     indexed: tuple[str, ...] = ("name",)  # properties with a Neo4j range/text index
+    sourced: bool = False  # every node must cite at least one source (source_ids required)
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.all_props if p.name == name), None)
 
     @property
     def all_props(self) -> tuple[Prop, ...]:
-        return (ID_PROP, *self.props, *COMMON_NODE_PROPS)
+        common = (REQUIRED_SOURCE_IDS, ORIGIN_PROP) if self.sourced else COMMON_NODE_PROPS
+        return (ID_PROP, *self.props, *common)
 
 
 @dataclass(frozen=True)
@@ -80,10 +114,9 @@ class RelType:
 
 ID_PROP = Prop("id", "str", True, "stable string id, unique per label (`prefix:slug`)")
 SOURCE_IDS = Prop("source_ids", "list", False, "ids of the Source nodes this fact rests on")
-COMMON_NODE_PROPS = (
-    SOURCE_IDS,
-    Prop("origin", "str", True, "where the node comes from: `catalog` or an ingest source id"),
-)
+REQUIRED_SOURCE_IDS = Prop("source_ids", "list", True, "ids of the Source nodes this fact rests on (at least one)")
+ORIGIN_PROP = Prop("origin", "str", True, "where the node comes from: `catalog` or an ingest source id")
+COMMON_NODE_PROPS = (SOURCE_IDS, ORIGIN_PROP)
 CLAIM_PROPS = (
     Prop("source_ids", "list", True, "ids of the Source nodes this claim rests on (at least one)"),
     Prop("confidence", "float", False, "curator's confidence in the claim", range=(0.0, 1.0)),
@@ -214,6 +247,55 @@ NODES: tuple[NodeLabel, ...] = (
             Prop("description", required=True),
             Prop("first_seen", "date"),
         ),
+    ),
+    NodeLabel(
+        "Instrument",
+        rf"^inst:{SLUG}$",
+        "A collective agreement, side letter, statute, regulation, bill or code of practice with AI terms.",
+        (
+            Prop("name", required=True),
+            Prop("kind", required=True, choices=INSTRUMENT_KINDS),
+            Prop("parties", "list", True, "signatories of an agreement; the enacting body of a law or bill"),
+            Prop(
+                "jurisdiction",
+                required=True,
+                description="where it applies: ISO 3166 code (US, US-CA, EU...) and, for an agreement, its area",
+            ),
+            Prop("status", required=True, choices=INSTRUMENT_STATUSES, description="where it stands today"),
+            Prop("signed", "date", description="date of the text: ratified, signed, adopted or introduced"),
+            Prop("effective", "date", description="date it takes or took effect (empty: not law or not known)"),
+            Prop("expiry", "date", description="end of an agreement's term or a law's sunset (empty: none)"),
+            Prop("citation", description="official citation (statute chapter, OJ reference, bill number)"),
+            Prop(
+                "quotable",
+                "bool",
+                description="its licence allows short quotations in clause rows (laws); agreements are summarised",
+            ),
+            Prop("url", description="the text, on the union's, legislature's or official journal's own site"),
+            Prop("description"),
+        ),
+        sourced=True,
+    ),
+    NodeLabel(
+        "Clause",
+        rf"^clause:{SLUG}$",
+        "One section of an instrument that governs AI: what it requires, from when to when, and what it covers.",
+        (
+            Prop("name", required=True, description="a short heading, in our words"),
+            Prop("section", required=True, description="section, article or paragraph number in the instrument"),
+            Prop("summary", required=True, description="what the clause says, in our own words"),
+            Prop(
+                "quote",
+                max_length=QUOTE_MAX,
+                description=f"a short quotation (at most {QUOTE_MAX} characters), only if the instrument is quotable",
+            ),
+            Prop(
+                "requires", "list", True, "what the clause requires (see requirement kinds)", tuple(REQUIREMENT_KINDS)
+            ),
+            Prop("effective", "date", True, "date the clause applies from; for a bill, the date of the text"),
+            Prop("expiry", "date", description="date it stops applying (required for agreements; empty: no sunset)"),
+        ),
+        sourced=True,
     ),
     NodeLabel(
         "Occupation",
@@ -443,6 +525,40 @@ RELS: tuple[RelType, ...] = (
     ),
     RelType("GROWS_FROM", (("JobRole", "Craft"),), "The new role grows out of this craft.", claim=True),
     RelType("WORKS_WITH", (("JobRole", "Tool"),), "The new role works with this tool.", claim=True),
+    RelType("IN_INSTRUMENT", (("Clause", "Instrument"),), "The clause is part of the instrument."),
+    RelType(
+        "SUPERSEDES", (("Instrument", "Instrument"),), "The instrument replaces an earlier one (a successor agreement)."
+    ),
+    RelType(
+        "COVERS",
+        (("Clause", "Craft"), ("Clause", "Task"), ("Clause", "Capability"), ("Clause", "AIType")),
+        "The clause governs this craft's work, task, capability or AI type.",
+        claim=True,
+    ),
+    RelType(
+        "GROUNDS",
+        (("Clause", "Limitation"), ("Instrument", "Limitation")),
+        "The legal or contractual limitation rests on the clause or instrument (and is dated by it).",
+        claim=True,
+    ),
+    RelType(
+        "DEFINES",
+        (("Clause", "AIType"),),
+        "The clause defines a term that corresponds to the AI type, more or less closely.",
+        (
+            Prop("term", required=True, description="the instrument's term, as it spells it"),
+            Prop(
+                "match",
+                required=True,
+                choices=("equivalent", "narrower", "broader", "overlapping"),
+                description="the term's scope compared with the AI type's definition",
+            ),
+            Prop(
+                "difference", required=True, description="what the term includes or leaves out that the type does not"
+            ),
+        ),
+        claim=True,
+    ),
     RelType(
         "DEMONSTRATES",
         (("AIModel", "Capability"),),
@@ -508,8 +624,12 @@ def check_value(prop: Prop, value: object) -> str | None:
             return f"expected a list of text, got {value!r}"
         if prop.required and not value:
             return "needs at least one value"
+        bad = [v for v in value if prop.choices and v not in prop.choices]
+        return f"{bad[0]!r} is not one of {', '.join(prop.choices)}" if bad else None
     if prop.choices and value not in prop.choices:
         return f"{value!r} is not one of {', '.join(prop.choices)}"
+    if prop.max_length and isinstance(value, str) and len(value) > prop.max_length:
+        return f"{len(value)} characters, more than the {prop.max_length} allowed"
     if prop.range and isinstance(value, (int, float)):
         lo, hi = prop.range
         if not lo <= value <= hi:
@@ -547,7 +667,10 @@ def data_dictionary() -> str:
         out += ["| property | type | required | allowed | description |", "|---|---|---|---|---|"]
         out += [_prop_row(p) for p in n.all_props]
         out.append("")
-    out += ["## Relationship types", ""]
+    out += ["## Clause requirement kinds", "", "The values a Clause's `requires` list may hold.", ""]
+    out += ["| kind | meaning |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in REQUIREMENT_KINDS.items()]
+    out += ["", "## Relationship types", ""]
     for r in RELS:
         pairs = ", ".join(f"({a})→({b})" for a, b in r.pairs)
         out += [f"### {r.name}{' (claim)' if r.claim else ''}", "", r.description, "", f"joins: {pairs}", ""]
@@ -562,6 +685,8 @@ def data_dictionary() -> str:
 
 def _prop_row(p: Prop) -> str:
     allowed = ", ".join(p.choices) if p.choices else (f"[{p.range[0]:g}, {p.range[1]:g}]" if p.range else "")
+    if p.max_length:
+        allowed = f"at most {p.max_length} characters"
     return f"| {p.name} | {p.type} | {'yes' if p.required else ''} | {allowed} | {p.description} |"
 
 

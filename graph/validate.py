@@ -3,13 +3,14 @@
 Row-level cell checks of the catalog happen while reading (ingest/catalog.py); here we check what
 needs the whole graph: unique ids, required properties and types of every table (public sources
 included), relationship ends that resolve, allowed label pairs, sources behind every claim,
-duplicate relationships.
+duplicate relationships, and the rules that join a clause to its instrument (graph/contracts.py).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from graph.contracts import check_contracts
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, check_value, id_matches
 from graph.tables import WHERE, Problem, Tables
 
@@ -98,6 +99,7 @@ def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[st
         for _, row in df[dup].iterrows():
             f, line = _loc(row.get(WHERE), rel)
             problems.append(Problem(f, line, rel, f"duplicate relationship {row['src']} -[{rel}]-> {row['dst']}"))
+    check_contracts(t, problems)
     return notes
 
 

@@ -113,6 +113,27 @@ CATALOG_FILES: tuple[NodeFile | EdgeFile, ...] = (
             "tool_ids": Link("WORKS_WITH", "Tool", many=True),
         },
     ),
+    NodeFile(
+        "instruments",
+        "Instrument",
+        {
+            "supersedes_id": Link("SUPERSEDES", "Instrument"),
+            "limitation_ids": Link("GROUNDS", "Limitation", many=True),
+        },
+    ),
+    NodeFile(
+        "clauses",
+        "Clause",
+        {
+            "instrument_id": Link("IN_INSTRUMENT", "Instrument", required=True),
+            "craft_ids": Link("COVERS", "Craft", many=True),
+            "task_ids": Link("COVERS", "Task", many=True),
+            "capability_ids": Link("COVERS", "Capability", many=True),
+            "ai_type_ids": Link("COVERS", "AIType", many=True),
+            "limitation_ids": Link("GROUNDS", "Limitation", many=True),
+        },
+    ),
+    EdgeFile("clause_terms", ("clause_id", "Clause"), ("ai_type_id", {"AIType": "DEFINES"})),
     EdgeFile("model_capabilities", ("model_id", "AIModel"), ("capability_id", {"Capability": "DEMONSTRATES"})),
     EdgeFile("incident_limitations", ("incident_id", "Incident"), ("limitation_id", {"Limitation": "ILLUSTRATES"})),
 )

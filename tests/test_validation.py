@@ -106,6 +106,18 @@ CASES = [
         "is not a AIType id",
     ),
     (
+        "undefined-ai-type",
+        edit(
+            "tools.csv",
+            "aitype:generative-video,src:fx-runway\ntool:video-b",
+            "aitype:nope,src:fx-runway\ntool:video-b",
+        ),
+        "tools.csv",
+        2,
+        "IS_A",
+        "'aitype:nope' (dst) is not a known AIType",
+    ),
+    (
         "unknown-file",
         write_bytes("gizmos.csv", b"id,name\ngizmo:a,A\n"),
         "gizmos.csv",
