@@ -56,6 +56,7 @@ REQUIREMENT_KINDS: dict[str, str] = {
     "prohibition": "a use that is not allowed at all",
     "training": "skills training or retraining for workers",
     "remedy": "a right of action, penalty, damages or arbitration when the rule is broken",
+    "indemnity": "the employer answers for claims that arise from AI use it directs",
     "definition": "defines a term the other clauses use",
 }
 QUOTE_MAX = 300  # characters: a clause quotation is a short extract, never the text copied
@@ -129,11 +130,16 @@ NODES: tuple[NodeLabel, ...] = (
     NodeLabel(
         "AIType",
         rf"^aitype:{SLUG}$",
-        "A kind of AI, defined for a bargaining audience; a small hierarchy (SUBTYPE_OF).",
+        "A kind of AI, defined for contract language: a root (`aitype:ai-system`) and a hierarchy (SUBTYPE_OF) whose "
+        "siblings are told apart by one test each, applied in `rank` order (docs/ai-types.md).",
         (
             Prop("name", required=True),
             Prop("definition", required=True, description="what it does, in plain words"),
+            Prop("criterion", description="the test that places a system (or one use of it) in this type"),
+            Prop("outputs", description="what it produces"),
             Prop("inputs", description="what it needs as input"),
+            Prop("excludes", description="what it is not, and which type takes it instead"),
+            Prop("rank", "int", description="order in which sibling types' tests are applied (first match wins)"),
             Prop("examples", description="example tools or uses"),
         ),
     ),

@@ -3,13 +3,15 @@
 Row-level cell checks of the catalog happen while reading (ingest/catalog.py); here we check what
 needs the whole graph: unique ids, required properties and types of every table (public sources
 included), relationship ends that resolve, allowed label pairs, sources behind every claim,
-duplicate relationships, and the rules that join a clause to its instrument (graph/contracts.py).
+duplicate relationships, the rules that join a clause to its instrument (graph/contracts.py) and those
+of the AI-type hierarchy (graph/ai_types.py).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from graph.ai_types import check_ai_types
 from graph.contracts import check_contracts
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, check_value, id_matches
 from graph.tables import WHERE, Problem, Tables
@@ -100,6 +102,7 @@ def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[st
             f, line = _loc(row.get(WHERE), rel)
             problems.append(Problem(f, line, rel, f"duplicate relationship {row['src']} -[{rel}]-> {row['dst']}"))
     check_contracts(t, problems)
+    check_ai_types(t, problems)
     return notes
 
 
