@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ingest.tables import WHERE, Problem, Tables
+from graph.tables import WHERE, Problem, Tables
 
 
 def check_ai_types(t: Tables, problems: list[Problem]) -> None:

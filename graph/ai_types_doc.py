@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.catalog import read_catalog
-from ingest.tables import InputError, Problem, Tables
+from graph.pipeline import collect
+from graph.tables import InputError, Tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "ai-types.md"
@@ -21,11 +21,8 @@ CATALOG = ROOT / "data" / "catalog"
 
 
 def load(catalog: Path = CATALOG) -> Tables:
-    problems: list[Problem] = []
-    tables = read_catalog(catalog, problems)
-    if problems:
-        raise InputError(problems)
-    return tables
+    """The catalog's tables, validated (InputError lists every problem)."""
+    return collect(catalog, None)[0]
 
 
 def markdown(t: Tables) -> str:

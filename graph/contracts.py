@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from graph.schema import CONTRACT_KINDS
-from ingest.tables import WHERE, Problem, Tables
+from graph.tables import WHERE, Problem, Tables
 
 # Instrument statuses under which a clause can apply on some date (a bill or a draft never does).
 LEGAL_EFFECT = ("in_force", "not_yet_in_force", "superseded", "expired")

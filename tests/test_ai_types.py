@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from graph import ai_types_doc
-from graph.build import collect
-from ingest.tables import InputError
+from graph.pipeline import collect
+from graph.tables import InputError
 
 CONTRACTS = Path(__file__).parent / "fixtures" / "contracts"
 

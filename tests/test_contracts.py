@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import collect
 from graph.contracts import date_bounds, in_force
+from graph.pipeline import collect
 from graph.schema import REQUIREMENT_KINDS
-from ingest.tables import InputError
+from graph.tables import InputError
 
 CONTRACTS = Path(__file__).parent / "fixtures" / "contracts"
 
