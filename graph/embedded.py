@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import ladybug
 import pyarrow as pa
@@ -117,17 +118,16 @@ class EmbeddedCypher:
             if "interrupted" in msg.lower() or "timeout" in msg.lower():
                 raise QueryError(f"the query took longer than {timeout_s:g} s and was stopped") from None
             raise QueryError(msg) from None
-        if isinstance(res, list):
-            res = res[-1]
-        columns = res.get_column_names()
+        last = res[-1] if isinstance(res, list) else res
+        columns = last.get_column_names()
         rows: list[list] = []
         truncated = False
-        while res.has_next():
+        while last.has_next():
             if len(rows) >= row_cap:
                 truncated = True
                 break
-            rows.append(res.get_next())
-        res.close()
+            rows.append(cast(list, last.get_next()))  # rows come as lists (the default)
+        last.close()
         return Result(columns, rows, truncated)
 
     def close(self) -> None:

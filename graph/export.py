@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import shutil
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -45,7 +46,7 @@ LICENCES = """# Licences and attribution
 """
 
 
-def _cell(v: object, ptype: str | None = None, delimiter: str = ARRAY_DELIMITER) -> object:
+def _cell(v: Any, ptype: str | None = None, delimiter: str = ARRAY_DELIMITER) -> object:
     if ptype == "int" and v is not None and not (isinstance(v, float) and v != v):
         return int(v)  # parquet → pandas turns whole numbers with gaps into floats
     if isinstance(v, (list, tuple)):
@@ -107,8 +108,8 @@ def export_neo4j_import(g: Graph, dest: Path) -> Path:
         _write_csv(dest / "nodes" / f"{label}.csv", header, rows)
         args.append(f"--nodes=nodes/{label}.csv")
     for rel, df in sorted(g.edges.items()):
-        spec = REL_BY_NAME[rel]
-        cols = list(spec.all_props)
+        rel_spec = REL_BY_NAME[rel]
+        cols = list(rel_spec.all_props)
         header = [":START_ID", ":END_ID", ":TYPE"] + [f"{p.name}:{NEO4J_TYPES[p.type]}" for p in cols]
         rows = (
             [r["src"], r["dst"], rel, *(_cell(r.get(p.name), p.type, IMPORT_ARRAY_DELIMITER) for p in cols)]

@@ -324,7 +324,8 @@ class Neo4jStore:
         def work(tx):
             res = tx.run(cypher, params or {})
             columns = list(res.keys())
-            rows, truncated = [], False
+            rows: list[list] = []
+            truncated = False
             for rec in res:
                 if len(rows) >= row_cap:
                     truncated = True

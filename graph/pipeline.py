@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from graph import embedded, settings, snapshot
 from graph.schema import SCHEMA_VERSION
@@ -190,7 +191,7 @@ def build(
             progress("comparing with the previous snapshot")
             changes = diff_snapshots(snapshot.current_dir(home), tmp)
             (tmp / "diff.json").write_text(json.dumps(changes, indent=2, ensure_ascii=False) + "\n")
-        manifest = {
+        manifest: dict[str, Any] = {
             "build_id": build_id,
             "created": created.isoformat(timespec="seconds"),
             "schema_version": SCHEMA_VERSION,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 import pandas as pd
+from networkx import MultiDiGraph
 
 from graph import snapshot
 from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, EmbeddedCypher, Result
@@ -44,11 +45,11 @@ class Graph:
     def label_index(self) -> dict[str, str]:
         return {i: label for label, df in self.nodes.items() for i in df["id"]}
 
-    def nx(self) -> nx.MultiDiGraph:
+    def nx(self) -> MultiDiGraph:
         return self._nx
 
     @cached_property
-    def _nx(self) -> nx.MultiDiGraph:
+    def _nx(self) -> MultiDiGraph:
         g = nx.MultiDiGraph(build_id=self.build_id)
         for label, df in self.nodes.items():
             records = df.to_dict("records")

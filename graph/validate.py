@@ -60,13 +60,13 @@ def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[st
             _check_source_refs(df, sources, problems, label)
 
     for rel, df in list(t.edges.items()):
-        spec = REL_BY_NAME.get(rel)
-        if spec is None:
+        rel_spec = REL_BY_NAME.get(rel)
+        if rel_spec is None:
             problems.append(Problem(rel, None, "type", "unknown relationship type"))
             continue
-        cols = ["src", "dst", "src_label", "dst_label"] + [p.name for p in spec.all_props]
+        cols = ["src", "dst", "src_label", "dst_label"] + [p.name for p in rel_spec.all_props]
         _check_columns(df, cols, rel, problems)
-        pairs = set(spec.pairs)
+        pairs = set(rel_spec.pairs)
         keep = []
         dropped = 0
         for i, r in enumerate(df.to_dict("records")):
@@ -91,12 +91,12 @@ def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[st
             )
             t.edges[rel] = df.iloc[keep].reset_index(drop=True)
             df = t.edges[rel]
-        for p in spec.all_props:
+        for p in rel_spec.all_props:
             if p.name in df.columns:
                 _check_column(df, p, rel, problems)
-        if spec.claim and "source_ids" in df.columns:
+        if rel_spec.claim and "source_ids" in df.columns:
             _check_source_refs(df, sources, problems, rel)
-        key = ["src", "dst", *spec.key]
+        key = ["src", "dst", *rel_spec.key]
         dup = df.duplicated(subset=key, keep="first")
         for _, row in df[dup].iterrows():
             f, line = _loc(row.get(WHERE), rel)

@@ -1,4 +1,4 @@
-"""The code stays clean: ruff (lint and format) and the import layers (import-linter)."""
+"""The code stays clean: ruff (lint and format), the import layers (import-linter) and types (mypy)."""
 
 import json
 import os
@@ -69,3 +69,10 @@ def test_import_layers_catch_a_core_module_importing_the_sources(tmp_path):
     res = lint_imports(tmp_path)
     assert res.returncode == 1, res.stdout[-4000:]
     assert "graph.scores -> ingest.reader" in res.stdout
+
+
+def test_types():
+    """mypy on the core, as configured in pyproject.toml ([tool.mypy])."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    res = subprocess.run([tool("mypy")], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]

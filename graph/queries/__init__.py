@@ -55,7 +55,10 @@ class NamedQuery:
 def parse(path: Path) -> tuple[str, list[Param], tuple[str, ...], tuple[str, ...], str]:
     """(description, params, stores, compare, body) of one .cypher file."""
     lines = path.read_text().splitlines()
-    desc, params, stores, compare = [], [], (), ()
+    desc: list[str] = []
+    params: list[Param] = []
+    stores: tuple[str, ...] = ()
+    compare: tuple[str, ...] = ()
     i = 0
     while i < len(lines) and lines[i].lstrip().startswith("//"):
         line = lines[i].lstrip()[2:].strip()
