@@ -176,16 +176,19 @@ def headline(b: BriefData) -> str:
     return " ".join(parts)
 
 
+def _display(df: pd.DataFrame, cols: dict[str, str], fmt: dict | None = None) -> pd.DataFrame:
+    """The columns of `cols` that `df` has, formatted as text and renamed to their headings."""
+    fmt = fmt or {}
+    keys = [c for c in cols if c in df.columns]
+    return pd.DataFrame({cols[c]: [fmt[c](v) if c in fmt else _cell(v) for v in df[c]] for c in keys})
+
+
 def _md_table(df: pd.DataFrame, cols: dict[str, str], fmt: dict | None = None) -> str:
     if not len(df):
         return "_None in this build._\n"
-    fmt = fmt or {}
-    keys = [c for c in cols if c in df.columns]
-    lines = ["| " + " | ".join(cols[c] for c in keys) + " |", "|" + "---|" * len(keys)]
-    for _, r in df.iterrows():
-        cells = [fmt[c](r[c]) if c in fmt else _cell(r[c]) for c in keys]
-        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+    t = _display(df, cols, fmt)
+    t = t.map(lambda v: v.replace("|", "\\|").replace("\n", " "))  # a pipe or newline would break the row
+    return t.to_markdown(index=False, tablefmt="pipe", disable_numparse=True) + "\n"
 
 
 SECTIONS = (
@@ -327,14 +330,7 @@ ol.sources li{margin-bottom:.3em} .note{color:#555;font-size:.9em}
 def _html_table(df: pd.DataFrame, cols: dict[str, str], fmt: dict | None = None) -> str:
     if not len(df):
         return "<p><em>None in this build.</em></p>"
-    fmt = fmt or {}
-    keys = [c for c in cols if c in df.columns]
-    head = "".join(f"<th>{html.escape(cols[c])}</th>" for c in keys)
-    body = []
-    for _, r in df.iterrows():
-        cells = "".join(f"<td>{html.escape(fmt[c](r[c]) if c in fmt else _cell(r[c]))}</td>" for c in keys)
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return _display(df, cols, fmt).to_html(index=False, escape=True, border=0)
 
 
 def _md_inline(text: str) -> str:

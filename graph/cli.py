@@ -260,7 +260,7 @@ PLUGINS = (
     "graph.suggest",
     "graph.cookbook",
     "ingest.fetch_cli",
-    "graph.explore",
+    "explorer.launch",
 )
 
 

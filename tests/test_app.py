@@ -20,10 +20,12 @@ if str(ROOT) not in sys.path:  # explorer/ lives next to app.py
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from explorer import cache, lookup, neo4j_status, scores  # noqa: E402
+from explorer.nav import PAGES  # noqa: E402
+from explorer.scenario import SCENARIO_NAMES, spec  # noqa: E402
+
 APP = str(ROOT / "app.py")
 FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"
-
-PAGES = ["overview", "craft", "occupation", "scenarios", "tool", "capability", "ai-types", "graph", "cypher", "data"]
 
 
 @pytest.fixture
@@ -33,19 +35,17 @@ def home(fixture_home, monkeypatch) -> Path:
     return fixture_home
 
 
-def open_page(url_path: str, **params) -> AppTest:
-    """Run the app on the page registered at `url_path` with these query parameters."""
+def open_page(page: str, **params) -> AppTest:
+    """Run the app on a page (a key of explorer.nav.PAGES) with these query parameters, as a link would."""
     at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
+    if PAGES[page].default:
+        at.query_params.update(params)
+        return at.run()
+    at.run()  # AppTest identifies st.navigation's pages after a first run
     assert not at.exception, at.exception
-    if url_path != "overview":
-        hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == url_path]
-        assert hashes, f"no page at /{url_path}"
-        at._page_hash = hashes[0]
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    return at
+    at.switch_page(PAGES[page].path)
+    at.query_params.update(params)
+    return at.run()
 
 
 def ok(at: AppTest) -> AppTest:
@@ -81,16 +81,17 @@ def metric(at: AppTest, label: str) -> str:
 # ------------------------------------------------------------------------------------------ every page
 
 
-@pytest.mark.parametrize("url_path", PAGES)
-def test_every_page_renders(home, url_path):
-    at = ok(open_page(url_path))
-    assert at.title, "every page has a title"
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders(home, page):
+    at = ok(open_page(page))
+    title = at.title[0].value
+    assert title.startswith("Which crafts" if page == "overview" else PAGES[page].title), "the page asked for ran"
 
 
-def test_navigation_lists_every_page(home):
-    at = ok(open_page("overview"))
-    urls = {info.get("url_pathname") for info in at._registered_pages.values()}
-    assert {p for p in PAGES if p != "overview"} <= urls
+def test_every_page_script_is_registered():
+    scripts = {p.name for p in (ROOT / "explorer" / "pages").glob("*.py")}
+    assert scripts == {p.file for p in PAGES.values()}
+    assert len({p.url_path for p in PAGES.values()}) == len(PAGES)
 
 
 # ------------------------------------------------------------------------------------------ overview
@@ -206,35 +207,23 @@ def test_occupation_page(home):
 
 def test_literature_side_by_side(home):
     """With Study-RATES edges the occupation page lists each study's score next to CraftGraph's."""
+    from types import SimpleNamespace
+
     import graph
-    from explorer import data as D
-    from explorer.pages.exposure_pages import literature_for
+    from explorer.literature import literature_for
 
     g = graph.load(home)
     rates = pd.DataFrame(
         [
             dict(
-                src="study:x",
-                dst="onet:27-1014.00",
-                src_label="Study",
-                dst_label="Occupation",
-                score=0.8,
-                measure="beta",
+                src="study:x", dst="onet:27-1014.00", src_label="Study", dst_label="Occupation", score=0.8, measure="b"
             ),
             dict(
-                src="study:x",
-                dst="onet:27-4031.00",
-                src_label="Study",
-                dst_label="Occupation",
-                score=0.2,
-                measure="beta",
+                src="study:x", dst="onet:27-4031.00", src_label="Study", dst_label="Occupation", score=0.2, measure="b"
             ),
         ]
     )
-
-    from types import SimpleNamespace
-
-    # the same graph plus one study (a new build id, so nothing cached is reused)
+    # the same graph plus one study, as a build of its own (nothing cached is shared with the real one)
     fake = SimpleNamespace(
         build_id=g.build_id + "-study",
         path=g.path,
@@ -242,19 +231,12 @@ def test_literature_side_by_side(home):
         edges={**g.edges, "RATES": rates},
         manifest=g.manifest,
     )
-    from explorer import state
-
-    state._graph.clear()
-    orig = D._graph
-    D._graph = lambda build_id, path: fake if build_id == fake.build_id else orig(build_id, path)
-    try:
-        lit = literature_for(fake, "onet:27-1014.00", 2028, "expected", pd.DataFrame())
-    finally:
-        D._graph = orig
+    lit = literature_for(cache.Build(fake), "onet:27-1014.00", 2028, "expected")
     assert lit is not None
     row = lit.iloc[0]
     assert row["study_name"] == "Study X" and row["score"] == 0.8 and row["percentile_study"] == 1.0
     assert row["craftgraph"] > 0
+    assert literature_for(cache.Build(g), "onet:27-1014.00", 2028, "expected") is None  # no study in the fixture
 
 
 # ------------------------------------------------------------------------------------------ scenarios
@@ -314,7 +296,7 @@ def test_capability_page_has_the_maturity_curve(home):
 
 
 def test_ai_types_page(home):
-    at = ok(open_page("ai-types", type="aitype:generative-video"))
+    at = ok(open_page("ai_types", type="aitype:generative-video"))
     assert any(e.label.startswith("Generative video") for e in at.expander)
 
 
@@ -335,7 +317,7 @@ def test_graph_page_unknown_node(home):
 
 def test_neighbourhood_cap_and_filters(home):
     import graph
-    from explorer.pages.graph_view import neighbourhood, render
+    from explorer.neighbourhood import neighbourhood, render
     from graph.schema import NODES, RELS
 
     G = graph.load(home).nx()
@@ -347,8 +329,9 @@ def test_neighbourhood_cap_and_filters(home):
     assert cut and len(nodes) == 3
     nodes, _, _ = neighbourhood(G, "craft:compositor", 2, labels - {"Capability"}, rels, 400)
     assert "cap:rotoscope" not in nodes
-    html = render(G, nodes, edges, "craft:compositor", {"depth": "2"})
+    html = render(G, nodes, edges, "craft:compositor", {"depth": "2"}, {"Craft": "craft"})
     assert "craft:compositor" in html and "network.on('click'" in html
+    assert '"craft:compositor": ["craft", {"craft": "craft:compositor"}]' in html  # double-click opens its page
 
 
 # ------------------------------------------------------------------------------------------ cypher
@@ -383,7 +366,7 @@ def test_cypher_console_refuses_writes_and_bad_params(home):
 
 
 def test_cypher_console_example_queries(home):
-    from explorer.pages.cypher import examples, header
+    from explorer.console import examples, header
 
     ex = examples()
     assert ex, "graph/queries/*.cypher"
@@ -394,10 +377,8 @@ def test_cypher_console_example_queries(home):
 
 
 def test_neo4j_down_is_said_and_the_embedded_store_used(home, monkeypatch):
-    from explorer import state
-
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on the discard port
-    state.neo4j_info.clear()
+    neo4j_status.clear()
     try:
         at = ok(open_page("cypher"))
         assert "Neo4j is unavailable" in texts(at)
@@ -409,7 +390,7 @@ def test_neo4j_down_is_said_and_the_embedded_store_used(home, monkeypatch):
         g = ok(open_page("graph", node="craft:compositor"))
         assert g.toggle(key="graph-neo4j-False").proto.disabled
     finally:
-        state.neo4j_info.clear()
+        neo4j_status.clear()
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -450,29 +431,14 @@ def test_a_failed_first_build_is_shown_not_raised(tmp_path, monkeypatch, catalog
 
 
 def test_brief_markdown_and_html(home):
-    import graph
-    from explorer import data as D
     from explorer.brief import brief_html, brief_markdown, svg_exposure_chart
-    from explorer.pages.exposure_pages import build_brief, craft_sources
+    from explorer.craft_brief import craft_brief
 
-    g = graph.load(home)
-    k = D.key(g)
-    series = D.entity_series(*k, "craft:compositor", [D.spec(s) for s in D.SCENARIO_NAMES])
-    ex = D.explanation(*k, "craft:compositor", 2028, D.spec())
-    node = g.node("craft:compositor")
-    b = build_brief(
-        g,
-        "craft:compositor",
-        "VFX Compositor",
-        "Visual Effects",
-        node,
-        2028,
-        "expected",
-        series,
-        ex,
-        craft_sources(node, ex),
-    )
-    md = brief_markdown(b)
+    b = cache.current(home)
+    brief = craft_brief(b, "craft:compositor", 2028, "expected")
+    assert brief.department == "Visual Effects" and brief.craft_name == "VFX Compositor"
+    series = brief.series
+    md = brief_markdown(brief)
     assert md.startswith("# VFX Compositor: AI exposure brief")
     for heading in (
         "## Exposure over time",
@@ -485,7 +451,7 @@ def test_brief_markdown_and_html(home):
     assert "data:image/svg+xml;base64," in md
     assert "[src:fx-paper]" in md and "[src:fx-runway]" in md and "vendor's own claim" in md
     assert "Video A" in md and "performer consent rules" in md
-    html = brief_html(b)
+    html = brief_html(brief)
     assert html.startswith("<!doctype html>") and "<svg" in html and 'href="https://example.org/paper"' in html
     ET.fromstring(svg_exposure_chart(series, "t"))  # well-formed SVG
     ET.fromstring(svg_exposure_chart(series.iloc[:0], "empty"))
@@ -506,17 +472,15 @@ def test_brief_escapes_html():
 
 
 def test_charts_are_valid_vega_lite(home):
-    import graph
+    from explorer import capabilities
     from explorer import charts as C
-    from explorer import data as D
 
-    g = graph.load(home)
-    k = D.key(g)
-    series = D.entity_series(*k, "craft:compositor", [D.spec(s) for s in D.SCENARIO_NAMES])
-    lg = D.league(*k, D.spec(), 2028)
-    fc = D.forecast_path(*k, "craft:compositor", D.spec(), 0.25)
-    curve = D.maturity_curve(*k, "cap:generate-video", (D.spec(),))
-    ev = D.evidence(*k, "cap:generate-video")
+    b = cache.current(home)
+    series = scores.entity_series(b, "craft:compositor", tuple(spec(s) for s in SCENARIO_NAMES))
+    lg = scores.league(b, spec(), 2028)
+    fc = scores.forecast_path(b, "craft:compositor", spec(), 0.25)
+    curve = capabilities.maturity_curve(b, "cap:generate-video", (spec(),))
+    ev = capabilities.evidence(b, "cap:generate-video")
     for chart in (
         C.exposure_over_time(series),
         C.automation_augmentation(series[series["scenario"] == "expected"]),
@@ -524,36 +488,39 @@ def test_charts_are_valid_vega_lite(home):
         C.timeline(fc),
         C.maturity(curve, ev),
     ):
-        spec = chart.to_dict()
-        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-
-
-def test_explorer_constants_agree_with_the_engine():
-    from explorer import data as D
-    from graph.exposure import SCENARIOS, YEARS
-    from graph.exposure.evidence import WORKFORCE
-
-    assert D.YEARS == YEARS
-    assert tuple(SCENARIOS) == D.SCENARIO_NAMES
-    assert set(D.WORKFORCE_NAMES) == set(WORKFORCE)
+        spec_ = chart.to_dict()
+        assert spec_["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
 
 
 def test_snapshot_scores_match_the_engine(home):
-    import graph
-    from explorer import data as D
+    from graph.exposure import api
 
-    g = graph.load(home)
-    k = D.key(g)
-    pre = D._snapshot_scores(*k, "expected")
+    b = cache.current(home)
+    pre = scores.snapshot_scores(b, "expected")
     if pre is None:
         pytest.skip("this build writes no ExposureScore nodes")
-    box = D._engine(*k)
-    computed = D.api().exposure(box.engine, level="all")
+    computed = api.exposure(b.engine(), level="all")
     m = pre.merge(computed, on=["entity_id", "year"], suffixes=("_pre", "_eng"))
     assert len(m) == len(computed)
     assert (m["median_pre"] - m["median_eng"]).abs().max() < 1e-5
-    named = m[m["label_pre"] != "Workforce"]
-    assert (named["name_pre"] == named["name_eng"]).all()
+    assert (m["name_pre"] == m["name_eng"]).all(), "names, the workforce's included, as the engine gives them"
+
+
+def test_cache_is_per_build_and_picks_up_a_new_build(tmp_path, catalog_copy):
+    from graph.pipeline import build
+
+    home = tmp_path / "home"
+    build(catalog_copy, home=home)
+    first = cache.current(home)
+    assert cache.current(home) is first, "one Build per snapshot, shared"
+    names = lookup.names(first, "Craft")
+    assert lookup.names(first, "Craft") is names, "derived values are memoized in the build"
+    crafts = catalog_copy / "crafts.csv"
+    crafts.write_text(crafts.read_text() + "craft:grip,Grip,Moves and rigs equipment.,,dept:camera,,src:fx-paper\n")
+    build(catalog_copy, home=home)
+    second = cache.current(home)
+    assert second is not first and second.id != first.id
+    assert "craft:grip" in lookup.names(second, "Craft") and "craft:grip" not in names
 
 
 def test_explore_command(tmp_path, monkeypatch):
@@ -578,8 +545,8 @@ def test_explore_command_reports_a_bad_catalog(tmp_path, catalog_copy, capsys):
 
 
 def test_streamlit_command_line():
-    from graph.explore import APP as app_path
-    from graph.explore import streamlit_command
+    from explorer.launch import APP as app_path
+    from explorer.launch import streamlit_command
 
     cmd = streamlit_command(port=8999, address="127.0.0.1")
     assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4] == str(app_path)
@@ -589,7 +556,6 @@ def test_streamlit_command_line():
 @pytest.mark.neo4j
 def test_cypher_console_and_graph_view_on_neo4j(fixture_home, neo4j_settings, neo4j_store, monkeypatch):
     """With NEO4J_URI reachable, the console and the graph view read from Neo4j."""
-    from explorer import state
     from graph import snapshot
     from graph.neo4j_store import load_snapshot
 
@@ -602,7 +568,7 @@ def test_cypher_console_and_graph_view_on_neo4j(fixture_home, neo4j_settings, ne
         ("NEO4J_DATABASE", neo4j_settings.database),
     ):
         monkeypatch.setenv(k, v)
-    state.neo4j_info.clear()
+    neo4j_status.clear()
     try:
         at = ok(open_page("cypher", q="MATCH (c:Craft) RETURN c.name AS craft ORDER BY craft", run="1", store="neo4j"))
         assert "row(s) from Neo4j" in texts(at)
@@ -611,4 +577,4 @@ def test_cypher_console_and_graph_view_on_neo4j(fixture_home, neo4j_settings, ne
         assert "Read from Neo4j" in texts(at)
         assert "8 nodes" in texts(at)
     finally:
-        state.neo4j_info.clear()
+        neo4j_status.clear()

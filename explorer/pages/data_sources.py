@@ -7,35 +7,41 @@ import json
 import pandas as pd
 import streamlit as st
 
-from explorer.state import choice, load_or_explain, neo4j_status, table
+from explorer import neo4j_status
+from explorer.cache import Build
+from explorer.formatting import join_lists
+from explorer.ui import current_build, download_csv, table
+from explorer.widgets import choice
 from graph.export import LICENCES
 from graph.schema import data_dictionary
 
+BROWSE_ROWS = 5000
 
-def page() -> None:
-    st.title("Data and sources")
-    g = load_or_explain()
-    if g is None:
-        return
-    m = g.manifest
+
+def build_facts(b: Build) -> None:
+    m = b.graph.manifest
     c1, c2, c3 = st.columns(3)
     c1.metric("Build", m["build_id"])
     c2.metric("Nodes", f"{m['counts']['total_nodes']:,}")
     c3.metric("Relationships", f"{m['counts']['total_edges']:,}")
     st.caption(
         f"Created {m['created']} · content hash {m['content_hash']} · schema {m.get('schema_version', '')} · "
-        f"snapshot {g.path}"
+        f"snapshot {b.path}"
     )
-    st.caption(neo4j_status()[1])
+    st.caption(neo4j_status.status().message)
     if m.get("changes"):
         st.subheader(f"What changed since {m.get('previous_build_id')}")
         st.write("\n".join(f"- {line}" for line in m["changes"]))
     st.subheader("Counts")
     counts = [{"kind": k, "name": n, "count": v} for k in ("nodes", "edges") for n, v in m["counts"][k].items()]
     table(pd.DataFrame(counts), "counts")
-    if m.get("public_sources"):
+
+
+def inputs(b: Build) -> None:
+    m = b.graph.manifest
+    ps = m.get("public_sources")
+    if ps:
         st.subheader("Public sources in this build")
-        ps = m["public_sources"]
         if isinstance(ps, dict):
             rows = [{"source": k, **(v if isinstance(v, dict) else {"value": v})} for k, v in ps.items()]
             table(pd.DataFrame(rows).astype(str), "public-sources")
@@ -47,14 +53,17 @@ def page() -> None:
     st.subheader("Input files")
     table(pd.DataFrame(m["inputs"]), "input-files")
     st.subheader("Cited sources")
-    src = g.nodes.get("Source", pd.DataFrame())
+    src = b.graph.nodes.get("Source", pd.DataFrame())
     table(
         src.drop(columns=["origin", "source_ids"], errors="ignore"),
         "sources",
         column_config={"url": st.column_config.LinkColumn("url")},
     )
 
+
+def browse(b: Build) -> None:
     st.subheader("Browse a table")
+    g = b.graph
     kinds = [f"node:{n}" for n in sorted(g.nodes)] + [f"edge:{n}" for n in sorted(g.edges)]
     which = choice(
         "Table",
@@ -66,30 +75,28 @@ def page() -> None:
     kind, name = which.split(":", 1)
     df = (g.nodes if kind == "node" else g.edges)[name]
     st.caption(f"{len(df):,} rows")
-    shown = df.head(5000)
+    shown = df.head(BROWSE_ROWS)
     if len(df) > len(shown):
-        st.caption("The first 5,000 rows are shown; the CSV has every row.")
-    st.dataframe(_printable(shown), hide_index=True)
-    from explorer.state import csv_bytes
+        st.caption(f"The first {BROWSE_ROWS:,} rows are shown; the CSV has every row.")
+    st.dataframe(join_lists(shown, "; "), hide_index=True)
+    download_csv(df, f"{kind}-{name}.csv", "dl-browse")
 
-    st.download_button(
-        "Download CSV",
-        csv_bytes(df),
-        f"{kind}-{name}.csv",
-        "text/csv",
-        key="dl-browse",
-        on_click="ignore",
-        icon=":material/download:",
-        type="tertiary",
-    )
 
+def main() -> None:
+    st.title("Data and sources")
+    b = current_build()
+    if b is None:
+        return
+    build_facts(b)
+    inputs(b)
+    browse(b)
     st.subheader("Licences and attribution")
     st.markdown(LICENCES)
     with st.expander("Data dictionary"):
         st.markdown(data_dictionary())
     st.download_button(
         "Download manifest (JSON)",
-        json.dumps(m, indent=2),
+        json.dumps(b.graph.manifest, indent=2),
         "manifest.json",
         "application/json",
         key="dl-manifest",
@@ -97,9 +104,4 @@ def page() -> None:
     )
 
 
-def _printable(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object and out[c].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[c] = out[c].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    return out
+main()

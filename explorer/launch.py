@@ -1,0 +1,194 @@
+"""Starting the explorer: `start_explorer` is what `craftgraph explore` runs (app.py on the embedded snapshot).
+
+When the home has no snapshot yet, one is built first (from the catalog, and the public sources when
+given). `streamlit run app.py` does the same on its first page, reading CRAFTGRAPH_CATALOG and
+CRAFTGRAPH_SOURCES for the inputs; `start_explorer` passes its arguments to the app through those variables.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from graph import snapshot
+from graph.pipeline import ensure_snapshot
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+CATALOG_ENV = "CRAFTGRAPH_CATALOG"  # read by graph.pipeline.default_catalog (graph.settings)
+SOURCES_ENV = "CRAFTGRAPH_SOURCES"
+
+# Streamlit settings the explorer always wants: no telemetry, no file watcher in production, and a
+# clear port. Anything here can be overridden with extra `-- --server.x y` arguments.
+STREAMLIT_FLAGS = (
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.fileWatcherType",
+    "none",
+    "--server.runOnSave",
+    "false",
+)
+Progress = Callable[[str], None]
+
+
+class AppMissing(FileNotFoundError):
+    """app.py is not there (an installed package without the source checkout)."""
+
+
+_FIRST_BUILD = threading.Lock()
+
+
+def ensure_snapshot_once(home: Path) -> Path:
+    """`ensure_snapshot` for the app: sessions that open at once wait for one build instead of each
+    starting their own."""
+    with _FIRST_BUILD:
+        return ensure_snapshot(home)[0]
+
+
+def streamlit_command(
+    port: int | None = None, address: str | None = None, headless: bool = True, extra: Sequence[str] = ()
+) -> list[str]:
+    """`python -m streamlit run app.py` with the explorer's settings."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), *STREAMLIT_FLAGS]
+    cmd += ["--server.headless", "true" if headless else "false"]
+    if port:
+        cmd += ["--server.port", str(port)]
+    if address:
+        cmd += ["--server.address", address]
+    return cmd + list(extra)
+
+
+def start_explorer(
+    home: Path,
+    *,
+    catalog: Path | None = None,
+    sources: Path | None = None,
+    port: int | None = None,
+    address: str | None = None,
+    open_browser: bool = False,
+    check: bool = False,
+    in_subprocess: bool = False,
+    prewarm: bool = True,
+    streamlit_args: Sequence[str] = (),
+    progress: Progress | None = None,
+    say: Progress = lambda msg: print(msg, file=sys.stderr),
+) -> int:
+    """`craftgraph explore`: make sure `home` has a snapshot (building one from `catalog` and `sources`
+    when it has none), then serve the explorer on it until interrupted (or, with `check`, return).
+
+    Serves in this process by default: the explorer's modules and the snapshot load in a background
+    thread while the server starts (`prewarm`). Returns the exit code (0, or the child's with
+    `in_subprocess`). Raises AppMissing without app.py, and the build's InputError (every problem) when
+    the inputs do not validate."""
+    if not APP.exists():
+        raise AppMissing(f"the app is missing ({APP}); run from a source checkout")
+    snap, built = ensure_snapshot(home, catalog, sources, progress)
+    say(("built " if built else "using ") + f"snapshot {snap.name} in {home}")
+    if check:
+        return 0
+    env = {"CRAFTGRAPH_HOME": str(home)}
+    if catalog:
+        env[CATALOG_ENV] = str(catalog.resolve())
+    if sources:
+        env[SOURCES_ENV] = str(sources.resolve())
+    cmd = streamlit_command(port, address, headless=not open_browser, extra=streamlit_args)
+    try:
+        if in_subprocess:
+            return subprocess.call(cmd, env={**os.environ, **env}, cwd=str(APP.parent))
+        os.environ.update(env)
+        os.chdir(APP.parent)
+        if prewarm:
+            threading.Thread(target=prewarm_app, args=(home,), name="craftgraph-explore-prewarm", daemon=True).start()
+        from streamlit.web import cli as streamlit_cli
+
+        streamlit_cli.main(args=cmd[3:], prog_name="streamlit", standalone_mode=False)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def prewarm_app(home: Path) -> None:
+    """Import the explorer's modules and load the current snapshot and its first page's scores into the
+    explorer's cache (the same process serves the app, so its sessions find them there)."""
+    try:
+        if str(APP.parent) not in sys.path:
+            sys.path.insert(0, str(APP.parent))
+        import explorer.charts
+        import explorer.ui
+        import explorer.widgets  # noqa: F401
+        from explorer import cache, scores
+        from explorer.scenario import spec
+
+        b = cache.build(snapshot.current_dir(home))
+        scores.summary(b, spec("expected"))
+    except Exception:  # the page reports any problem itself
+        pass
+
+
+# ------------------------------------------------------------------ argparse (until the CLI moves)
+
+
+def cmd_explore(args) -> int:
+    from graph.cli import _progress_printer
+    from graph.tables import InputError
+
+    home = Path(args.home) if args.home else snapshot.default_home()
+    try:
+        return start_explorer(
+            home,
+            catalog=Path(args.catalog) if args.catalog else None,
+            sources=Path(args.sources) if args.sources else None,
+            port=args.port,
+            address=args.address,
+            open_browser=args.browser,
+            check=args.check,
+            in_subprocess=args.subprocess,
+            prewarm=not args.no_prewarm,
+            streamlit_args=args.streamlit_args,
+            progress=_progress_printer(args.quiet),
+        )
+    except AppMissing as e:
+        print(f"explore: {e}", file=sys.stderr)
+        return 2
+    except InputError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        print(f"explore: no snapshot in {home} and the build found {len(e.problems)} problem(s)", file=sys.stderr)
+        return 1
+
+
+def register(sub) -> None:
+    sp = sub.add_parser(
+        "explore",
+        help="start the Streamlit explorer on the embedded snapshot (building one first if there is none)",
+        description="Start the CraftGraph explorer (Streamlit). With NEO4J_URI set and reachable, the "
+        "Cypher console and graph view can also read from Neo4j; otherwise the embedded store is used.",
+    )
+    sp.add_argument("--port", type=int, help="port to serve on (default: Streamlit's, 8501)")
+    sp.add_argument("--address", help="address to listen on (default: all interfaces)")
+    sp.add_argument("--home", help="snapshot directory (default: $CRAFTGRAPH_HOME or a per-user data directory)")
+    sp.add_argument("--catalog", help="catalog to build from when there is no snapshot (default: data/catalog)")
+    sp.add_argument("--sources", help="public sources to build with when there is no snapshot")
+    sp.add_argument("--browser", action="store_true", help="open a web browser on start")
+    sp.add_argument("--check", action="store_true", help="make sure a snapshot exists (building it), then exit")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no build progress lines")
+    sp.add_argument(
+        "--subprocess",
+        action="store_true",
+        help="run `streamlit run app.py` as a child process (default: in this process)",
+    )
+    sp.add_argument(
+        "--no-prewarm",
+        action="store_true",
+        help="do not load the explorer's modules and the snapshot while the server starts",
+    )
+    sp.add_argument(
+        "streamlit_args",
+        nargs="*",
+        metavar="-- STREAMLIT_ARGS",
+        help="further arguments for `streamlit run`, after `--`",
+    )
+    sp.set_defaults(func=cmd_explore)

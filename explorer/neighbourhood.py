@@ -1,0 +1,247 @@
+"""The graph view's logic: a breadth-first neighbourhood around a node (from the embedded snapshot's
+networkx graph or from Neo4j), with label and relationship filters and a node cap, drawn as a pyvis page
+with click-through (click a node to centre the view on it, double-click to open its page). No Streamlit."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+from pyvis.network import Network
+
+from graph.schema import NODE_BY_NAME, label_of_id
+from graph.store import Graph
+
+COLOURS = {
+    "Tool": "#1f77b4",
+    "Capability": "#ff7f0e",
+    "Limitation": "#d62728",
+    "Craft": "#2ca02c",
+    "Task": "#9467bd",
+    "Occupation": "#8c564b",
+    "Milestone": "#e377c2",
+    "Source": "#7f7f7f",
+    "Department": "#bcbd22",
+    "AIType": "#17becf",
+    "Vendor": "#aec7e8",
+    "WorkActivity": "#c5b0d5",
+}
+PAGE_OF = {
+    "Tool": ("tool", "tool"),
+    "Capability": ("capability", "capability"),
+    "Craft": ("craft", "craft"),
+    "Occupation": ("occupation", "occupation"),
+}
+DEFAULT_CENTRE = "craft:picture-editor"
+HIDDEN_LABELS = ("Source", "Milestone", "ExposureScore")  # shown only when picked in the filters
+HIDDEN_RELS = ("CITES", "HAS_SCORE")
+
+
+def title_of(d: dict, node_id: str) -> str:
+    for k in ("name", "title", "text", "description"):
+        v = d.get(k)
+        if isinstance(v, str) and v:
+            return v
+    return node_id
+
+
+def neighbourhood(G: nx.MultiDiGraph, centre: str, depth: int, labels: set[str], rels: set[str], cap: int):
+    """Breadth-first neighbourhood (both directions) with filters; returns (nodes, edges, cut)."""
+    seen = [centre]
+    seen_set = {centre}
+    frontier = [centre]
+    cut = False
+    for _ in range(depth):
+        nxt = []
+        for n in frontier:
+            nbrs = [(b, k) for _, b, k in G.out_edges(n, keys=True)] + [(a, k) for a, _, k in G.in_edges(n, keys=True)]
+            for m, k in nbrs:
+                if k not in rels or G.nodes[m].get("label") not in labels or m in seen_set:
+                    continue
+                if len(seen) >= cap:
+                    cut = True
+                    break
+                seen.append(m)
+                seen_set.add(m)
+                nxt.append(m)
+            if cut:
+                break
+        frontier = nxt
+        if cut:
+            break
+    edges = [(a, b, k) for a, b, k in G.subgraph(seen_set).edges(keys=True) if k in rels]
+    return seen, edges, cut
+
+
+NEO4J_STEP = """
+UNWIND $frontier AS fid
+MATCH (a:`{label}` {{id: fid}})-[r]-(b)
+WHERE type(r) IN $rels AND any(l IN labels(b) WHERE l IN $labels) AND NOT b.id IN $seen
+RETURN DISTINCT b.id AS id, head([l IN labels(b) WHERE l IN $labels]) AS label, properties(b) AS props
+LIMIT $limit
+"""
+NEO4J_EDGES = """
+UNWIND $ids AS i
+MATCH (a {id: i})-[r]->(b)
+WHERE b.id IN $ids AND type(r) IN $rels
+RETURN a.id AS src, b.id AS dst, type(r) AS rel
+"""
+
+
+def neo4j_neighbourhood(store, centre: str, depth: int, labels: set[str], rels: set[str], cap: int):
+    """The same neighbourhood read from Neo4j (labels come from the schema; every value is a parameter).
+    store: a connected graph.neo4j_store.Neo4jStore. Returns (G, nodes, edges, cut); KeyError if no centre."""
+    clabel = label_of_id(centre)
+    if clabel is None:
+        raise KeyError(centre)
+    res = store.query(f"MATCH (n:`{clabel}` {{id: $id}}) RETURN properties(n) AS props", {"id": centre}, row_cap=1)
+    if not res.rows:
+        raise KeyError(centre)
+    G = nx.MultiDiGraph()
+    G.add_node(centre, **dict(res.rows[0][0]), label=clabel)
+    seen, frontier, cut = [centre], [centre], False
+    for _ in range(depth):
+        frontier, cut = _neo4j_step(store, G, seen, frontier, labels, rels, cap)
+        if cut or not frontier:
+            break
+    res = store.query(NEO4J_EDGES, {"ids": seen, "rels": sorted(rels)}, row_cap=50_000)
+    for a, b, k in res.rows:
+        G.add_edge(a, b, key=k, type=k)
+    return G, seen, list(G.edges(keys=True)), cut
+
+
+def _neo4j_step(store, G: nx.MultiDiGraph, seen: list[str], frontier: list[str], labels, rels, cap: int):
+    """One breadth-first step from `frontier` (one query per label); adds nodes to G and seen.
+    Returns (the next frontier, whether the cap cut it)."""
+    by_label: dict[str, list[str]] = {}
+    for f in frontier:
+        by_label.setdefault(label_of_id(f) or "", []).append(f)
+    nxt: list[str] = []
+    for lab, ids in by_label.items():
+        if lab not in NODE_BY_NAME:
+            continue
+        room = cap - len(seen)
+        if room <= 0:
+            return nxt, True
+        params = {"frontier": ids, "rels": sorted(rels), "labels": sorted(labels), "seen": seen, "limit": room + 1}
+        for i, lab_b, props in store.query(NEO4J_STEP.format(label=lab), params, row_cap=room + 1).rows:
+            if i in G:
+                continue
+            if len(seen) >= cap:
+                return nxt, True
+            G.add_node(i, **dict(props or {}), label=lab_b)
+            seen.append(i)
+            nxt.append(i)
+    return nxt, False
+
+
+CLICK_JS = """
+<script>
+(function() {
+  function go(params) {
+    try {
+      var w = window.parent;
+      var url = new URL(w.location.href);
+      url.search = new URLSearchParams(params).toString();
+      var a = w.document.createElement('a');
+      a.href = url.toString();
+      a.target = '_self';
+      w.document.body.appendChild(a);
+      a.click();
+      a.remove();
+    } catch (e) { console.log('craftgraph: navigation failed', e); }
+  }
+  function setup() {
+    if (typeof network === 'undefined') { return setTimeout(setup, 100); }
+    network.on('click', function(p) {
+      if (p.nodes.length && p.nodes[0] !== CENTRE) { go(Object.assign({}, KEEP, {node: p.nodes[0]})); }
+    });
+    network.on('doubleClick', function(p) {
+      if (!p.nodes.length) return;
+      var target = PAGES[p.nodes[0]];
+      if (target) {
+        var w = window.parent, url = new URL(w.location.href);
+        var base = url.pathname.replace(/[^/]*$/, '');
+        var a = w.document.createElement('a');
+        a.href = base + target[0] + '?' + new URLSearchParams(target[1]).toString();
+        a.target = '_self'; w.document.body.appendChild(a); a.click(); a.remove();
+      }
+    });
+  }
+  setup();
+})();
+</script>
+"""
+
+
+def render(
+    G: nx.MultiDiGraph,
+    nodes: list[str],
+    edges,
+    centre: str,
+    keep: dict | None = None,
+    page_urls: dict[str, str] | None = None,
+) -> str:
+    """The pyvis page. page_urls: label -> url path of the page that shows nodes of that label (PAGE_OF)."""
+    page_urls = page_urls or {}
+    net = Network(height="620px", width="100%", directed=True, cdn_resources="in_line")
+    net.toggle_physics(True)
+    pages = {}
+    for n in nodes:
+        d = G.nodes[n]
+        label = d.get("label", "")
+        title = title_of(d, n)
+        net.add_node(
+            n,
+            label=str(title)[:40],
+            title=f"{label}: {title} ({n})",
+            color=COLOURS.get(label, "#999999"),
+            size=28 if n == centre else 14,
+        )
+        if label in PAGE_OF and label in page_urls:
+            pages[n] = [page_urls[label], {PAGE_OF[label][1]: n}]
+    for a, b, k in edges:
+        net.add_edge(a, b, title=k, label=k if len(edges) < 60 else "")
+    html = net.generate_html(notebook=False)
+    js = (
+        CLICK_JS.replace("CENTRE", json.dumps(centre))
+        .replace("KEEP", json.dumps(keep or {}))
+        .replace("PAGES", json.dumps(pages))
+    )
+    return html.replace("</body>", js + "</body>")
+
+
+def embedded_view(g: Graph, centre: str, depth: int, labels: tuple, rels: tuple, cap: int, keep: tuple, page_urls):
+    """(html, nodes, rows, number of edges, cut) of a neighbourhood in the embedded snapshot."""
+    G = g.nx()
+    nodes, edges, cut = neighbourhood(G, centre, depth, set(labels), set(rels), cap)
+    html = render(G, nodes, edges, centre, dict(keep), dict(page_urls))
+    return html, nodes, [G.nodes[n] | {"id": n} for n in nodes], len(edges), cut
+
+
+def search(g: Graph, text: str, limit: int = 50) -> list[tuple[str, str, str]]:
+    """Nodes whose name (title, text) or id contains `text`: (id, label, name), at most `limit`."""
+    text = text.lower().strip()
+    out: list[tuple[str, str, str]] = []
+    for label, df in g.nodes.items():
+        col = next((c for c in ("name", "title", "text") if c in df.columns), None)
+        if col is None:
+            continue
+        hits = df[
+            df[col].astype(str).str.lower().str.contains(text, regex=False)
+            | df["id"].str.lower().str.contains(text, regex=False)
+        ]
+        out += [(i, label, str(v)) for i, v in zip(hits["id"], hits[col], strict=True)]
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def default_centre(g: Graph) -> str:
+    """DEFAULT_CENTRE when the build has it, else its first craft (or any node)."""
+    if DEFAULT_CENTRE in g.label_index:
+        return DEFAULT_CENTRE
+    df = g.nodes.get("Craft")
+    if df is not None and len(df):
+        return str(df["id"].iloc[0])
+    return next(iter(g.label_index))

@@ -1,0 +1,123 @@
+"""Overview: which crafts are most exposed (league table), departments over time, what changed."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from explorer import charts, nav, scores
+from explorer.cache import Build
+from explorer.formatting import pct
+from explorer.scenario import spec
+from explorer.ui import chart, current_build, download_csv, pct_columns, table
+from explorer.widgets import year_and_scenario
+
+LEAGUE_VIEW = ["rank", "name", "department", "median", "low", "high", "automation", "augmentation", "potential"]
+
+
+def headline(s: pd.DataFrame, lg: pd.DataFrame, year: int) -> None:
+    scored = lg.dropna(subset=["median"])
+    wf = s[(s["entity_id"] == "workforce:crafts") & (s["year"] == year)]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Crafts scored", f"{len(scored)} of {len(lg)}")
+    if len(wf):
+        r = wf.iloc[0]
+        c2.metric("All crafts (equal weights)", pct(r["median"]), help=f"80% band {pct(r['low'])}–{pct(r['high'])}")
+    if len(scored):
+        top = scored.iloc[0]
+        c3.metric("Most exposed", str(top["name"]), f"{pct(top['median'])}", delta_color="off")
+
+
+def league_table(b: Build, lg: pd.DataFrame, year: int, scenario: str, chosen: list[str]) -> None:
+    st.subheader(f"Craft league table, {year}, {scenario} scenario")
+    scored = lg.dropna(subset=["median"])
+    if len(scored):
+        chart(b, charts.league, scored, key=(year, scenario, tuple(chosen)))
+    view = lg[[*LEAGUE_VIEW, "entity_id"]]
+    ev = st.dataframe(
+        view,
+        hide_index=True,
+        column_config=pct_columns(view),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="overview-league",
+    )
+    download_csv(lg, f"craft-exposure-{year}-{scenario}.csv", "dl-league")
+    rows = getattr(getattr(ev, "selection", None), "rows", None) if ev is not None else None
+    if rows:
+        nav.go("craft", craft=view.iloc[rows[0]]["entity_id"], year=year, scenario=scenario)
+    st.caption("Select a row to open the craft.")
+
+
+def departments(b: Build, s: pd.DataFrame, scenario: str) -> None:
+    st.subheader("Departments over time")
+    dep = s[(s["label"] == "Department")].dropna(subset=["median"])
+    if not len(dep):
+        st.info("No department has a score in this build.")
+        return
+    chart(b, charts.heatmap, dep, "name", f"Median exposure by department ({scenario})", key=(scenario,))
+    table(
+        dep[["entity_id", "name", "year", "scenario", "median", "low", "high", "automation", "augmentation"]],
+        f"department-exposure-{scenario}",
+        column_config=pct_columns(dep),
+    )
+
+
+def changes(b: Build) -> None:
+    st.subheader("What changed since the previous build")
+    m = b.graph.manifest
+    diff_path = b.path / "diff.json"
+    if not m.get("changes") and not diff_path.exists():
+        st.caption("This is the first build in this home: nothing to compare with.")
+        return
+    st.caption(f"Build {m['build_id']} compared with {m.get('previous_build_id', 'the previous build')}.")
+    if m.get("changes"):
+        st.markdown("\n".join(f"- {line}" for line in m["changes"]))
+    if not diff_path.exists():
+        return
+    d = json.loads(diff_path.read_text())
+    rows = [
+        dict(
+            kind=kind,
+            name=name,
+            added=c["added"],
+            removed=c["removed"],
+            examples_added="; ".join(c.get("examples_added", [])),
+            examples_removed="; ".join(c.get("examples_removed", [])),
+        )
+        for kind in ("nodes", "edges")
+        for name, c in d.get(kind, {}).items()
+    ]
+    if rows:
+        table(pd.DataFrame(rows), "changes-since-previous-build")
+    if d.get("largest_score_changes"):
+        st.markdown("**Largest changes in exposure scores**")
+        table(pd.DataFrame(d["largest_score_changes"]), "largest-score-changes")
+
+
+def main() -> None:
+    st.title("Which crafts are most exposed to AI?")
+    b = current_build()
+    if b is None:
+        return
+    st.caption(
+        "Exposure: the importance-weighted share of a craft's tasks that AI capabilities can do, given how "
+        "mature each capability is and the limitations holding it back. Median of 1,000 draws, with the "
+        "80% band. Pick a craft for the why, the tools, the timeline and the sources."
+    )
+    year, scenario = year_and_scenario(b)
+    lg = scores.league(b, spec(scenario), year)
+    depts = sorted(x for x in lg["department"].dropna().unique() if x)
+    chosen = st.multiselect("Departments", depts, placeholder="All departments", key="overview-depts")
+    if chosen:
+        lg = lg[lg["department"].isin(chosen)]
+    s = scores.summary(b, spec(scenario))
+    headline(s, lg, year)
+    league_table(b, lg, year, scenario, chosen)
+    departments(b, s, scenario)
+    changes(b)
+
+
+main()

@@ -1,0 +1,128 @@
+"""Display helpers every page uses: the current build (or why there is none), tables with their CSV,
+sources, percent columns, charts drawn from cached specs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from explorer import cache, lookup
+from explorer.formatting import csv_bytes, slug
+from graph import snapshot
+
+PCT_COL = st.column_config.NumberColumn(format="percent")
+PCT_NAMES = (
+    "median",
+    "low",
+    "high",
+    "automation",
+    "augmentation",
+    "potential",
+    "mean",
+    "share",
+    "contribution",
+    "held_back",
+    "task_exposure",
+    "maturity",
+    "damped_maturity",
+    "importance_share",
+    "share_of_work",
+    "baseline",
+    "custom",
+    "change",
+    "current",
+    "share_of_held_back",
+    "p_by_end",
+)
+
+
+def current_build() -> cache.Build | None:
+    """The current snapshot, loaded (a new build is picked up on the next rerun); built first when the
+    home has none. On failure, says why on the page and returns None."""
+    home = snapshot.default_home()
+    try:
+        try:
+            snap = snapshot.current_dir(home)
+        except snapshot.SnapshotError:
+            with st.spinner("No snapshot yet: building the graph (once)…"):
+                from explorer.launch import ensure_snapshot_once
+
+                snap = ensure_snapshot_once(home)
+        if cache.loaded(snap):
+            return cache.build(snap)
+        with st.spinner("Loading the graph…"):
+            return cache.build(snap)
+    except snapshot.SnapshotError as e:
+        st.error(f"{e}. Build one with `craftgraph build`.")
+    except Exception as e:  # shown on the page instead of a traceback
+        _explain_failure(e)
+    return None
+
+
+def _explain_failure(e: Exception) -> None:
+    problems = getattr(e, "problems", None)
+    if problems:
+        st.error(
+            f"There is no snapshot yet and building one found {len(problems)} problem(s). "
+            "Fix them (or run `craftgraph build --catalog DIR`) and reload."
+        )
+        st.code("\n".join(map(str, problems[:200])), language=None)
+    else:
+        st.error(f"Could not load the graph: {type(e).__name__}: {e}")
+
+
+def prewarm() -> None:
+    """After a page has run: compile the current build's engine in the background (once per build)."""
+    try:
+        snap = snapshot.current_dir(snapshot.default_home())
+    except snapshot.SnapshotError:
+        return
+    if cache.loaded(snap):
+        cache.prewarm(cache.build(snap))
+
+
+def pct_columns(df: pd.DataFrame, cols: tuple[str, ...] = PCT_NAMES) -> dict:
+    """Column configs showing shares as percentages, for the columns of `df` among `cols`."""
+    return {c: PCT_COL for c in cols if c in df.columns}
+
+
+def download_csv(df: pd.DataFrame, file_name: str, key: str, **kw) -> None:
+    """A "Download CSV" button; the CSV is made when the button is clicked, not on every rerun."""
+    st.download_button(
+        "Download CSV",
+        lambda: csv_bytes(df),
+        file_name,
+        "text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+        **({"type": "tertiary"} | kw),
+    )
+
+
+def table(df: pd.DataFrame, name: str, *, key: str | None = None, download: bool = True, **kw) -> None:
+    """A table with a CSV download of exactly what it shows (lists joined with `;`)."""
+    st.dataframe(df, hide_index=kw.pop("hide_index", True), **kw)
+    if download:
+        download_csv(df, f"{slug(name)}.csv", key or f"dl-{slug(name)}")
+
+
+def sources_table(b: cache.Build, source_ids, name: str = "sources", key: str | None = None) -> None:
+    """The sources behind a set of facts, as a table with links and a CSV download."""
+    rows = lookup.sources_frame(b, source_ids)
+    if not len(rows):
+        st.caption("No sources.")
+        return
+    table(rows, name, key=key, column_config={"url": st.column_config.LinkColumn("url")})
+
+
+def chart(b: cache.Build | None, chart_fn, *args, key: tuple | None = None, **kwargs) -> None:
+    """Draw `chart_fn(*args, **kwargs)` (explorer.charts) full width. With a key (what identifies the
+    chart's content within the build, e.g. craft and scenario) the Vega-Lite spec is built once per build
+    and shared by every session: altair's encoding inference and validation cost ~40 ms a chart."""
+
+    def spec() -> dict:
+        return chart_fn(*args, **kwargs).to_dict(validate=False)
+
+    value = b.memo(("chart", chart_fn.__name__, *key), spec) if b is not None and key is not None else spec()
+    st.vega_lite_chart(spec=value, width="stretch")
