@@ -12,7 +12,7 @@ import pandas as pd
 from explorer.cache import Build, memoized
 from explorer.scenario import YEARS, Spec, make_scenario
 from graph.exposure import api
-from graph.exposure.model import WORKFORCE
+from graph.exposure.evidence import WORKFORCE
 
 SCORE_LABEL = "ExposureScore"  # precomputed by the build for the preset scenarios
 VALUE_COLUMNS = ("median", "low", "high", "mean", "automation", "augmentation", "potential")
