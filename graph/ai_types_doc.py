@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -141,7 +142,7 @@ def _pairs(t: Tables, rel: str) -> dict[str, str]:
     return {} if df is None else dict(zip(df["src"], df["dst"], strict=True))
 
 
-def _rank(value: object) -> float:
+def _rank(value: Any) -> float:
     return float("inf") if value is None or pd.isna(value) else float(value)
 
 

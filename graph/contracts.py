@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -85,7 +86,7 @@ def _check_order(r: dict, problems: list[Problem]) -> None:
         _add(problems, r, "expiry", f"{end} is before the effective date {start}")
 
 
-def _present(v: object) -> bool:
+def _present(v: object) -> TypeGuard[str]:
     return isinstance(v, str) and v != ""
 
 

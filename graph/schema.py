@@ -631,7 +631,7 @@ def check_value(prop: Prop, value: object) -> str | None:
         if prop.required and not value:
             return "needs at least one value"
         bad = [v for v in value if prop.choices and v not in prop.choices]
-        return f"{bad[0]!r} is not one of {', '.join(prop.choices)}" if bad else None
+        return f"{bad[0]!r} is not one of {', '.join(prop.choices or ())}" if bad else None
     if prop.choices and value not in prop.choices:
         return f"{value!r} is not one of {', '.join(prop.choices)}"
     if prop.max_length and isinstance(value, str) and len(value) > prop.max_length:
