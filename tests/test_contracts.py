@@ -168,3 +168,17 @@ def test_partial_dates_cover_their_whole_period():
 )
 def test_in_force(status, effective, expiry, on, expected):
     assert in_force(status, effective, expiry, on) is expected
+
+
+def test_repository_catalog_has_the_clauses_the_issue_asks_for():
+    from graph.ai_types_doc import load
+
+    t = load()
+    clauses = t.nodes["Clause"]
+    per_instrument = t.edges["IN_INSTRUMENT"]["dst"].value_counts()
+    assert len(clauses) >= 150
+    assert len(per_instrument) >= 10
+    assert set(t.nodes["Instrument"]["id"]) == set(per_instrument.index)  # no instrument without clauses
+    grades = t.nodes["Source"].set_index("id")["grade"]
+    cited = {s for ids in clauses["source_ids"] for s in ids}
+    assert grades.reindex(sorted(cited)).notna().all(), "every source a clause cites carries a grade"
