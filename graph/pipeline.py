@@ -5,7 +5,6 @@ tables (graph.tables) or on a snapshot."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -79,12 +78,12 @@ def collect(catalog: Path, sources: Path | None, progress: Progress = _quiet) ->
     parts = [read_catalog(catalog, problems)]
     public_info: dict = {}
     if sources is not None:
-        from ingest import public
+        from ingest import registry  # the public sources (pandas, openpyxl, pooch) only when asked for
 
         if not sources.is_dir():
             raise InputError([Problem(str(sources), None, "path", "sources directory not found")])
         progress(f"reading public sources in {sources}")
-        more, public_info = public.read_all(sources, problems, progress=progress, catalog=catalog)
+        more, public_info = registry.read_all(sources, problems, progress=progress, catalog=catalog)
         parts += more
     tables = merge(parts)
     if sources is not None:
@@ -147,9 +146,11 @@ def add_citations(t: Tables) -> None:
 
 def input_files(catalog: Path, sources: Path | None, public_info: dict) -> list[dict]:
     """Every file the build read, with its sha256: the catalog's, and each public source's."""
+    from pooch import file_hash  # (only a build hashes files; pooch takes ~0.2 s to import)
+
     out = []
     for p in sorted(catalog.glob("*.csv")):
-        out.append({"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size})
+        out.append({"path": str(p), "sha256": file_hash(str(p)), "bytes": p.stat().st_size})
     for info in public_info.values():
         for f in info.get("files", []):
             out.append({**f, "path": str(sources / f["path"]), "source": info.get("source")})

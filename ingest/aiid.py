@@ -17,9 +17,11 @@ from pathlib import Path
 
 from graph.schema import DATE_RE
 from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.epoch import mapping_ids
-from ingest.public import LINE, Context, FileProblems, check_unique, finish, new_entry, read_table, record_file
-from ingest.studies import cite
+from ingest.base import Context, finish
+from ingest.catalog_links import cite, mapping_ids
+from ingest.checks import check_unique
+from ingest.manifest import new_entry, record_file
+from ingest.reader import LINE, FileProblems, read_table
 
 NAME = "aiid"
 DIR = "aiid"
@@ -41,12 +43,8 @@ def find_file(root: Path) -> tuple[str, str, bool] | None:
     return f"{DIR}/{name}", date, not native
 
 
-def read(root: Path, problems: list[Problem]) -> Tables:
-    return read_with_info(root, problems)[0]
-
-
-def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = None) -> tuple[Tables, dict]:
-    ctx = ctx or Context(root, problems)
+def read(ctx: Context) -> tuple[Tables, dict]:
+    root, problems = ctx.root, ctx.problems
     found = find_file(root)
     if found is None:
         problems.append(Problem(str(root / DIR), None, "path", "no aiid_incidents_<date>.csv found"))
@@ -56,7 +54,7 @@ def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = No
     entry = new_entry(origin, date, "AI Incident Database incidents" + (" (third-party extract)" if extract else ""))
     date_col = "incident_date" if extract else "date"
     fp = FileProblems(root / rel, problems)
-    df = read_table(fp.path, ["incident_id", date_col, "title"], problems)
+    df = read_table(fp, ["incident_id", date_col, "title"])
     if df is None:
         return Tables(), entry
     record_file(entry, root, rel, len(df))

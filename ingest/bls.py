@@ -27,22 +27,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.public import (
-    LINE,
-    SOC_RE,
-    Context,
-    FileProblems,
-    check_pattern,
-    check_unique,
-    finish,
-    new_entry,
-    parse_float,
-    read_table,
-    record_file,
-)
+from ingest import crosswalks, onet
+from ingest.base import Context, finish
+from ingest.checks import SOC, TableSpec, parse_float
+from ingest.manifest import new_entry, record_file
+from ingest.reader import LINE, FileProblems, read_rows, read_table
 
 NAME = "bls"
 DIR = "bls_oews"
@@ -60,16 +53,38 @@ def find_files(root: Path) -> list[tuple[int, str]]:
     return sorted((int(m[1]), f"{DIR}/{p.name}") for p in d.iterdir() if (m := FILE_RE.match(p.name)))
 
 
-def read(root: Path, problems: list[Problem]) -> Tables:
-    return read_with_info(root, problems)[0]
+WAGES = (
+    ("A_MEDIAN", "median_wage"),
+    ("A_MEAN", "mean_wage"),
+    ("H_MEDIAN", "median_hourly_wage"),
+    ("H_MEAN", "mean_hourly_wage"),
+)
+DETAILED = TableSpec(tuple(COLS), {"OCC_CODE": SOC}, ("OCC_CODE",), optional=tuple(OPTIONAL))
 
 
-def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = None) -> tuple[Tables, dict]:
-    ctx = ctx or Context(root, problems)
-    files = find_files(root)
+@dataclass
+class _Run:
+    """One OEWS file being attributed to O*NET occupations."""
+
+    fp: FileProblems
+    year: int
+    origin: str
+    topcode: str
+    by_soc: dict[str, list[str]]  # SOC 2018 → O*NET-SOC 2019 codes of this release
+    aggregates: dict[str, list[str]]  # OEWS aggregate code → the SOC 2018 codes it stands for
+    tb: TableBuilder = field(default_factory=TableBuilder)
+    counts: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    attributed: float = 0.0
+    matched_emp: float = 0.0
+    unmatched: list[str] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)  # O*NET code → the OEWS code it takes figures from
+
+
+def read(ctx: Context) -> tuple[Tables, dict]:
+    files = find_files(ctx.root)
     if not files:
-        problems.append(
-            Problem(str(root / DIR), None, "path", "no national_M<year>_dl.xlsx found (BLS OEWS national file)")
+        ctx.problems.append(
+            Problem(str(ctx.root / DIR), None, "path", "no national_M<year>_dl.xlsx found (BLS OEWS national file)")
         )
         return Tables(), new_entry("bls-oews", "", "BLS OEWS (not found)")
     year, rel = files[-1]
@@ -80,125 +95,133 @@ def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = No
         entry["notes"].append(
             f"latest year used ({year}); also present, not used: {', '.join(r for _, r in files[:-1])}"
         )
-    path = root / rel
-    fp = FileProblems(path, problems)
-    df = read_table(path, COLS, problems, optional=OPTIONAL)
+    fp = FileProblems(ctx.root / rel, ctx.problems)
+    df = read_table(fp, COLS, optional=OPTIONAL)
     if df is None:
         return Tables(), entry
-    record_file(entry, root, rel, len(df))
+    record_file(entry, ctx.root, rel, len(df))
+    if not _national(df, fp):
+        return Tables(), entry
+    total = df[df["O_GROUP"] == "total"]
+    det = DETAILED.check(df[df["O_GROUP"] == "detailed"], fp)
+
+    cw = crosswalks.of(ctx)
+    core = onet.core_of(ctx)
+    onet_codes = core.codes if core is not None else cw.onet2019_codes
+    by_soc = {s: [c for c in cs if c in onet_codes] for s, cs in cw.soc2018_to_onet.items()}
+    aggregates = _aggregates(set(det["OCC_CODE"]), set(by_soc), fp, det)
+    entry["oews_aggregates"] = dict(sorted(aggregates.items()))
+    run = _Run(fp, year, origin, _topcode_text(fp.path) or DEFAULT_TOPCODE, by_soc, aggregates)
+    for r in det.to_dict("records"):
+        _attribute(run, r)
+    _summarise(run, entry, det, total, onet_codes, cw.onet_soc2018)
+    t = finish(run.tb)
+    t.notes += [f"{origin}: {x}" for x in entry["notes"]]
+    return t, entry
+
+
+def _national(df, fp: FileProblems) -> bool:
+    """The national cross-industry file has NAICS 000000 (or no NAICS column) on every row."""
     if (df["NAICS"] != "").any() and (df["NAICS"] != "000000").any():
         bad = df[df["NAICS"] != "000000"].iloc[0]
         fp.add(
             int(bad[LINE]), "NAICS", f"{bad['NAICS']!r}: not the national cross-industry file (NAICS 000000 expected)"
         )
-        return Tables(), entry
-    topcode = _topcode_text(path) or DEFAULT_TOPCODE
-    total = df[df["O_GROUP"] == "total"]
-    det = df[df["O_GROUP"] == "detailed"]
-    det = check_pattern(det, "OCC_CODE", SOC_RE, fp, "a 6-digit SOC code (NN-NNNN)")
-    det = check_unique(det, ["OCC_CODE"], fp)
+        return False
+    return True
 
-    cw = ctx.crosswalks
-    core = ctx.onet
-    onet_codes = core.codes if core is not None else cw.onet2019_codes
-    by_soc = {s: [c for c in cs if c in onet_codes] for s, cs in cw.soc2018_to_onet.items()}
-    oews = set(det["OCC_CODE"])
-    aggregates = _aggregates(oews, set(by_soc), fp, det)
-    entry["oews_aggregates"] = {k: v for k, v in sorted(aggregates.items())}
 
-    tb = TableBuilder()
-    counts = defaultdict(int)
-    attributed = 0.0
-    matched_emp = 0.0
-    unmatched: list[str] = []
-    seen: dict[str, str] = {}
-    for r in det.to_dict("records"):
-        code, line = r["OCC_CODE"], int(r[LINE])
-        socs = aggregates.get(code, [code])
-        targets = sorted({c for s in socs for c in by_soc.get(s, ())})
-        emp, emp_flag = parse_float(r["TOT_EMP"], fp, line, "TOT_EMP", WAGE_SPECIALS)
-        if not targets:
-            unmatched.append(f"{code} {r['OCC_TITLE']} ({r['TOT_EMP']})")
+def _attribute(run: _Run, r: dict) -> None:
+    """One detailed OEWS row → an Occupation row (employment share, wages, note) per O*NET occupation."""
+    code, line = r["OCC_CODE"], int(r[LINE])
+    targets = sorted({c for s in run.aggregates.get(code, [code]) for c in run.by_soc.get(s, ())})
+    emp, emp_flag = parse_float(r["TOT_EMP"], run.fp, line, "TOT_EMP", WAGE_SPECIALS)
+    if not targets:
+        run.unmatched.append(f"{code} {r['OCC_TITLE']} ({r['TOT_EMP']})")
+        return
+    vals, notes = _wages(run, r, line)
+    if emp_flag:
+        run.counts["TOT_EMP not available"] += 1
+        notes.append("employment not available (BLS **)")
+    share = None if emp is None else emp / len(targets)
+    if emp is not None:
+        run.matched_emp += emp
+    for c in targets:
+        if c in run.seen:
+            run.fp.add(line, "OCC_CODE", f"O*NET occupation {c} already takes its figures from {run.seen[c]}")
             continue
-        notes = []
-        vals = {}
-        flagged: dict[str, list[str]] = defaultdict(list)
-        for col, prop in (
-            ("A_MEDIAN", "median_wage"),
-            ("A_MEAN", "mean_wage"),
-            ("H_MEDIAN", "median_hourly_wage"),
-            ("H_MEAN", "mean_hourly_wage"),
-        ):
-            v, flag = parse_float(r[col], fp, line, col, WAGE_SPECIALS)
-            vals[prop] = v
-            if flag:
-                counts[f"{col} {flag}"] += 1
-                hourly_only = r.get("HOURLY") == "TRUE" and col.startswith("A_")
-                annual_only = r.get("ANNUAL") == "TRUE" and col.startswith("H_")
-                if flag == "#" or not (hourly_only or annual_only):
-                    flagged[flag].append(prop.replace("_", " "))
-        for flag, props in flagged.items():
-            what = "wages" if len(props) == 4 else ", ".join(props)
-            if flag == "#":
-                notes.append(f"{what} top-coded by BLS (# = at or above {topcode})")
-            else:
-                notes.append(f"{what} not available (BLS *)")
-        if r.get("HOURLY") == "TRUE":
-            counts["hourly only"] += 1
-            notes.insert(0, "BLS publishes hourly wages only for this occupation (no annual wage)")
-        if r.get("ANNUAL") == "TRUE":
-            counts["annual only"] += 1
-            notes.insert(0, "BLS publishes annual wages only for this occupation (no hourly wage)")
-        if emp_flag:
-            counts["TOT_EMP not available"] += 1
-            notes.append("employment not available (BLS **)")
-        share = None if emp is None else emp / len(targets)
-        if emp is not None:
-            matched_emp += emp
-        for c in targets:
-            if c in seen:
-                fp.add(line, "OCC_CODE", f"O*NET occupation {c} already takes its figures from {seen[c]}")
-                continue
-            seen[c] = code
-            if share is not None:
-                attributed += share
-            tb.node(
-                "Occupation",
-                {
-                    "id": f"onet:{c}",
-                    "soc_code": c,
-                    "title": r["OCC_TITLE"],
-                    "employment": None if share is None else round(share, 4),
-                    "employment_split": len(targets),
-                    "oews_code": code,
-                    "wage_year": year,
-                    **vals,
-                    "wage_note": "; ".join(notes) or None,
-                    "origin": origin,
-                    WHERE: f"{fp.name}:{line}",
-                },
-            )
+        run.seen[c] = code
+        if share is not None:
+            run.attributed += share
+        row = {
+            "id": f"onet:{c}",
+            "soc_code": c,
+            "title": r["OCC_TITLE"],
+            "employment": None if share is None else round(share, 4),
+            "employment_split": len(targets),
+            "oews_code": code,
+            "wage_year": run.year,
+            **vals,
+            "wage_note": "; ".join(notes) or None,
+            "origin": run.origin,
+            WHERE: f"{run.fp.name}:{line}",
+        }
+        run.tb.node("Occupation", row)
+
+
+def _wages(run: _Run, r: dict, line: int) -> tuple[dict[str, float | None], list[str]]:
+    """The four wage figures of a row, and the notes that say why any is empty."""
+    vals: dict[str, float | None] = {}
+    flagged: dict[str, list[str]] = defaultdict(list)
+    for col, prop in WAGES:
+        v, flag = parse_float(r[col], run.fp, line, col, WAGE_SPECIALS)
+        vals[prop] = v
+        if flag:
+            run.counts[f"{col} {flag}"] += 1
+            hourly_only = r.get("HOURLY") == "TRUE" and col.startswith("A_")
+            annual_only = r.get("ANNUAL") == "TRUE" and col.startswith("H_")
+            if flag == "#" or not (hourly_only or annual_only):
+                flagged[flag].append(prop.replace("_", " "))
+    notes = []
+    for flag, props in flagged.items():
+        what = "wages" if len(props) == 4 else ", ".join(props)
+        if flag == "#":
+            notes.append(f"{what} top-coded by BLS (# = at or above {run.topcode})")
+        else:
+            notes.append(f"{what} not available (BLS *)")
+    if r.get("HOURLY") == "TRUE":
+        run.counts["hourly only"] += 1
+        notes.insert(0, "BLS publishes hourly wages only for this occupation (no annual wage)")
+    if r.get("ANNUAL") == "TRUE":
+        run.counts["annual only"] += 1
+        notes.insert(0, "BLS publishes annual wages only for this occupation (no hourly wage)")
+    return vals, notes
+
+
+def _summarise(run: _Run, entry: dict, det, total, onet_codes: set[str], onet_soc2018: dict[str, str]) -> None:
+    """Totals, match rates and notes of the manifest entry."""
     det_emp = sum(v for v in (_num(x) for x in det["TOT_EMP"]) if v is not None)
-    no_data = sorted(onet_codes - set(seen))
+    no_data = sorted(onet_codes - set(run.seen))
     entry["totals"] = {
         "oews_detailed_rows": len(det),
         "oews_total_employment": _num(total["TOT_EMP"].iloc[0]) if len(total) else None,
         "oews_detailed_employment": det_emp,
-        "employment_attributed": round(attributed, 2),
-        "occupations_with_figures": len(seen),
-        **dict(sorted(counts.items())),
+        "employment_attributed": round(run.attributed, 2),
+        "occupations_with_figures": len(run.seen),
+        **dict(sorted(run.counts.items())),
     }
     entry["match"] = {
-        "oews_codes_matched": round((len(det) - len(unmatched)) / max(len(det), 1), 4),
-        "oews_employment_matched": round(matched_emp / det_emp, 4) if det_emp else None,
-        "onet_occupations_with_figures": round(len(seen) / max(len(onet_codes), 1), 4),
+        "oews_codes_matched": round((len(det) - len(run.unmatched)) / max(len(det), 1), 4),
+        "oews_employment_matched": round(run.matched_emp / det_emp, 4) if det_emp else None,
+        "onet_occupations_with_figures": round(len(run.seen) / max(len(onet_codes), 1), 4),
     }
-    entry["unmatched_oews_codes"] = unmatched
-    entry["onet_without_oews"] = sorted({cw.onet_soc2018.get(c, c) for c in no_data})
+    entry["unmatched_oews_codes"] = run.unmatched
+    entry["onet_without_oews"] = sorted({onet_soc2018.get(c, c) for c in no_data})
     entry["notes"] += [
         "employment of an OEWS code split evenly across the O*NET-SOC occupations that share it "
         "(Occupation.employment_split, oews_code); totals are never double-counted",
-        f"wages: `*` → empty (not available), `#` → empty (top-coded at {topcode}); Occupation.wage_note says which",
+        f"wages: `*` → empty (not available), `#` → empty (top-coded at {run.topcode}); "
+        "Occupation.wage_note says which",
         "OEWS excludes the self-employed",
     ]
     if no_data:
@@ -206,13 +229,10 @@ def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = No
             f"{len(no_data)} O*NET occupations have no OEWS figures (military 55-*, fishing and hunting 45-3031, ...): "
             f"SOC {', '.join(entry['onet_without_oews'][:12])}"
         )
-    if unmatched:
+    if run.unmatched:
         entry["notes"].append(
-            f"{len(unmatched)} OEWS detailed codes match no O*NET occupation: {'; '.join(unmatched[:10])}"
+            f"{len(run.unmatched)} OEWS detailed codes match no O*NET occupation: {'; '.join(run.unmatched[:10])}"
         )
-    t = finish(tb)
-    t.notes += [f"{origin}: {x}" for x in entry["notes"]]
-    return t, entry
 
 
 def _num(v: str) -> float | None:
@@ -242,21 +262,10 @@ def _aggregates(oews: set[str], socs: set[str], fp: FileProblems, det) -> dict[s
 
 def _topcode_text(path: Path) -> str | None:
     """The `#` threshold as the workbook's Field Descriptions sheet states it."""
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:
-        return None
-    try:
-        if "Field Descriptions" not in wb.sheetnames:
-            return None
-        for row in wb["Field Descriptions"].iter_rows(values_only=True):
-            for v in row:
-                if isinstance(v, str) and v.strip().startswith("#"):
-                    m = re.search(r"greater than (.+?)\s*$", v.strip())
-                    if m:
-                        return m[1]
-    finally:
-        wb.close()
+    rows = read_rows(FileProblems(path, []), sheet="Field Descriptions")
+    for _, row in rows or ():
+        for v in row:
+            m = re.search(r"greater than (.+?)\s*$", v.strip()) if v.strip().startswith("#") else None
+            if m:
+                return m[1]
     return None

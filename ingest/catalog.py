@@ -7,13 +7,12 @@ layout of every file is CATALOG_FILES below; docs/catalog.md describes it for cu
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, Prop, check_value, label_of_id
 from graph.tables import WHERE, Problem, TableBuilder, Tables
+from ingest.reader import LINE, FileProblems, read_table
 
 ORIGIN = "catalog"
 
@@ -190,7 +189,7 @@ def read_catalog(root: Path, problems: list[Problem]) -> Tables:
     tb = TableBuilder()
     for spec in CATALOG_FILES:
         for path in files_for(root, spec.kind):
-            rows = _read_csv(path, columns_of(spec), problems)
+            rows = _read_rows(path, columns_of(spec), problems)
             for lineno, row in rows:
                 where = f"{_rel(path)}:{lineno}"
                 if isinstance(spec, NodeFile):
@@ -207,44 +206,16 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def _read_csv(path: Path, expected: list[str], problems: list[Problem]) -> list[tuple[int, dict]]:
-    name = _rel(path)
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]  # a BOM from a spreadsheet export is harmless
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        problems.append(Problem(name, line, "encoding", f"not UTF-8 (byte {raw[e.start]:#x}); save as UTF-8"))
+def _read_rows(path: Path, columns: list[str], problems: list[Problem]) -> list[tuple[int, dict]]:
+    """(line, {column: cell}) of every row; the file must have exactly `columns` (the shared reader
+    reports encoding, header and row-width problems)."""
+    df = read_table(FileProblems(path, problems, name=_rel(path)), columns, exact=True)
+    if df is None:
         return []
-    if not text.strip():
-        problems.append(Problem(name, None, "file", "file is empty (it needs at least a header row)"))
-        return []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
-    missing = [c for c in expected if c not in header]
-    unknown = [c for c in header if c not in expected]
-    for c in missing:
-        problems.append(Problem(name, 1, c, "required column is missing from the header"))
-    for c in unknown:
-        problems.append(Problem(name, 1, c, f"unknown column (expected: {', '.join(expected)})"))
-    if len(set(header)) != len(header):
-        problems.append(Problem(name, 1, "header", "a column name appears twice"))
-    if missing or unknown:
-        return []
-    out = []
-    for rec in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in rec):
-            continue
-        if len(rec) != len(header):
-            problems.append(Problem(name, line, "row", f"has {len(rec)} cells, the header has {len(header)}"))
-            continue
-        out.append((line, {h: v.strip() for h, v in zip(header, rec, strict=True)}))
-    if not out:
-        problems.append(Problem(name, None, "file", "file has a header but no rows"))
-    return out
+    return [
+        (int(line), dict(zip(columns, cells, strict=True)))
+        for *cells, line in df[[*columns, LINE]].itertuples(index=False)
+    ]
 
 
 def parse_cell(prop: Prop, cell: str) -> tuple[object, str | None]:

@@ -14,7 +14,7 @@ first through BLS SOC 2010 → SOC 2018, then every O*NET-SOC 2019 code of those
 when a code is not in the BLS table (e.g. the broad group 19-1020 some studies use), through the
 O*NET-SOC 2010 codes that start with it and the O*NET 2010 → 2019 crosswalk.
 
-On Occupation nodes (folded into the O*NET rows by ingest.public.read_all): soc2018,
+On Occupation nodes (folded into the O*NET rows by ingest.registry.read_all): soc2018,
 soc2010_codes (both routes, sorted) and isco08_codes.
 """
 
@@ -27,19 +27,11 @@ from functools import cached_property
 from pathlib import Path
 
 from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.public import (
-    ONET_SOC_RE,
-    SOC_RE,
-    Context,
-    FileProblems,
-    check_pattern,
-    check_unique,
-    finish,
-    new_entry,
-    read_table,
-    record_file,
-    where_col,
-)
+from ingest import onet
+from ingest.base import Context, finish
+from ingest.checks import ONET_SOC, ONET_SOC_RE, SOC, SOC_RE, Pattern, Read, TableSpec
+from ingest.manifest import new_entry, record_file
+from ingest.reader import LINE
 
 NAME = "crosswalks"
 ORIGIN = "crosswalks"
@@ -50,6 +42,21 @@ F_SOC10_18 = f"{DIR}/soc2010_soc2018.csv"
 F_ISCO = f"{DIR}/isco_soc_crosswalk.xls"
 ISCO_SHEET = "2010 SOC to ISCO-08"
 ISCO_RE = re.compile(r"^\d{3,4}$")  # two rows match a 3-digit ISCO minor group (the file says so)
+ISCO = Pattern(ISCO_RE, "an ISCO-08 code (4 digits, or 3 for a minor group)")
+O19, O10 = "O*NET-SOC 2019 Code", "O*NET-SOC 2010 Code"
+SPECS = {
+    F_2019_SOC: TableSpec(
+        (O19, "O*NET-SOC 2019 Title", "2018 SOC Code"), {O19: ONET_SOC, "2018 SOC Code": SOC}, (O19,)
+    ),
+    F_2010_2019: TableSpec((O10, O19), {O10: ONET_SOC, O19: ONET_SOC}, (O10, O19)),
+    F_SOC10_18: TableSpec(("soc2010", "soc2018"), {"soc2010": SOC, "soc2018": SOC}, ("soc2010", "soc2018")),
+    F_ISCO: TableSpec(
+        ("2010 SOC Code", "ISCO-08 Code"),
+        {"2010 SOC Code": SOC, "ISCO-08 Code": ISCO},
+        ("2010 SOC Code", "ISCO-08 Code"),
+        sheet=ISCO_SHEET,
+    ),
+}
 
 
 @dataclass
@@ -134,64 +141,46 @@ def isco_file(root: Path) -> str:
 
 def load(root: Path, problems: list[Problem]) -> Crosswalks:
     cw = Crosswalks()
-
-    fp = FileProblems(root / F_2019_SOC, problems)
-    df = read_table(fp.path, ["O*NET-SOC 2019 Code", "O*NET-SOC 2019 Title", "2018 SOC Code"], problems)
-    if df is not None:
-        cw.files[F_2019_SOC] = len(df)
-        df = check_pattern(df, "O*NET-SOC 2019 Code", ONET_SOC_RE, fp, "an O*NET-SOC code (NN-NNNN.NN)")
-        df = check_pattern(df, "2018 SOC Code", SOC_RE, fp, "a 6-digit SOC code (NN-NNNN)")
-        df = check_unique(df, ["O*NET-SOC 2019 Code"], fp)
-        for code, title, soc, where in zip(
-            df["O*NET-SOC 2019 Code"], df["O*NET-SOC 2019 Title"], df["2018 SOC Code"], where_col(df, fp), strict=True
+    got = _read(root, F_2019_SOC, F_2019_SOC, problems, cw)
+    if got is not None:  # O*NET-SOC 2019 → SOC 2018, with the occupation's title
+        df = got.frame
+        for code, title, soc, line in zip(
+            df[O19], df["O*NET-SOC 2019 Title"], df["2018 SOC Code"], df[LINE], strict=True
         ):
             cw.onet_soc2018[code] = soc
-            cw.onet_title[code] = (title, where)
-
-    fp = FileProblems(root / F_2010_2019, problems)
-    df = read_table(fp.path, ["O*NET-SOC 2010 Code", "O*NET-SOC 2019 Code"], problems)
-    if df is not None:
-        cw.files[F_2010_2019] = len(df)
-        df = check_pattern(df, "O*NET-SOC 2010 Code", ONET_SOC_RE, fp, "an O*NET-SOC code (NN-NNNN.NN)")
-        df = check_pattern(df, "O*NET-SOC 2019 Code", ONET_SOC_RE, fp, "an O*NET-SOC code (NN-NNNN.NN)")
-        df = check_unique(df, ["O*NET-SOC 2010 Code", "O*NET-SOC 2019 Code"], fp)
-        for a, b in zip(df["O*NET-SOC 2010 Code"], df["O*NET-SOC 2019 Code"], strict=True):
-            cw.onet2010_to_2019.setdefault(a, []).append(b)
-
-    fp = FileProblems(root / F_SOC10_18, problems)
-    df = read_table(fp.path, ["soc2010", "soc2018"], problems)
-    if df is not None:
-        cw.files[F_SOC10_18] = len(df)
-        df = check_pattern(df, "soc2010", SOC_RE, fp, "a 6-digit SOC code (NN-NNNN)")
-        df = check_pattern(df, "soc2018", SOC_RE, fp, "a 6-digit SOC code (NN-NNNN)")
-        df = check_unique(df, ["soc2010", "soc2018"], fp)
-        for a, b in zip(df["soc2010"], df["soc2018"], strict=True):
-            cw.soc2010_to_2018.setdefault(a, []).append(b)
-
-    rel = isco_file(root)
-    fp = FileProblems(root / rel, problems)
-    df = read_table(fp.path, ["2010 SOC Code", "ISCO-08 Code"], problems, sheet=ISCO_SHEET)
-    if df is not None:
-        cw.files[rel] = len(df)
-        df = check_pattern(df, "2010 SOC Code", SOC_RE, fp, "a 6-digit SOC code (NN-NNNN)")
-        df = check_pattern(df, "ISCO-08 Code", ISCO_RE, fp, "an ISCO-08 code (4 digits, or 3 for a minor group)")
-        df = check_unique(df, ["2010 SOC Code", "ISCO-08 Code"], fp)
-        for a, b in zip(df["2010 SOC Code"], df["ISCO-08 Code"], strict=True):
-            cw.soc2010_to_isco.setdefault(a, []).append(b)
+            cw.onet_title[code] = (title, got.fp.where(int(line)))
+    for spec, rel, into in (
+        (F_2010_2019, F_2010_2019, cw.onet2010_to_2019),
+        (F_SOC10_18, F_SOC10_18, cw.soc2010_to_2018),
+        (F_ISCO, isco_file(root), cw.soc2010_to_isco),
+    ):
+        got = _read(root, spec, rel, problems, cw)
+        if got is not None:
+            a, b = SPECS[spec].columns
+            for x, y in zip(got.frame[a], got.frame[b], strict=True):
+                into.setdefault(x, []).append(y)
     return cw
 
 
-def read(root: Path, problems: list[Problem]) -> Tables:
-    return read_with_info(root, problems)[0]
+def _read(root: Path, spec: str, rel: str, problems: list[Problem], cw: Crosswalks) -> Read | None:
+    """File `rel` read and checked by SPECS[spec]; its row count goes to cw.files."""
+    got = SPECS[spec].read(root / rel, problems)
+    if got is not None:
+        cw.files[rel] = got.rows
+    return got
 
 
-def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = None) -> tuple[Tables, dict]:
-    ctx = ctx or Context(root, problems)
-    cw: Crosswalks = ctx.crosswalks
+def of(ctx: Context) -> Crosswalks:
+    """The crosswalks of this run (read once)."""
+    return ctx.cached("crosswalks", lambda: load(ctx.root, ctx.problems))
+
+
+def read(ctx: Context) -> tuple[Tables, dict]:
+    cw = of(ctx)
     entry = new_entry(ORIGIN, "O*NET-SOC 2019 / SOC 2018 / SOC 2010 / ISCO-08", "Occupation code crosswalks")
     for rel, n in cw.files.items():
-        record_file(entry, root, rel, n)
-    core = ctx.onet
+        record_file(entry, ctx.root, rel, n)
+    core = onet.core_of(ctx)
     onet_codes = core.codes if core is not None else cw.onet2019_codes
     soc10 = cw.onet_soc2010()
     tb = TableBuilder()

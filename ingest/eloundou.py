@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 
-from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.public import LINE, Context, FileProblems, check_unique, finish, new_entry, read_table, record_file
+from graph.tables import WHERE, TableBuilder, Tables
+from ingest import onet
+from ingest.base import Context, finish
+from ingest.checks import check_unique
+from ingest.manifest import new_entry, record_file
+from ingest.reader import LINE, FileProblems, read_table
 from ingest.studies import Resolver, StudyMeta, combine, match_rate, study_node
 
 NAME = "eloundou"
@@ -58,132 +61,134 @@ LABEL_SCORES = {"E0": (0.0, 0.0, 0.0), "E1": (1.0, 1.0, 1.0), "E2": (0.0, 0.5, 1
 TASK_COLS = ["O*NET-SOC Code", "Task ID", "gpt4_exposure", "human_exposure_agg", "alpha", "beta", "gamma"]
 
 
-def read(root: Path, problems: list[Problem]) -> Tables:
-    return read_with_info(root, problems)[0]
-
-
-def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = None) -> tuple[Tables, dict]:
-    ctx = ctx or Context(root, problems)
+def read(ctx: Context) -> tuple[Tables, dict]:
     entry = new_entry(ORIGIN, "openai/GPTs-are-GPTs @ 0471612", META.name)
     tb = TableBuilder()
-    core = ctx.onet
+    core = onet.core_of(ctx)
     resolver = Resolver(ctx, "O*NET-SOC 2019")
-
-    # Occupation level
-    fp = FileProblems(root / F_OCC, problems)
-    occ = read_table(fp.path, ["O*NET-SOC Code", *OCC_MEASURES], problems)
-    occ_rate = None
-    if occ is not None:
-        record_file(entry, root, F_OCC, len(occ))
-        occ = check_unique(occ, ["O*NET-SOC Code"], fp)
-        scores: dict[tuple[str, str], list[float]] = defaultdict(list)
-        wheres: dict[str, str] = {}
-        matched = 0
-        unmatched = []
-        for r in occ.to_dict("records"):
-            line = int(r[LINE])
-            targets = resolver.resolve(r["O*NET-SOC Code"], fp, line, "O*NET-SOC Code")
-            if targets is None:
-                continue
-            if not targets:
-                unmatched.append(r["O*NET-SOC Code"])
-                continue
-            matched += 1
-            vals = {}
-            for col, measure in OCC_MEASURES.items():
-                v = _unit(r[col], fp, line, col)
-                if v is not None:
-                    vals[measure] = v
-            for t in targets:
-                wheres.setdefault(t, fp.where(line))
-                for measure, v in vals.items():
-                    scores[(t, measure)].append(v)
-        for (t, measure), v in sorted(combine(scores, "mean").items()):
-            tb.edge(
-                "RATES",
-                META.id,
-                "Study",
-                f"onet:{t}",
-                "Occupation",
-                score=round(v, 6),
-                measure=measure,
-                **{WHERE: wheres[t]},
-            )
-        occ_rate = match_rate(matched, len(occ))
-        entry["match"]["occupations"] = round(occ_rate, 4) if occ_rate is not None else None
-        entry["totals"]["occupations_rated"] = len(wheres)
-        if unmatched:
-            entry["notes"].append(
-                f"{len(unmatched)} occupation codes not in O*NET {core.version if core else ''}: "
-                + ", ".join(unmatched[:20])
-            )
-
-    # Task level
-    fp = FileProblems(root / F_TASK, problems)
-    tasks = read_table(fp.path, TASK_COLS, problems, index_col_unnamed=True)
+    occ_rate = _occupations(ctx, resolver, tb, entry, core)
+    fp = FileProblems(ctx.root / F_TASK, ctx.problems)
+    tasks = read_table(fp, TASK_COLS, index_col_unnamed=True)
     if tasks is not None and core is not None:
-        record_file(entry, root, F_TASK, len(tasks))
-        tasks["Task ID"] = [re.sub(r"\.0$", "", t) for t in tasks["Task ID"]]
-        tasks = check_unique(tasks, ["Task ID"], fp)
-        task_occ = dict(zip(core.tasks["Task ID"], core.tasks["O*NET-SOC Code"], strict=True))
-        matched = 0
-        reused = 0
-        for r in tasks.to_dict("records"):
-            line = int(r[LINE])
-            tid = r["Task ID"]
-            if not tid.isdigit():
-                fp.add(line, "Task ID", f"{r['Task ID']!r} is not a Task ID (digits)")
-                continue
-            g, h = r["gpt4_exposure"], r["human_exposure_agg"]
-            bad = False
-            for col, lab in (("gpt4_exposure", g), ("human_exposure_agg", h)):
-                if lab not in LABEL_SCORES:
-                    fp.add(line, col, f"{lab!r} is not an exposure label (E0, E1, E2)")
-                    bad = True
-            if bad:
-                continue
-            for col, want in zip(("alpha", "beta", "gamma"), LABEL_SCORES[g], strict=True):
-                got = _unit(r[col], fp, line, col)
-                if got is not None and abs(got - want) > 1e-9:
-                    fp.add(line, col, f"{got} disagrees with gpt4_exposure {g} (expected {want})")
-                    bad = True
-            if bad:
-                continue
-            if tid not in task_occ:
-                continue
-            if task_occ[tid] != r["O*NET-SOC Code"]:
-                reused += 1
-                continue
-            matched += 1
-            where = fp.where(line)
-            for who, lab in (("gpt4", g), ("human", h)):
-                for name, v in zip(("alpha", "beta", "gamma"), LABEL_SCORES[lab], strict=True):
-                    tb.edge(
-                        "RATES",
-                        META.id,
-                        "Study",
-                        f"task:onet:{tid}",
-                        "Task",
-                        score=v,
-                        measure=f"{who}_{name}",
-                        **{WHERE: where},
-                    )
-        rate = match_rate(matched, len(tasks))
-        entry["match"]["tasks"] = round(rate, 4) if rate is not None else None
-        entry["totals"]["tasks_rated"] = matched
-        entry["notes"].append(
-            f"task level: {matched} of {len(tasks)} labelled tasks (O*NET 27.2) found by Task ID "
-            f"in O*NET {core.version}; "
-            "the rest were dropped or renumbered in later releases"
-        )
-        if reused:
-            entry["notes"].append(f"{reused} Task IDs belong to another occupation in O*NET {core.version}: left out")
-
+        _tasks(ctx, tasks, fp, core, tb, entry)
     entry["match"]["routes"] = dict(resolver.routes)
     study_node(tb, META, occ_rate, ORIGIN, fp.where(1), ctx, entry)
     t = finish(tb)
     t.notes += [f"{ORIGIN}: {x}" for x in entry["notes"]]
     return t, entry
+
+
+def _occupations(
+    ctx: Context, resolver: Resolver, tb: TableBuilder, entry: dict, core: onet.Core | None
+) -> float | None:
+    """RATES Occupation edges from occ_level.csv (the mean where several codes land on one); the match rate."""
+    fp = FileProblems(ctx.root / F_OCC, ctx.problems)
+    occ = read_table(fp, ["O*NET-SOC Code", *OCC_MEASURES])
+    if occ is None:
+        return None
+    record_file(entry, ctx.root, F_OCC, len(occ))
+    occ = check_unique(occ, ["O*NET-SOC Code"], fp)
+    scores: dict[tuple[str, str], list[float]] = defaultdict(list)
+    wheres: dict[str, str] = {}
+    matched = 0
+    unmatched = []
+    for r in occ.to_dict("records"):
+        line = int(r[LINE])
+        targets = resolver.resolve(r["O*NET-SOC Code"], fp, line, "O*NET-SOC Code")
+        if targets is None:
+            continue
+        if not targets:
+            unmatched.append(r["O*NET-SOC Code"])
+            continue
+        matched += 1
+        vals = {m: v for col, m in OCC_MEASURES.items() if (v := _unit(r[col], fp, line, col)) is not None}
+        for t in targets:
+            wheres.setdefault(t, fp.where(line))
+            for measure, v in vals.items():
+                scores[(t, measure)].append(v)
+    for (t, measure), v in sorted(combine(scores, "mean").items()):
+        tb.edge(
+            "RATES",
+            META.id,
+            "Study",
+            f"onet:{t}",
+            "Occupation",
+            score=round(v, 6),
+            measure=measure,
+            **{WHERE: wheres[t]},
+        )
+    occ_rate = match_rate(matched, len(occ))
+    entry["match"]["occupations"] = round(occ_rate, 4) if occ_rate is not None else None
+    entry["totals"]["occupations_rated"] = len(wheres)
+    if unmatched:
+        entry["notes"].append(
+            f"{len(unmatched)} occupation codes not in O*NET {core.version if core else ''}: "
+            + ", ".join(unmatched[:20])
+        )
+    return occ_rate
+
+
+def _tasks(ctx: Context, tasks, fp: FileProblems, core: onet.Core, tb: TableBuilder, entry: dict) -> None:
+    """RATES Task edges from full_labelset.tsv, matched by Task ID to the O*NET release read."""
+    record_file(entry, ctx.root, F_TASK, len(tasks))
+    tasks["Task ID"] = [re.sub(r"\.0$", "", t) for t in tasks["Task ID"]]
+    tasks = check_unique(tasks, ["Task ID"], fp)
+    task_occ = dict(zip(core.tasks["Task ID"], core.tasks["O*NET-SOC Code"], strict=True))
+    matched = 0
+    reused = 0
+    for r in tasks.to_dict("records"):
+        line = int(r[LINE])
+        tid = r["Task ID"]
+        if not _labels_ok(r, fp, line) or tid not in task_occ:
+            continue
+        if task_occ[tid] != r["O*NET-SOC Code"]:
+            reused += 1
+            continue
+        matched += 1
+        where = fp.where(line)
+        for who, lab in (("gpt4", r["gpt4_exposure"]), ("human", r["human_exposure_agg"])):
+            for name, v in zip(("alpha", "beta", "gamma"), LABEL_SCORES[lab], strict=True):
+                tb.edge(
+                    "RATES",
+                    META.id,
+                    "Study",
+                    f"task:onet:{tid}",
+                    "Task",
+                    score=v,
+                    measure=f"{who}_{name}",
+                    **{WHERE: where},
+                )
+    rate = match_rate(matched, len(tasks))
+    entry["match"]["tasks"] = round(rate, 4) if rate is not None else None
+    entry["totals"]["tasks_rated"] = matched
+    entry["notes"].append(
+        f"task level: {matched} of {len(tasks)} labelled tasks (O*NET 27.2) found by Task ID "
+        f"in O*NET {core.version}; "
+        "the rest were dropped or renumbered in later releases"
+    )
+    if reused:
+        entry["notes"].append(f"{reused} Task IDs belong to another occupation in O*NET {core.version}: left out")
+
+
+def _labels_ok(r: dict, fp: FileProblems, line: int) -> bool:
+    """A digit Task ID, known labels, and alpha/beta/gamma columns that agree with the GPT-4 label."""
+    if not r["Task ID"].isdigit():
+        fp.add(line, "Task ID", f"{r['Task ID']!r} is not a Task ID (digits)")
+        return False
+    g = r["gpt4_exposure"]
+    bad = False
+    for col in ("gpt4_exposure", "human_exposure_agg"):
+        if r[col] not in LABEL_SCORES:
+            fp.add(line, col, f"{r[col]!r} is not an exposure label (E0, E1, E2)")
+            bad = True
+    if bad:
+        return False
+    for col, want in zip(("alpha", "beta", "gamma"), LABEL_SCORES[g], strict=True):
+        got = _unit(r[col], fp, line, col)
+        if got is not None and abs(got - want) > 1e-9:
+            fp.add(line, col, f"{got} disagrees with gpt4_exposure {g} (expected {want})")
+            bad = True
+    return not bad
 
 
 def _unit(value: str, fp: FileProblems, line: int, col: str) -> float | None:

@@ -14,22 +14,15 @@ names that slug.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
+import re
+import unicodedata
 
 from graph.schema import DATE_RE
 from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.public import (
-    LINE,
-    Context,
-    FileProblems,
-    finish,
-    new_entry,
-    read_catalog_mapping,
-    read_table,
-    record_file,
-    slugify,
-)
-from ingest.studies import cite
+from ingest.base import Context, finish
+from ingest.catalog_links import cite, mapping_ids
+from ingest.manifest import new_entry, record_file
+from ingest.reader import LINE, FileProblems, read_table
 
 NAME = "epoch"
 ORIGIN = "epoch-notable-models"
@@ -43,27 +36,20 @@ def model_id(name: str) -> str:
     return f"model:{slugify(name)}"
 
 
-def mapping_ids(catalog: Path, kind: str, col: str, problems: list[Problem]) -> dict[str, list[tuple[str, int]]]:
-    """{id: [(file, line)]} named in the catalog's KIND.csv and KIND.*.csv files."""
-    out: dict[str, list[tuple[str, int]]] = {}
-    files = ([catalog / f"{kind}.csv"] if (catalog / f"{kind}.csv").exists() else []) + sorted(
-        catalog.glob(f"{kind}.*.csv")
-    )
-    for path in files:
-        for ident, lines in read_catalog_mapping(path, col, problems).items():
-            out.setdefault(ident, []).extend((str(path), n) for n in lines)
-    return out
+def slugify(text: str) -> str:
+    """Lower case, accents dropped, every run of other characters one "-"."""
+    # drop accents (combining marks), then every run of other characters becomes one "-"
+    s = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[^a-z0-9._-]+", "-", s)
+    s = re.sub(r"-{2,}", "-", s).strip("-._")
+    return s or "x"
 
 
-def read(root: Path, problems: list[Problem]) -> Tables:
-    return read_with_info(root, problems)[0]
-
-
-def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = None) -> tuple[Tables, dict]:
-    ctx = ctx or Context(root, problems)
+def read(ctx: Context) -> tuple[Tables, dict]:
+    root, problems = ctx.root, ctx.problems
     entry = new_entry(ORIGIN, "notable_ai_models.csv (snapshot 2026-07)", "Epoch AI, Data on AI Models: notable models")
     fp = FileProblems(root / REL, problems)
-    df = read_table(fp.path, COLS, problems)
+    df = read_table(fp, COLS)
     if df is None:
         return Tables(), entry
     record_file(entry, root, REL, len(df))

@@ -16,10 +16,12 @@ gets their mean; one SOC 2010 code that splits gives each successor the same sco
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
-from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.public import LINE, Context, FileProblems, check_unique, finish, new_entry, read_table, record_file
+from graph.tables import WHERE, TableBuilder, Tables
+from ingest.base import Context, finish
+from ingest.checks import TableSpec
+from ingest.manifest import new_entry, record_file
+from ingest.reader import LINE, FileProblems
 from ingest.studies import Resolver, StudyMeta, combine, match_rate, study_node
 
 NAME = "felten"
@@ -89,65 +91,67 @@ MEASURES = (
 )
 
 
-def read(root: Path, problems: list[Problem]) -> Tables:
-    return read_with_info(root, problems)[0]
-
-
-def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = None) -> tuple[Tables, dict]:
-    ctx = ctx or Context(root, problems)
+def read(ctx: Context) -> tuple[Tables, dict]:
     entry = new_entry(ORIGIN, "AIOE-Data/AIOE @ adca5fc", "Felten, Raj, Seamans AI Occupational Exposure")
     tb = TableBuilder()
     for rel, sheet, col, measure, meta in MEASURES:
-        fp = FileProblems(root / rel, problems)
-        df = read_table(fp.path, ["SOC Code", col], problems, sheet=sheet)
-        if df is None:
+        got = TableSpec(("SOC Code", col), unique=("SOC Code",), sheet=sheet).read(ctx.root / rel, ctx.problems)
+        if got is None:
             continue
-        record_file(entry, root, rel, len(df))
-        df = check_unique(df, ["SOC Code"], fp)
-        resolver = Resolver(ctx, "SOC 2010")
-        scores: dict[str, list[float]] = defaultdict(list)
-        wheres: dict[str, str] = {}
-        matched, unmatched, merged = 0, [], 0
-        for code, val, line in zip(df["SOC Code"], df[col], df[LINE], strict=True):
-            line = int(line)
-            try:
-                v = float(val)
-            except ValueError:
-                fp.add(line, col, f"expected a number, got {val!r}")
-                continue
-            targets = resolver.resolve(code, fp, line, "SOC Code")
-            if targets is None:
-                continue
-            if not targets:
-                unmatched.append(code)
-                continue
-            matched += 1
-            for t in targets:
-                scores[t].append(v)
-                wheres.setdefault(t, fp.where(line))
-        for t, v in sorted(combine(scores, "mean").items()):
-            merged += len(scores[t]) > 1
-            tb.edge(
-                "RATES",
-                meta.id,
-                "Study",
-                f"onet:{t}",
-                "Occupation",
-                score=round(v, 6),
-                measure=measure,
-                **{WHERE: wheres[t]},
-            )
-        rate = match_rate(matched, len(df))
-        entry["match"][measure] = {
-            "codes": round(rate, 4) if rate is not None else None,
-            "onet_occupations_rated": len(scores),
-            "routes": dict(resolver.routes),
-        }
-        if unmatched:
-            entry["notes"].append(f"{measure}: {len(unmatched)} SOC 2010 codes unmatched: {', '.join(unmatched[:20])}")
-        if merged:
-            entry["notes"].append(f"{measure}: {merged} O*NET occupations get the mean of several SOC 2010 codes")
-        study_node(tb, meta, rate, ORIGIN, fp.where(1), ctx, entry)
+        record_file(entry, ctx.root, rel, got.rows)
+        rate = _measure(ctx, got.frame, got.fp, col, measure, meta, tb, entry)
+        study_node(tb, meta, rate, ORIGIN, got.fp.where(1), ctx, entry)
     t = finish(tb)
     t.notes += [f"{ORIGIN}: {x}" for x in entry["notes"]]
     return t, entry
+
+
+def _measure(
+    ctx: Context, df, fp: FileProblems, col: str, measure: str, meta: StudyMeta, tb: TableBuilder, entry: dict
+) -> float | None:
+    """RATES Occupation edges of one measure (the mean where several SOC 2010 codes land on one
+    occupation); returns the share of the file's codes matched."""
+    resolver = Resolver(ctx, "SOC 2010")
+    scores: dict[str, list[float]] = defaultdict(list)
+    wheres: dict[str, str] = {}
+    matched, unmatched, merged = 0, [], 0
+    for code, val, line in zip(df["SOC Code"], df[col], df[LINE], strict=True):
+        line = int(line)
+        try:
+            v = float(val)
+        except ValueError:
+            fp.add(line, col, f"expected a number, got {val!r}")
+            continue
+        targets = resolver.resolve(code, fp, line, "SOC Code")
+        if targets is None:
+            continue
+        if not targets:
+            unmatched.append(code)
+            continue
+        matched += 1
+        for t in targets:
+            scores[t].append(v)
+            wheres.setdefault(t, fp.where(line))
+    for t, v in sorted(combine(scores, "mean").items()):
+        merged += len(scores[t]) > 1
+        tb.edge(
+            "RATES",
+            meta.id,
+            "Study",
+            f"onet:{t}",
+            "Occupation",
+            score=round(v, 6),
+            measure=measure,
+            **{WHERE: wheres[t]},
+        )
+    rate = match_rate(matched, len(df))
+    entry["match"][measure] = {
+        "codes": round(rate, 4) if rate is not None else None,
+        "onet_occupations_rated": len(scores),
+        "routes": dict(resolver.routes),
+    }
+    if unmatched:
+        entry["notes"].append(f"{measure}: {len(unmatched)} SOC 2010 codes unmatched: {', '.join(unmatched[:20])}")
+    if merged:
+        entry["notes"].append(f"{measure}: {merged} O*NET occupations get the mean of several SOC 2010 codes")
+    return rate

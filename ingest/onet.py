@@ -3,8 +3,9 @@
 Layout: `<root>/onet/db_<major>_<minor>_text/*.txt` (the publisher's tab-delimited text release,
 UTF-8, CRLF) or `<root>/onet/db_<major>_<minor>_excel/*.xlsx` (the Excel release: the same tables,
 plus title columns). The newest text release is read unless another is chosen
-(`release="db_30_1_excel"`, or the environment variable CRAFTGRAPH_ONET_RELEASE); the form is
-detected from the directory's files.
+(`Context(onet_release="db_30_1_excel")`, or the environment variable CRAFTGRAPH_ONET_RELEASE); the
+form is detected from the directory's files. The occupations and tasks (`Core`) are what every other
+source joins on: `core_of(ctx)` reads them once per run.
 
 Mapping into the schema (documented choices):
 - Occupation Data → Occupation `onet:<O*NET-SOC code>` (title, description); Job Zones → job_zone;
@@ -32,19 +33,10 @@ import pandas as pd
 
 from graph import settings
 from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.public import (
-    LINE,
-    ONET_SOC_RE,
-    Context,
-    FileProblems,
-    check_pattern,
-    check_unique,
-    finish,
-    new_entry,
-    read_table,
-    record_file,
-    where_col,
-)
+from ingest.base import Context, finish
+from ingest.checks import ONET_SOC, Pattern, TableSpec, check_known, check_unique, where_col
+from ingest.manifest import new_entry, record_file
+from ingest.reader import LINE, FileProblems, read_table
 
 NAME = "onet"
 ENV_RELEASE = "CRAFTGRAPH_ONET_RELEASE"
@@ -52,9 +44,28 @@ RELEASE_RE = re.compile(r"^db_(\d+)_(\d+)_(text|excel)$")
 EXT = {"text": ".txt", "excel": ".xlsx"}
 IMPORTANCE = {"Core": 1.0, "Supplemental": 0.5, "n/a": 1.0}
 KIND = {"Core": "core", "Supplemental": "supplemental", "n/a": "core"}
+CODE = "O*NET-SOC Code"
+IN_OCCUPATION_DATA = "an occupation in Occupation Data"
 
-OCC_COLS = ["O*NET-SOC Code", "Title", "Description"]
-TASK_COLS = ["O*NET-SOC Code", "Task ID", "Task", "Task Type"]
+OCC_COLS = [CODE, "Title", "Description"]
+TASK_COLS = [CODE, "Task ID", "Task", "Task Type"]
+SPECS = {
+    "Occupation Data": TableSpec(tuple(OCC_COLS), {CODE: ONET_SOC}, unique=(CODE,)),
+    "Task Statements": TableSpec(
+        tuple(TASK_COLS), {"Task ID": Pattern(re.compile(r"^\d+$"), "a Task ID (digits)")}, unique=("Task ID",)
+    ),
+    "Content Model Reference": TableSpec(("Element ID", "Element Name"), unique=("Element ID",)),
+    "IWA Reference": TableSpec(("Element ID", "IWA ID", "IWA Title"), unique=("IWA ID",)),
+    "DWA Reference": TableSpec(("Element ID", "IWA ID", "DWA ID", "DWA Title"), unique=("DWA ID",)),
+    "Tasks to DWAs": TableSpec((CODE, "Task ID", "DWA ID"), unique=("Task ID", "DWA ID")),
+}
+# Files that give an occupation a list of text values: (file, column, Occupation property)
+LISTS = (
+    ("Technology Skills", "Example", "technology_skills"),
+    ("Alternate Titles", "Alternate Title", "alternate_titles"),
+    ("Sample of Reported Titles", "Reported Job Title", "reported_titles"),
+    ("Emerging Tasks", "Task", "emerging_tasks"),
+)
 
 
 @dataclass
@@ -74,7 +85,7 @@ class Core:
 
     @property
     def codes(self) -> set[str]:
-        return set(self.occupations["O*NET-SOC Code"])
+        return set(self.occupations[CODE])
 
     @property
     def task_ids(self) -> set[str]:
@@ -85,6 +96,11 @@ class Core:
 
     def path(self, table: str) -> Path:
         return self.root / self.rel_of(table)
+
+
+def core_of(ctx: Context) -> Core | None:
+    """The O*NET core of this run (read once; None when there is no usable release)."""
+    return ctx.cached("onet", lambda: load_core(ctx.root, ctx.problems, release=ctx.onet_release))
 
 
 def find_release(root: Path, problems: list[Problem], release: str | None = None) -> tuple[str, str, str] | None:
@@ -124,44 +140,23 @@ def load_core(root: Path, problems: list[Problem], release: str | None = None) -
     core = Core(
         version, form, rel, root, pd.DataFrame(columns=[*OCC_COLS, LINE]), pd.DataFrame(columns=[*TASK_COLS, LINE])
     )
-
-    fp = FileProblems(core.path("Occupation Data"), problems)
-    occ = read_table(fp.path, OCC_COLS, problems)
+    occ = SPECS["Occupation Data"].read(core.path("Occupation Data"), problems)
     if occ is not None:
-        occ = check_pattern(occ, "O*NET-SOC Code", ONET_SOC_RE, fp, "an O*NET-SOC code (NN-NNNN.NN)")
-        core.occupations = check_unique(occ, ["O*NET-SOC Code"], fp)
-
-    fp = FileProblems(core.path("Task Statements"), problems)
-    tasks = read_table(fp.path, TASK_COLS, problems)
+        core.occupations = occ.frame
+    tasks = SPECS["Task Statements"].read(core.path("Task Statements"), problems)
     if tasks is not None:
-        tasks = check_pattern(tasks, "Task ID", re.compile(r"^\d+$"), fp, "a Task ID (digits)")
-        tasks = check_unique(tasks, ["Task ID"], fp)
+        df = tasks.frame
         # the Excel release leaves Task Type empty where the text release says n/a
-        tasks["Task Type"] = tasks["Task Type"].mask(tasks["Task Type"] == "", "n/a")
-        bad_type = ~tasks["Task Type"].isin(list(IMPORTANCE))
-        for _, r in tasks[bad_type].iterrows():
-            fp.add(int(r[LINE]), "Task Type", f"{r['Task Type']!r} is not Core, Supplemental or n/a")
-        tasks = tasks[~bad_type]
+        df["Task Type"] = df["Task Type"].mask(df["Task Type"] == "", "n/a")
+        df = check_known(df, "Task Type", set(IMPORTANCE), tasks.fp, "Core, Supplemental or n/a")
         if occ is not None:
-            tasks = _known_codes(tasks, core.codes, fp)
-        core.tasks = tasks
+            df = check_known(df, CODE, core.codes, tasks.fp, IN_OCCUPATION_DATA)
+        core.tasks = df
     return core
 
 
-def _known_codes(df: pd.DataFrame, codes: set[str], fp: FileProblems, col: str = "O*NET-SOC Code") -> pd.DataFrame:
-    ok = df[col].isin(codes)
-    for _, r in df[~ok].iterrows():
-        fp.add(int(r[LINE]), col, f"{r[col]!r} is not an occupation in Occupation Data")
-    return df[ok]
-
-
-def read(root: Path, problems: list[Problem]) -> Tables:
-    return read_with_info(root, problems)[0]
-
-
-def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = None) -> tuple[Tables, dict]:
-    ctx = ctx or Context(root, problems)
-    core: Core | None = ctx.onet
+def read(ctx: Context) -> tuple[Tables, dict]:
+    core = core_of(ctx)
     if core is None:
         return Tables(), new_entry("onet", "", "O*NET database (not found)")
     origin = core.source_id
@@ -170,47 +165,46 @@ def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = No
     entry["directory"] = core.rel
     _check_readme(core, entry)
     tb = TableBuilder()
-    record_file(entry, root, core.rel_of("Occupation Data"), len(core.occupations))
-    record_file(entry, root, core.rel_of("Task Statements"), len(core.tasks))
+    record_file(entry, core.root, core.rel_of("Occupation Data"), len(core.occupations))
+    record_file(entry, core.root, core.rel_of("Task Statements"), len(core.tasks))
+    _occupations(core, _occupation_extras(core, ctx.problems, entry), tb, ctx.problems)
+    _tasks(core, _task_ratings(core, ctx.problems, entry), tb, ctx.problems, entry)
+    _work_activities(core, ctx.problems, entry, tb, origin)
+    t = finish(tb)
+    t.notes += [f"{origin}: {n}" for n in entry["notes"]]
+    entry["totals"]["occupations"] = len(core.occupations)
+    entry["totals"]["tasks"] = len(core.tasks)
+    return t, entry
 
-    occ_props = _occupation_extras(core, problems, entry)
 
-    # Occupations
+def _occupations(core: Core, occ_props: dict[str, dict], tb: TableBuilder, problems: list[Problem]) -> None:
     fp = FileProblems(core.path("Occupation Data"), problems)
-    for code, title, desc, where in zip(
-        core.occupations["O*NET-SOC Code"],
-        core.occupations["Title"],
-        core.occupations["Description"],
-        where_col(core.occupations, fp),
-        strict=True,
-    ):
+    occ = core.occupations
+    for code, title, desc, where in zip(occ[CODE], occ["Title"], occ["Description"], where_col(occ, fp), strict=True):
         row = {"id": f"onet:{code}", "soc_code": code, "title": title, "description": desc or None}
         row.update(occ_props.get(code, {}))
-        row["origin"] = origin
+        row["origin"] = core.source_id
         row[WHERE] = where
         tb.node("Occupation", row)
 
-    # Tasks and HAS_TASK
-    ratings = _task_ratings(core, problems, entry)
+
+def _tasks(
+    core: Core, ratings: dict[tuple[str, str], float], tb: TableBuilder, problems: list[Problem], entry: dict
+) -> None:
+    """Task nodes and HAS_TASK edges, with the importance basis in the manifest."""
     fp = FileProblems(core.path("Task Statements"), problems)
+    tasks = core.tasks
     basis_counts = {"task_ratings": 0, "core_supplemental": 0}
-    na_tasks = 0
     for code, tid, text, ttype, where in zip(
-        core.tasks["O*NET-SOC Code"],
-        core.tasks["Task ID"],
-        core.tasks["Task"],
-        core.tasks["Task Type"],
-        where_col(core.tasks, fp),
-        strict=True,
+        tasks[CODE], tasks["Task ID"], tasks["Task"], tasks["Task Type"], where_col(tasks, fp), strict=True
     ):
         task_id = f"task:onet:{tid}"
-        tb.node("Task", {"id": task_id, "text": text, "kind": KIND[ttype], "origin": origin, WHERE: where})
+        tb.node("Task", {"id": task_id, "text": text, "kind": KIND[ttype], "origin": core.source_id, WHERE: where})
         if (code, tid) in ratings:
             imp, basis = ratings[(code, tid)], "task_ratings"
         else:
             imp, basis = IMPORTANCE[ttype], "core_supplemental"
         basis_counts[basis] += 1
-        na_tasks += ttype == "n/a"
         tb.edge(
             "HAS_TASK",
             f"onet:{code}",
@@ -230,19 +224,12 @@ def read_with_info(root: Path, problems: list[Problem], ctx: Context | None = No
         )
     entry["importance_basis_counts"] = basis_counts
     entry["notes"].append(f"importance: {entry['importance']}")
-    if na_tasks:
-        n_occ = core.tasks.loc[core.tasks["Task Type"] == "n/a", "O*NET-SOC Code"].nunique()
+    na = tasks["Task Type"] == "n/a"
+    if na.any():
         entry["notes"].append(
-            f"Task Type n/a for {na_tasks} tasks of {n_occ} occupations (tasks not yet rated by incumbents): "
-            "kind core, importance as core"
+            f"Task Type n/a for {int(na.sum())} tasks of {tasks.loc[na, CODE].nunique()} occupations "
+            "(tasks not yet rated by incumbents): kind core, importance as core"
         )
-
-    _work_activities(core, problems, entry, tb, origin)
-    t = finish(tb)
-    t.notes += [f"{origin}: {n}" for n in entry["notes"]]
-    entry["totals"]["occupations"] = len(core.occupations)
-    entry["totals"]["tasks"] = len(core.tasks)
-    return t, entry
 
 
 def _check_readme(core: Core, entry: dict) -> None:
@@ -260,14 +247,13 @@ def _task_ratings(core: Core, problems: list[Problem], entry: dict) -> dict[tupl
         entry["notes"].append("Task Ratings not present: importance from task type (core/supplemental)")
         return {}
     fp = FileProblems(path, problems)
-    df = read_table(path, ["O*NET-SOC Code", "Task ID", "Scale ID", "Data Value"], problems)
+    df = read_table(fp, [CODE, "Task ID", "Scale ID", "Data Value"])
     if df is None:
         return {}
     record_file(entry, core.root, core.rel_of("Task Ratings"), len(df))
-    im = df[df["Scale ID"] == "IM"]
-    im = check_unique(im, ["O*NET-SOC Code", "Task ID"], fp)
+    im = check_unique(df[df["Scale ID"] == "IM"], [CODE, "Task ID"], fp)
     out = {}
-    for code, tid, val, line in zip(im["O*NET-SOC Code"], im["Task ID"], im["Data Value"], im[LINE], strict=True):
+    for code, tid, val, line in zip(im[CODE], im["Task ID"], im["Data Value"], im[LINE], strict=True):
         try:
             v = float(val)
         except ValueError:
@@ -283,41 +269,20 @@ def _task_ratings(core: Core, problems: list[Problem], entry: dict) -> dict[tupl
 def _occupation_extras(core: Core, problems: list[Problem], entry: dict) -> dict[str, dict]:
     """Job zone, technology skills, alternate and reported titles, emerging tasks by O*NET-SOC code."""
     props: dict[str, dict] = {c: {} for c in core.codes}
-    codes = core.codes
-
-    def lists(table: str, col: str, prop: str) -> None:
-        path = core.path(table)
-        fp = FileProblems(path, problems)
-        df = read_table(path, ["O*NET-SOC Code", col], problems)
+    _job_zones(core, problems, entry, props)
+    for table, col, prop in LISTS:
+        fp = FileProblems(core.path(table), problems)
+        df = read_table(fp, [CODE, col])
         if df is None:
-            return
+            continue
         record_file(entry, core.root, core.rel_of(table), len(df))
-        df = _known_codes(df, codes, fp)
+        df = check_known(df, CODE, core.codes, fp, IN_OCCUPATION_DATA)
         acc: dict[str, dict[str, None]] = {}
-        for code, val in zip(df["O*NET-SOC Code"].tolist(), df[col].tolist(), strict=True):
+        for code, val in zip(df[CODE].tolist(), df[col].tolist(), strict=True):
             if val:
                 acc.setdefault(code, {})[val] = None  # file order, de-duplicated
         for code, vals in acc.items():
             props[code][prop] = list(vals)
-
-    # Job zones: one per occupation, 1–5
-    path = core.path("Job Zones")
-    fp = FileProblems(path, problems)
-    jz = read_table(path, ["O*NET-SOC Code", "Job Zone"], problems)
-    if jz is not None:
-        record_file(entry, core.root, core.rel_of("Job Zones"), len(jz))
-        jz = check_unique(_known_codes(jz, codes, fp), ["O*NET-SOC Code"], fp)
-        for code, z, line in zip(jz["O*NET-SOC Code"], jz["Job Zone"], jz[LINE], strict=True):
-            if z not in ("1", "2", "3", "4", "5"):
-                fp.add(int(line), "Job Zone", f"expected 1 to 5, got {z!r}")
-                continue
-            props[code]["job_zone"] = int(z)
-        entry["totals"]["job_zones"] = len(jz)
-
-    lists("Technology Skills", "Example", "technology_skills")
-    lists("Alternate Titles", "Alternate Title", "alternate_titles")
-    lists("Sample of Reported Titles", "Reported Job Title", "reported_titles")
-    lists("Emerging Tasks", "Task", "emerging_tasks")
     n_emerging = sum(len(p.get("emerging_tasks", ())) for p in props.values())
     entry["notes"].append(
         f"emerging tasks: {n_emerging} statements kept as Occupation.emerging_tasks "
@@ -326,87 +291,106 @@ def _occupation_extras(core: Core, problems: list[Problem], entry: dict) -> dict
     return props
 
 
+def _job_zones(core: Core, problems: list[Problem], entry: dict, props: dict[str, dict]) -> None:
+    """One job zone per occupation, 1–5."""
+    fp = FileProblems(core.path("Job Zones"), problems)
+    jz = read_table(fp, [CODE, "Job Zone"])
+    if jz is None:
+        return
+    record_file(entry, core.root, core.rel_of("Job Zones"), len(jz))
+    jz = check_unique(check_known(jz, CODE, core.codes, fp, IN_OCCUPATION_DATA), [CODE], fp)
+    for code, z, line in zip(jz[CODE], jz["Job Zone"], jz[LINE], strict=True):
+        if z not in ("1", "2", "3", "4", "5"):
+            fp.add(int(line), "Job Zone", f"expected 1 to 5, got {z!r}")
+            continue
+        props[code]["job_zone"] = int(z)
+    entry["totals"]["job_zones"] = len(jz)
+
+
+def _read(core: Core, table: str, problems: list[Problem], entry: dict) -> pd.DataFrame | None:
+    """One of the SPECS files of the release, checked, with its manifest record."""
+    got = SPECS[table].read(core.path(table), problems)
+    if got is None:
+        return None
+    record_file(entry, core.root, core.rel_of(table), got.rows)
+    return got.frame
+
+
 def _work_activities(core: Core, problems: list[Problem], entry: dict, tb: TableBuilder, origin: str) -> None:
-    # Content Model Reference: titles of the GWAs
-    path = core.path("Content Model Reference")
-    cm = read_table(path, ["Element ID", "Element Name"], problems)
+    """GWA → IWA → DWA nodes with PART_OF, and Task-INVOLVES->DWA."""
+    cm = _read(core, "Content Model Reference", problems, entry)
     gwa_title: dict[str, tuple[str, str]] = {}
     if cm is not None:
-        record_file(entry, core.root, core.rel_of("Content Model Reference"), len(cm))
-        fp = FileProblems(path, problems)
-        cm = check_unique(cm, ["Element ID"], fp)
+        fp = FileProblems(core.path("Content Model Reference"), problems)
         gwa_title = {e: (n, w) for e, n, w in zip(cm["Element ID"], cm["Element Name"], where_col(cm, fp), strict=True)}
-
-    # IWA Reference
-    path = core.path("IWA Reference")
-    fp = FileProblems(path, problems)
-    iwa = read_table(path, ["Element ID", "IWA ID", "IWA Title"], problems)
-    iwa_ids: set[str] = set()
-    gwas_used: dict[str, str] = {}
-    if iwa is not None:
-        record_file(entry, core.root, core.rel_of("IWA Reference"), len(iwa))
-        iwa = check_unique(iwa, ["IWA ID"], fp)
-        for eid, iid, title, where in zip(
-            iwa["Element ID"], iwa["IWA ID"], iwa["IWA Title"], where_col(iwa, fp), strict=True
-        ):
-            if eid not in gwa_title:
-                fp.add(int(where.rpartition(":")[2]), "Element ID", f"{eid!r} is not in Content Model Reference")
-                continue
-            iwa_ids.add(iid)
-            gwas_used.setdefault(eid, where)
-            tb.node(
-                "WorkActivity", {"id": f"iwa:{iid}", "level": "iwa", "title": title, "origin": origin, WHERE: where}
-            )
-            tb.edge("PART_OF", f"iwa:{iid}", "WorkActivity", f"gwa:{eid}", "WorkActivity", **{WHERE: where})
+    iwa_ids, gwas_used = _iwas(core, problems, entry, tb, origin, gwa_title)
     for eid in sorted(gwas_used):
         name, where = gwa_title[eid]
         tb.node("WorkActivity", {"id": f"gwa:{eid}", "level": "gwa", "title": name, "origin": origin, WHERE: where})
-
-    # DWA Reference
-    path = core.path("DWA Reference")
-    fp = FileProblems(path, problems)
-    dwa = read_table(path, ["Element ID", "IWA ID", "DWA ID", "DWA Title"], problems)
-    dwa_ids: set[str] = set()
-    if dwa is not None:
-        record_file(entry, core.root, core.rel_of("DWA Reference"), len(dwa))
-        dwa = check_unique(dwa, ["DWA ID"], fp)
-        for iid, did, title, where in zip(
-            dwa["IWA ID"], dwa["DWA ID"], dwa["DWA Title"], where_col(dwa, fp), strict=True
-        ):
-            if iwa is not None and iid not in iwa_ids:
-                fp.add(int(where.rpartition(":")[2]), "IWA ID", f"{iid!r} is not in IWA Reference")
-                continue
-            dwa_ids.add(did)
-            tb.node(
-                "WorkActivity", {"id": f"dwa:{did}", "level": "dwa", "title": title, "origin": origin, WHERE: where}
-            )
-            tb.edge("PART_OF", f"dwa:{did}", "WorkActivity", f"iwa:{iid}", "WorkActivity", **{WHERE: where})
-
-    # Tasks to DWAs
-    path = core.path("Tasks to DWAs")
-    fp = FileProblems(path, problems)
-    t2d = read_table(path, ["O*NET-SOC Code", "Task ID", "DWA ID"], problems)
-    if t2d is not None:
-        record_file(entry, core.root, core.rel_of("Tasks to DWAs"), len(t2d))
-        t2d = check_unique(t2d, ["Task ID", "DWA ID"], fp)
-        task_occ = dict(zip(core.tasks["Task ID"], core.tasks["O*NET-SOC Code"], strict=True))
-        for code, tid, did, where in zip(
-            t2d["O*NET-SOC Code"], t2d["Task ID"], t2d["DWA ID"], where_col(t2d, fp), strict=True
-        ):
-            line = int(where.rpartition(":")[2])
-            if tid not in task_occ:
-                fp.add(line, "Task ID", f"{tid!r} is not in Task Statements")
-                continue
-            if task_occ[tid] != code:
-                fp.add(
-                    line, "O*NET-SOC Code", f"task {tid} belongs to {task_occ[tid]} in Task Statements, not {code!r}"
-                )
-                continue
-            if dwa is not None and did not in dwa_ids:
-                fp.add(line, "DWA ID", f"{did!r} is not in DWA Reference")
-                continue
-            tb.edge("INVOLVES", f"task:onet:{tid}", "Task", f"dwa:{did}", "WorkActivity", **{WHERE: where})
-        entry["totals"]["task_dwa_links"] = len(t2d)
-    entry["totals"]["dwas"] = len(dwa_ids)
-    entry["totals"]["iwas"] = len(iwa_ids)
+    dwa_ids = _dwas(core, problems, entry, tb, origin, iwa_ids)
+    _task_dwas(core, problems, entry, tb, dwa_ids)
+    entry["totals"]["dwas"] = len(dwa_ids or ())
+    entry["totals"]["iwas"] = len(iwa_ids or ())
     entry["totals"]["gwas"] = len(gwas_used)
+
+
+def _iwas(
+    core: Core, problems: list[Problem], entry: dict, tb: TableBuilder, origin: str, gwa_title: dict
+) -> tuple[set[str] | None, dict[str, str]]:
+    """IWA nodes PART_OF their GWA; (IWA ids, or None without the file; {GWA id: first where})."""
+    iwa = _read(core, "IWA Reference", problems, entry)
+    gwas_used: dict[str, str] = {}
+    if iwa is None:
+        return None, gwas_used
+    fp = FileProblems(core.path("IWA Reference"), problems)
+    ids: set[str] = set()
+    for eid, iid, title, line in zip(iwa["Element ID"], iwa["IWA ID"], iwa["IWA Title"], iwa[LINE], strict=True):
+        if eid not in gwa_title:
+            fp.add(int(line), "Element ID", f"{eid!r} is not in Content Model Reference")
+            continue
+        where = fp.where(int(line))
+        ids.add(iid)
+        gwas_used.setdefault(eid, where)
+        tb.node("WorkActivity", {"id": f"iwa:{iid}", "level": "iwa", "title": title, "origin": origin, WHERE: where})
+        tb.edge("PART_OF", f"iwa:{iid}", "WorkActivity", f"gwa:{eid}", "WorkActivity", **{WHERE: where})
+    return ids, gwas_used
+
+
+def _dwas(
+    core: Core, problems: list[Problem], entry: dict, tb: TableBuilder, origin: str, iwa_ids: set[str] | None
+) -> set[str] | None:
+    """DWA nodes PART_OF their IWA; the DWA ids, or None without the file."""
+    dwa = _read(core, "DWA Reference", problems, entry)
+    if dwa is None:
+        return None
+    fp = FileProblems(core.path("DWA Reference"), problems)
+    ids: set[str] = set()
+    for iid, did, title, line in zip(dwa["IWA ID"], dwa["DWA ID"], dwa["DWA Title"], dwa[LINE], strict=True):
+        if iwa_ids is not None and iid not in iwa_ids:
+            fp.add(int(line), "IWA ID", f"{iid!r} is not in IWA Reference")
+            continue
+        where = fp.where(int(line))
+        ids.add(did)
+        tb.node("WorkActivity", {"id": f"dwa:{did}", "level": "dwa", "title": title, "origin": origin, WHERE: where})
+        tb.edge("PART_OF", f"dwa:{did}", "WorkActivity", f"iwa:{iid}", "WorkActivity", **{WHERE: where})
+    return ids
+
+
+def _task_dwas(core: Core, problems: list[Problem], entry: dict, tb: TableBuilder, dwa_ids: set[str] | None) -> None:
+    """Task-INVOLVES->DWA, for tasks of the same occupation in Task Statements."""
+    t2d = _read(core, "Tasks to DWAs", problems, entry)
+    if t2d is None:
+        return
+    fp = FileProblems(core.path("Tasks to DWAs"), problems)
+    task_occ = dict(zip(core.tasks["Task ID"], core.tasks[CODE], strict=True))
+    for code, tid, did, line in zip(t2d[CODE], t2d["Task ID"], t2d["DWA ID"], t2d[LINE], strict=True):
+        line = int(line)
+        if tid not in task_occ:
+            fp.add(line, "Task ID", f"{tid!r} is not in Task Statements")
+        elif task_occ[tid] != code:
+            fp.add(line, CODE, f"task {tid} belongs to {task_occ[tid]} in Task Statements, not {code!r}")
+        elif dwa_ids is not None and did not in dwa_ids:
+            fp.add(line, "DWA ID", f"{did!r} is not in DWA Reference")
+        else:
+            tb.edge("INVOLVES", f"task:onet:{tid}", "Task", f"dwa:{did}", "WorkActivity", **{WHERE: fp.where(line)})
+    entry["totals"]["task_dwa_links"] = len(t2d)

@@ -14,12 +14,15 @@ each and a share is divided evenly. Either way the manifest says how many.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 
 from graph.tables import WHERE, TableBuilder
-from ingest.public import ONET_SOC_RE, SOC_RE, Context, FileProblems
+from ingest import crosswalks, onet
+from ingest.base import Context
+from ingest.catalog_links import cite
+from ingest.checks import ONET_SOC_RE, SOC_RE
+from ingest.reader import FileProblems
 
 VINTAGES = ("O*NET-SOC 2019", "O*NET-SOC 2010", "SOC 2010")
 
@@ -34,26 +37,6 @@ class StudyMeta:
     units: str
     code_vintage: str
     source_id: str  # src:pd-... in data/catalog/sources.public.csv
-
-
-def known_sources(ctx: Context) -> set[str]:
-    """Source ids defined by the catalog's sources*.csv files (so nodes only cite sources that exist)."""
-
-    def make() -> set[str]:
-        out: set[str] = set()
-        for p in sorted(ctx.catalog_dir.glob("sources*.csv")):
-            with open(p, encoding="utf-8-sig", newline="") as fh:
-                out |= {r.get("id", "").strip() for r in csv.DictReader(fh)}
-        return out
-
-    return ctx.cached("catalog_sources", make)
-
-
-def cite(ctx: Context, source_id: str, entry: dict) -> list[str] | None:
-    if source_id in known_sources(ctx):
-        return [source_id]
-    entry["notes"].append(f"{source_id} is not in the catalog's sources*.csv: nodes carry no source_ids")
-    return None
 
 
 def study_node(
@@ -90,8 +73,8 @@ class Resolver:
         if vintage not in VINTAGES:
             raise ValueError(f"unknown code vintage {vintage!r}")
         self.vintage = vintage
-        self.cw = ctx.crosswalks
-        core = ctx.onet
+        self.cw = crosswalks.of(ctx)
+        core = onet.core_of(ctx)
         self.onet = core.codes if core is not None else set()
         self.routes: dict[str, int] = defaultdict(int)
 

@@ -35,7 +35,7 @@ def catalog_home(tmp_path_factory) -> Path:
 def full_home(tmp_path_factory) -> Path:
     """A snapshot of data/catalog with the public datasets in ../shared/data; shared, read-only."""
     from graph.pipeline import build
-    from ingest.public import shared_data_dir
+    from ingest.base import shared_data_dir
 
     shared = shared_data_dir()
     if not shared.is_dir():

@@ -10,15 +10,17 @@ import threading
 import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
 
-from ingest import public
+from ingest.base import shared_data_dir
 from ingest.fetch import FetchError, fetch
+from ingest.sources_file import pinned_hashes
 
 FIXTURE_ROOT = Path(__file__).parent / "fixtures" / "public" / "root"
-FULL = public.shared_data_dir()
+FULL = shared_data_dir()
 
 
 class Server:
@@ -55,7 +57,8 @@ def sha(p: Path) -> str:
 
 
 def manifest(path: Path, files: list[dict]) -> Path:
-    doc = {"version": 1, "sources": [{"id": "test", "licence": "test", "citation": "test", "files": files}]}
+    source = {"id": "test", "title": "t", "version": "1", "publisher": "p", "licence": "l", "citation": "c"}
+    doc = {"version": 1, "sources": [{**source, "files": files}]}
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     return path
 
@@ -69,7 +72,7 @@ FIXTURE_FILES = [
 
 def fixture_manifest(tmp_path: Path) -> Path:
     files = [
-        {"path": rel, "url": "https://example.invalid/" + rel, "sha256": sha(FIXTURE_ROOT / rel)}
+        {"path": rel, "url": "https://example.invalid/" + quote(rel), "sha256": sha(FIXTURE_ROOT / rel)}
         for rel in FIXTURE_FILES
     ]
     return manifest(tmp_path / "sources.yaml", files)
@@ -163,7 +166,7 @@ FULL_FILES = [
 @pytest.mark.skipif(not FULL.is_dir(), reason="shared data not present")
 def test_fetch_pinned_files_from_a_local_copy_of_the_shared_data(tmp_path):
     dest = tmp_path / "cache"
-    pins = public.pinned_hashes()
+    pins = pinned_hashes()
     with Server(FULL) as srv:
         report = fetch(dest, sources=FULL_FILES, base_url=srv.url)
         assert set(report) == set(FULL_FILES)

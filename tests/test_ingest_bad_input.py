@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from graph.tables import WHERE, InputError
-from ingest import bls, crosswalks, eloundou, felten, onet, public
-from ingest.public import Context
+from ingest import bls, crosswalks, eloundou, felten, onet, registry
+from ingest.base import Context
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")
@@ -29,7 +29,7 @@ def root(tmp_path) -> Path:
 
 def problems_of(mod, root: Path) -> list:
     problems: list = []
-    mod.read_with_info(root, problems, ctx=Context(root, problems, catalog=mkroot.CATALOG))
+    mod.read(Context(root, problems, catalog=mkroot.CATALOG))
     return problems
 
 
@@ -44,8 +44,8 @@ def test_truncated_text_file(root):
     p = next(p for p in problems if p.field == "row")
     assert p.file.endswith("Task Statements.txt") and p.row == 13
     assert "truncated" in p.message
-    with pytest.raises(InputError, match=r"Task Statements.txt:13: row: has \d fields, the header has 7"):
-        public.read_source(onet, root)
+    with pytest.raises(InputError, match=r"Task Statements.txt:13: row: has \d cells, the header has 7"):
+        registry.read_source(onet, root)
 
 
 def test_renamed_column(root):
@@ -57,16 +57,16 @@ def test_renamed_column(root):
 
 
 def test_bom_and_line_endings_read_the_same(root, tmp_path):
-    clean = public.read_source(onet, root)[0]
+    clean = registry.read_source(onet, root)[0]
     edit(root, OCC, lambda b: b"\xef\xbb\xbf" + b.replace(b"\r\n", b"\n"))  # BOM + LF instead of CRLF
     edit(root, TASKS, lambda b: b.replace(b"\r\n", b"\n", 3))  # mixed line ends
     edit(root, crosswalks.F_2019_SOC, lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"))
-    again = public.read_source(onet, root)[0]
+    again = registry.read_source(onet, root)[0]
     for label in ("Occupation", "Task"):
         a = clean.nodes[label].drop(columns=[WHERE])
         b = again.nodes[label].drop(columns=[WHERE])
         pd.testing.assert_frame_equal(a, b)
-    assert public.read_source(crosswalks, root)[1]["match"]["onet_to_soc2018"] == 1.0
+    assert registry.read_source(crosswalks, root)[1]["match"]["onet_to_soc2018"] == 1.0
 
 
 def test_not_utf8(root):
@@ -163,8 +163,28 @@ def test_every_problem_is_reported(root):
     edit(root, "eloundou_gpts_are_gpts/occ_level.csv", lambda b: b.replace(b"15-1252.00,", b"15-1132.00,"))
     edit(root, "bls_oews/national_M2025_dl.xlsx", lambda b: b[:100])
     problems: list = []
-    public.read_all(root, problems, catalog=mkroot.CATALOG)
+    registry.read_all(root, problems, catalog=mkroot.CATALOG)
     files = {Path(p.file).name for p in problems}
     assert {"Task Statements.txt", "occ_level.csv", "national_M2025_dl.xlsx"} <= files
     err = InputError(problems)
     assert str(err).startswith(f"{len(problems)} problem(s) in the input")
+
+
+def test_utf16_with_a_byte_order_mark_reads_the_same(root):
+    clean = registry.read_source(crosswalks, root)
+    edit(root, crosswalks.F_2019_SOC, lambda b: b.decode("utf-8").encode("utf-16"))  # Excel's "Unicode text"
+    again = registry.read_source(crosswalks, root)
+    pd.testing.assert_frame_equal(clean[0].nodes["Occupation"], again[0].nodes["Occupation"])
+    assert clean[1]["rows"] == again[1]["rows"]
+    edit(root, crosswalks.F_2019_SOC, lambda b: b[:-1])  # an odd byte count: not UTF-16 any more
+    p = next(p for p in problems_of(crosswalks, root) if p.field == "encoding")
+    assert "not UTF-16-LE (as its byte-order mark says)" in p.message
+
+
+def test_a_directory_where_a_file_should_be(root):
+    path = root / crosswalks.F_2019_SOC
+    path.unlink()
+    path.mkdir()
+    problems = problems_of(crosswalks, root)
+    assert [(p.file, p.row, p.field) for p in problems] == [(str(path), None, "file")]
+    assert "not a file" in problems[0].message

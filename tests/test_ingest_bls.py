@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from ingest import bls, public
-from ingest.public import Context
+from ingest import bls
+from ingest.base import Context, shared_data_dir
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")
 
-FULL = public.shared_data_dir()
+FULL = shared_data_dir()
 
 
 def read(root: Path):
     problems: list = []
-    t, entry = bls.read_with_info(root, problems, ctx=Context(root, problems))
+    t, entry = bls.read(Context(root, problems))
     assert problems == []
     return t.nodes["Occupation"].set_index("id"), entry
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest import crosswalks, public
+from ingest import crosswalks
+from ingest.base import Context, shared_data_dir
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")
 
-FULL = public.shared_data_dir()
+FULL = shared_data_dir()
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def test_vintages(cw):
 
 def test_occupation_properties(root):
     problems: list = []
-    t, entry = crosswalks.read_with_info(root, problems)
+    t, entry = crosswalks.read(Context(root, problems))
     assert problems == []
     occ = t.nodes["Occupation"].set_index("id")
     assert occ.loc["onet:15-1252.00", "soc2018"] == "15-1252"
@@ -67,7 +68,7 @@ def test_full_crosswalks():
     assert cw.soc2010_to_onet("15-1132")[0] == ["15-1252.00", "15-1253.00"]
     assert cw.soc2010_to_onet("19-1020") == (["19-1029.04"], "onet")  # broad code, via O*NET-SOC 2010
     assert "3521" in cw.soc2010_to_isco["27-4011"]
-    _t, entry = crosswalks.read_with_info(FULL, problems)
+    _t, entry = crosswalks.read(Context(FULL, problems))
     assert problems == []
     assert entry["match"]["onet_to_soc2018"] == 1.0
     assert entry["match"]["onet_to_soc2010"] >= 0.99

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest import aiid, epoch, public
-from ingest.public import Context, slugify
+from ingest import aiid, epoch
+from ingest.base import Context, shared_data_dir
+from ingest.epoch import slugify
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")
 
-FULL = public.shared_data_dir()
+FULL = shared_data_dir()
 REPO_CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog"
 
 
@@ -33,7 +34,7 @@ def test_slugs():
 
 def test_only_mapped_models_become_nodes(root):
     problems: list = []
-    t, entry = epoch.read_with_info(root, problems, ctx=Context(root, problems, catalog=mkroot.CATALOG))
+    t, entry = epoch.read(Context(root, problems, catalog=mkroot.CATALOG))
     assert problems == []
     models = t.nodes["AIModel"].set_index("id")
     assert list(models.index) == ["model:dall-e-example", "model:example-video-model"]
@@ -51,7 +52,7 @@ def test_unknown_model_in_mapping_is_named(root, tmp_path):
         "model:example-vidoe-model,cap:x,typo,0.5,src:pd-epoch-notable-models\n"
     )
     problems: list = []
-    epoch.read_with_info(root, problems, ctx=Context(root, problems, catalog=cat))
+    epoch.read(Context(root, problems, catalog=cat))
     assert len(problems) == 1
     p = problems[0]
     assert p.file.endswith("model_capabilities.csv") and p.row == 2 and p.field == "model_id"
@@ -60,7 +61,7 @@ def test_unknown_model_in_mapping_is_named(root, tmp_path):
 
 def test_only_mapped_incidents_become_nodes(root):
     problems: list = []
-    t, entry = aiid.read_with_info(root, problems, ctx=Context(root, problems, catalog=mkroot.CATALOG))
+    t, entry = aiid.read(Context(root, problems, catalog=mkroot.CATALOG))
     assert problems == []
     inc = t.nodes["Incident"].iloc[0]
     assert inc["id"] == "incident:7" and inc["date"] == "2023-04-17"
@@ -94,8 +95,8 @@ def test_repo_mappings_reference_existing_catalog_ids():
 def test_full_repo_mappings_resolve():
     problems: list = []
     ctx = Context(FULL, problems)
-    tm, em = epoch.read_with_info(FULL, problems, ctx=ctx)
-    _ti, ei = aiid.read_with_info(FULL, problems, ctx=ctx)
+    tm, em = epoch.read(ctx)
+    _ti, ei = aiid.read(ctx)
     assert problems == []
     assert em["totals"]["ai_model_nodes"] == em["totals"]["models_mapped"] >= 10
     assert ei["totals"]["incident_nodes"] == ei["totals"]["incidents_mapped"] >= 10

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from graph.tables import WHERE
-from ingest import onet, public
-from ingest.public import Context
+from ingest import onet
+from ingest.base import Context, shared_data_dir
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")
 
-FULL = public.shared_data_dir()
+FULL = shared_data_dir()
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def root(tmp_path_factory) -> Path:
 
 def read(root: Path, release: str | None = None):
     problems: list = []
-    t, entry = onet.read_with_info(root, problems, ctx=Context(root, problems, onet_release=release))
+    t, entry = onet.read(Context(root, problems, onet_release=release))
     assert problems == []
     return t, entry
 

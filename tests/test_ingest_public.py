@@ -1,5 +1,5 @@
 """The public-source registry: read_all, the per-source manifest, folding Occupation properties,
-the graph validating end to end, and data/sources.yaml."""
+the graph validating end to end, and data/sources.yaml (its validated model)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,20 @@ import sys
 import time
 from pathlib import Path
 
+import pooch
 import pytest
 import yaml
 
 from graph.tables import Tables, merge
 from graph.validate import validate_tables
-from ingest import public
+from ingest import registry, sources_file
+from ingest.base import Context, Source, shared_data_dir
 from ingest.catalog import read_catalog
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")
 
-FULL = public.shared_data_dir()
+FULL = shared_data_dir()
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -32,32 +34,28 @@ def root(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def result(root):
     problems: list = []
-    parts, info = public.read_all(root, problems, catalog=mkroot.CATALOG)
+    parts, info = registry.read_all(root, problems, catalog=mkroot.CATALOG)
     assert problems == []
     return parts, info
 
 
 def test_registry():
-    names = [m.NAME for m in public.PUBLIC_SOURCES]
+    names = list(registry.SOURCES)
     assert names == ["onet", "crosswalks", "bls", "eloundou", "felten", "anthropic_index", "epoch", "aiid"]
-    for m in public.PUBLIC_SOURCES:
-        assert callable(m.read) and callable(m.read_with_info)
+    for name, m in registry.SOURCES.items():
+        assert isinstance(m, Source) and name == m.NAME
 
 
 def test_each_module_reads_on_its_own(root):
-    for m in public.PUBLIC_SOURCES:
+    for name, m in registry.SOURCES.items():
         problems: list = []
-        t = (
-            m.read(root, problems)
-            if m.NAME not in ("epoch", "aiid")
-            else m.read_with_info(root, problems, ctx=public.Context(root, problems, catalog=mkroot.CATALOG))[0]
-        )
-        assert isinstance(t, Tables) and problems == [], m.NAME
+        t, entry = m.read(Context(root, problems, catalog=mkroot.CATALOG))
+        assert isinstance(t, Tables) and isinstance(entry, dict) and problems == [], name
 
 
 def test_manifest(result):
     _, info = result
-    assert list(info) == [m.NAME for m in public.PUBLIC_SOURCES]
+    assert list(info) == list(registry.SOURCES)
     for name, entry in info.items():
         for key in ("source", "version", "title", "files", "rows", "match", "notes", "seconds", "counts", "problems"):
             assert key in entry, (name, key)
@@ -86,7 +84,7 @@ def test_occupations_appear_once_with_folded_properties(result):
 
 def test_only(root):
     problems: list = []
-    _parts, info = public.read_all(root, problems, only=["onet", "crosswalks"])
+    _parts, info = registry.read_all(root, problems, only=["onet", "crosswalks"])
     assert problems == [] and list(info) == ["onet", "crosswalks"]
 
 
@@ -101,28 +99,50 @@ def test_graph_validates_end_to_end(result):
 
 
 def test_sources_yaml_shape():
-    doc = yaml.safe_load((REPO / "data" / "sources.yaml").read_text(encoding="utf-8"))
-    paths = []
-    for src in doc["sources"]:
-        for key in ("id", "title", "version", "publisher", "licence", "citation", "files"):
-            assert src.get(key), (src.get("id"), key)
-        for f in src["files"]:
-            assert re.fullmatch(r"[0-9a-f]{64}", f["sha256"])
-            assert f["url"].startswith("https://")
-            if f.get("mirror"):
-                assert f["mirror"].startswith("https://raw.githubusercontent.com/")
-            paths.append(f["path"])
-    assert len(paths) == len(set(paths))
+    doc = sources_file.load(REPO / "data" / "sources.yaml")  # the model checks keys, types, hashes, uniqueness
+    assert doc.sources and len(doc.pinned()) == len(doc.files())
+    for f in doc.files():
+        assert f.url.startswith("https://")
+        if f.mirror:
+            assert f.mirror.startswith("https://raw.githubusercontent.com/")
+
+
+def test_bad_sources_yaml_names_the_key(tmp_path):
+    def clean() -> dict:
+        return yaml.safe_load((REPO / "data" / "sources.yaml").read_text(encoding="utf-8"))
+
+    bad = tmp_path / "sources.yaml"
+    doc = clean()
+    doc["sources"][2]["files"][0]["sha256"] = "abc"
+    del doc["sources"][3]["licence"]
+    doc["sources"][0]["files"][1]["mirorr"] = "https://example.org/x"
+    bad.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(sources_file.SourcesFileError) as err:
+        sources_file.load(bad)
+    msg = str(err.value)
+    assert f"{bad}: sources[2] ({doc['sources'][2]['id']}).files[0].sha256: String should match pattern" in msg
+    assert f"sources[3] ({doc['sources'][3]['id']}).licence: Field required" in msg
+    assert f"sources[0] ({doc['sources'][0]['id']}).files[1].mirorr: unknown key" in msg
+
+    doc = clean()
+    doc["sources"][5]["files"].append(dict(doc["sources"][4]["files"][0]))
+    bad.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(sources_file.SourcesFileError, match=r"path '[^']+' appears more than once"):
+        sources_file.load(bad)
+
+    bad.write_text("sources: [", encoding="utf-8")
+    with pytest.raises(sources_file.SourcesFileError, match="not readable YAML"):
+        sources_file.load(bad)
 
 
 @pytest.mark.fulldata
 @pytest.mark.skipif(not FULL.is_dir(), reason="shared data not present")
 def test_sources_yaml_pins_every_shared_file():
-    pins = public.pinned_hashes()
+    pins = sources_file.pinned_hashes()
     files = {str(p.relative_to(FULL)): p for p in FULL.rglob("*") if p.is_file() and not p.name.startswith("SOURCES")}
     assert set(files) == set(pins)
     for rel, p in files.items():
-        assert public.sha256_of(p) == pins[rel], rel
+        assert pooch.file_hash(str(p)) == pins[rel], rel
 
 
 @pytest.mark.fulldata
@@ -130,7 +150,7 @@ def test_sources_yaml_pins_every_shared_file():
 def test_full_read_all():
     problems: list = []
     t0 = time.perf_counter()
-    parts, info = public.read_all(FULL, problems)
+    parts, info = registry.read_all(FULL, problems)
     seconds = time.perf_counter() - t0
     assert problems == []
     assert seconds < 60, f"full read took {seconds:.1f} s"

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest import anthropic_index, eloundou, felten, public
-from ingest.public import Context
+from ingest import anthropic_index, eloundou, felten
+from ingest.base import Context, shared_data_dir
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "public"))
 mkroot = importlib.import_module("mkroot")
 
-FULL = public.shared_data_dir()
+FULL = shared_data_dir()
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def root(tmp_path_factory) -> Path:
 
 def read(mod, root: Path, catalog: Path | None = mkroot.CATALOG):
     problems: list = []
-    t, entry = mod.read_with_info(root, problems, ctx=Context(root, problems, catalog=catalog))
+    t, entry = mod.read(Context(root, problems, catalog=catalog))
     assert problems == []
     return t, entry
 
@@ -97,9 +97,9 @@ def test_no_source_ids_without_catalog_sources(root, tmp_path):
 def test_full_match_rates():
     problems: list = []
     ctx = Context(FULL, problems)
-    _, el = eloundou.read_with_info(FULL, problems, ctx=ctx)
-    _, fe = felten.read_with_info(FULL, problems, ctx=ctx)
-    _, ae = anthropic_index.read_with_info(FULL, problems, ctx=ctx)
+    _, el = eloundou.read(ctx)
+    _, fe = felten.read(ctx)
+    _, ae = anthropic_index.read(ctx)
     assert problems == []
     # codes meant to match: >= 95 %
     assert el["match"]["occupations"] >= 0.95
