@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import shutil
+import tarfile
 import threading
 import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -214,3 +215,18 @@ def test_fetch_command(tmp_path, capsys):
         assert "(0 downloaded" in capsys.readouterr().out
     assert main(["fetch", "-q", "--dest", str(dest), "--source", "no-such-source"]) == 2
     assert "no-such-source" in capsys.readouterr().err
+
+
+def test_tar_archive_member(tmp_path):
+    served = tmp_path / "served"
+    served.mkdir()
+    good = FIXTURE_ROOT / "crosswalks" / "soc2010_soc2018.csv"
+    with tarfile.open(served / "bundle.tar.gz", "w:gz") as tf:
+        tf.add(good, "bundle/data/soc2010_soc2018.csv")
+    dest = tmp_path / "cache"
+    files = [{"path": "t/x.csv", "url": "", "member": "bundle/data/soc2010_soc2018.csv", "sha256": sha(good)}]
+    with Server(served) as srv:
+        files[0]["url"] = f"{srv.url}/bundle.tar.gz"
+        report = fetch(dest, manifest=manifest(tmp_path / "s.yaml", files))
+    assert report["t/x.csv"]["status"] == "downloaded" and sha(dest / "t" / "x.csv") == sha(good)
+    assert leftovers(dest) == [".archives/bundle.tar.gz", "t/x.csv"]  # no extraction folder left behind

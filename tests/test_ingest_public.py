@@ -4,6 +4,7 @@ the graph validating end to end, and data/sources.yaml (its validated model)."""
 from __future__ import annotations
 
 import importlib
+import logging
 import re
 import sys
 import time
@@ -82,10 +83,15 @@ def test_occupations_appear_once_with_folded_properties(result):
     assert info["bls"]["counts"]["nodes"] == {}
 
 
-def test_only(root):
+def test_only_and_progress(root, caplog):
     problems: list = []
-    _parts, info = registry.read_all(root, problems, only=["onet", "crosswalks"])
+    lines: list[str] = []
+    _parts, info = registry.read_all(root, problems, progress=lines.append, only=["onet", "crosswalks"])
     assert problems == [] and list(info) == ["onet", "crosswalks"]
+    assert lines == ["reading onet", "reading crosswalks"]
+    with caplog.at_level(logging.INFO, logger="ingest"):  # without a callable, progress goes to logging
+        registry.read_all(root, [], only=["bls"])
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [("ingest.registry", "reading bls")]
 
 
 def test_graph_validates_end_to_end(result):
