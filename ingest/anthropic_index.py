@@ -111,9 +111,9 @@ def read(ctx: Context) -> tuple[Tables, dict]:
         tb.edge("RATES", META.id, "Study", f"onet:{c}", "Occupation", **edge)
     task_rate = _summarise(shares, entry, resolver, core.version)
     study_node(tb, META, task_rate, ORIGIN, mp.fp.where(1), ctx, entry)
-    t = finish(tb)
-    t.notes += [f"{ORIGIN}: {x}" for x in entry["notes"]]
-    return t, entry
+    tables = finish(tb)
+    tables.notes += [f"{ORIGIN}: {x}" for x in entry["notes"]]
+    return tables, entry
 
 
 def _index(st, fps: FileProblems, core: onet.Core, resolver: Resolver) -> _Index:

@@ -64,7 +64,7 @@ class Context:
         """make() once per run (the O*NET core, the crosswalks, the catalog's source ids)."""
         if key not in self._cache:
             self._cache[key] = make()
-        return self._cache[key]  # type: ignore[no-any-return]
+        return self._cache[key]
 
 
 @runtime_checkable

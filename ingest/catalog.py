@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, Prop, check_value, label_of_id
 from graph.tables import WHERE, Problem, TableBuilder, Tables
@@ -263,7 +264,7 @@ def _node_row(spec: NodeFile, row: dict, where: str, tb: TableBuilder, problems:
     values: dict[str, object] = {"origin": ORIGIN, **spec.fixed, WHERE: where}
     for p in _file_props(spec):
         values[p.name] = _typed(p, row[p.name], where, problems)
-    node_id = values["id"]
+    node_id = cast(str, values["id"])  # the id cell: text, or None when empty (a problem already)
     if node_id and label_of_id(node_id) != spec.label:
         problems.append(_problem(where, "id", f"{node_id!r} is not a {spec.label} id ({label.id_pattern})"))
     sources = values.get("source_ids") or []
@@ -281,11 +282,13 @@ def _node_row(spec: NodeFile, row: dict, where: str, tb: TableBuilder, problems:
                 problems.append(_problem(where, "source_ids", f"{link.rel} is a claim and needs a source"))
         for col2, (rname, pname) in link_props.items():
             if rname == link.rel:
-                props[pname] = _typed(REL_BY_NAME[rname].prop(pname), row[col2], where, problems)
+                prop = REL_BY_NAME[rname].prop(pname)
+                assert prop is not None, (rname, pname)  # LINK_PROPS names schema properties
+                props[pname] = _typed(prop, row[col2], where, problems)
         for target in targets:
             tlabel = label_of_id(target)
             allowed = (link.target,) if isinstance(link.target, str) else link.target
-            if tlabel not in allowed:
+            if tlabel is None or tlabel not in allowed:
                 problems.append(_problem(where, col, f"{target!r} is not a {' or '.join(allowed)} id"))
                 continue
             if link.reverse:
@@ -322,6 +325,7 @@ def _edge_row(spec: EdgeFile, row: dict, where: str, tb: TableBuilder, problems:
         if rel_name is None:
             problems.append(_problem(where, dst_col, f"{dst!r} is not a {' or '.join(dst_rels)} id"))
             return
+    assert s_label is not None and d_label is not None  # a relationship type was found for both labels
     rel = REL_BY_NAME[rel_name]
     props: dict[str, object] = {WHERE: where}
     for p in rel.all_props:

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES_YAML = REPO / "data" / "sources.yaml"
@@ -115,7 +116,7 @@ def _load(path: Path, _mtime: int, _size: int) -> SourcesFile:
         raise SourcesFileError("\n".join(_describe(path, doc, err) for err in e.errors())) from None
 
 
-def _describe(path: Path, doc: object, err: dict) -> str:
+def _describe(path: Path, doc: object, err: ErrorDetails) -> str:
     """`file: sources[3] (bls-oews-2025).files[0].sha256: message (got ...)` for one validation error."""
     key = ""
     node = doc

@@ -15,7 +15,9 @@ each and a share is divided evenly. Either way the manifest says how many.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from graph.tables import WHERE, TableBuilder
 from ingest import crosswalks, onet
@@ -24,6 +26,7 @@ from ingest.catalog_links import cite
 from ingest.checks import ONET_SOC_RE, SOC_RE
 from ingest.reader import FileProblems
 
+K = TypeVar("K", bound=Hashable)
 VINTAGES = ("O*NET-SOC 2019", "O*NET-SOC 2010", "SOC 2010")
 
 
@@ -125,7 +128,7 @@ class Resolver:
         return []
 
 
-def combine(values: dict[str, list[float]], how: str) -> dict[str, float]:
+def combine(values: dict[K, list[float]], how: str) -> dict[K, float]:
     """One score per target: `mean` for indices, `sum` for shares (already divided by the caller)."""
     if how == "mean":
         return {k: sum(v) / len(v) for k, v in values.items()}
