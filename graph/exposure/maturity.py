@@ -147,7 +147,7 @@ def _newton_polish(theta: np.ndarray, args: tuple, steps: int = 10) -> tuple[np.
             break
         for _half in range(20):  # backtrack until the objective does not increase
             cand = theta - step
-            if _negloglik(cand, *args)[0] <= val + 1e-12:
+            if _negloglik(cand, *args)[0] <= val + 1e-12 * max(1.0, abs(val)):  # relative float noise
                 theta = cand
                 break
             step = step / 2
