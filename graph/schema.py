@@ -440,7 +440,29 @@ NODES: tuple[NodeLabel, ...] = (
             Prop("automation", "float", description="mean exposure through automate links", range=UNIT),
             Prop("augmentation", "float", description="mean exposure through augment links", range=UNIT),
             Prop("potential", "float", description="exposure at full maturity, no limitations", range=UNIT),
+            Prop(
+                "technical_median",
+                "float",
+                description="technical reach: median exposure without legal and contractual terms (what AI can do); "
+                "`median` is the permitted reach, with them",
+                range=UNIT,
+            ),
+            Prop("technical_low", "float", description="technical reach, 10th percentile", range=UNIT),
+            Prop("technical_high", "float", description="technical reach, 90th percentile", range=UNIT),
             Prop("basis", description="what the score rests on: tasks, occupations, crafts, ..."),
+            Prop(
+                "coverage",
+                "float",
+                description="share of the entity's task weight that some capability in the catalog reaches",
+                range=UNIT,
+            ),
+            Prop(
+                "coverage_status",
+                required=True,
+                choices=("assessed", "partly assessed", "not assessed"),
+                description="not assessed: nothing reaches the entity; its score fields are empty, never 0",
+            ),
+            Prop("coverage_reason", description="why the entity is not (fully) assessed; empty when it is"),
             Prop("method_version", required=True),
             Prop("build_id", required=True),
         ),
@@ -578,6 +600,26 @@ RELS: tuple[RelType, ...] = (
         "An incident illustrates the limitation (curated mapping).",
         (Prop("rationale"),),
         claim=True,
+    ),
+    RelType(
+        "REACHES",
+        (("Capability", "Task"),),
+        "Derived by the exposure engine: the capability reaches the task (its effective path), with the share of "
+        "the task it could do at full maturity. Not curated: carries method_version and build_id.",
+        (
+            Prop("weight", "float", True, "share of the task the capability could do at full maturity", range=UNIT),
+            Prop("mode", required=True, choices=("automate", "augment")),
+            Prop(
+                "path",
+                required=True,
+                choices=("direct", "activity", "equivalent_task"),
+                description="direct link, through an O*NET work activity the task involves, or through a SAME_AS task",
+            ),
+            Prop("via", description="the work activities or the equivalent task the path goes through"),
+            Prop("method_version", required=True),
+            Prop("build_id", required=True),
+        ),
+        key=("mode",),
     ),
     RelType(
         "HAS_SCORE",

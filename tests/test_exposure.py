@@ -284,7 +284,9 @@ def test_forecast_orders_links_by_crossing_date(hand):
 def test_compare_spearman_with_n():
     occs = {f"onet:27-{1000 + i}.00": [(f"task:onet:{i}", 1.0)] for i in range(6)}
     occs["onet:11-2000.00"] = [("task:onet:99", 1.0)]
+    occs["onet:11-3000.00"] = [("task:onet:98", 1.0)]  # nothing reaches it: not assessed, not compared
     links = [("cap:a", f"task:onet:{i}", 0.1 + 0.1 * i, "automate") for i in range(6)]
+    links.append(("cap:a", "task:onet:99", 0.7, "automate"))
     ratings = [("study:s", "beta", o, float(i)) for i, o in enumerate(occs)]  # same order as our weights
     ratings += [("study:t", "task_score", f"task:onet:{i}", float(-i)) for i in range(6)]
     nodes, edges = hand_graph(
@@ -301,6 +303,7 @@ def test_compare_spearman_with_n():
     corr, dis = api.compare(eng, year=2026)
     c = corr.set_index(["study", "basis", "subset"])
     assert c.loc[("study:s", "potential", "all"), "n"] == 7
+    assert c.loc[("study:s", "current", "all"), "n_scored_by_craftgraph"] == 7
     assert c.loc[("study:s", "potential", "soc27"), "n"] == 6
     assert c.loc[("study:s", "potential", "soc27"), "spearman"] == pytest.approx(1.0)
     assert c.loc[("study:t", "potential", "soc27"), "spearman"] == pytest.approx(-1.0)
@@ -453,3 +456,69 @@ def test_a_fit_that_cannot_converge_is_reported(monkeypatch):
     prior = mt.default_prior(2025.0, cfg)
     _, _, _, ok = mt._fit_one(obs, "production_used", 2025.0, prior, cfg)
     assert not ok
+
+
+# ------------------------------------------------------------------------------------------ coverage, terms
+
+
+def test_unreached_entities_are_not_assessed_never_zero():
+    """A craft nothing reaches gets no score (NaN) and a reason; aggregates leave it out and say so."""
+    nodes, edges = hand_graph(
+        crafts={
+            "craft:x": [("task:craft:x.t1", 1.0), ("task:craft:x.t3", 1.0)],
+            "craft:grip": [("task:craft:grip.t1", 1.0)],
+            "craft:rigger": [("task:craft:rigger.t1", 1.0)],
+        },
+        departments={"dept:d": ["craft:x", "craft:grip"], "dept:g": ["craft:rigger"]},
+    )
+    eng = Engine(nodes, edges, MethodConfig(draws=DRAWS))
+    ents = eng.compiled.entities.set_index("id")
+    assert ents.loc["craft:grip", "coverage_status"] == "not assessed"
+    assert "no capability" in ents.loc["craft:grip", "coverage_reason"]
+    assert ents.loc["craft:x", "coverage"] == pytest.approx(0.5)
+    assert ents.loc["craft:x", "coverage_status"] == "assessed"
+    assert ents.loc["dept:d", "members"] == 1 and ents.loc["dept:d", "members_total"] == 2
+    assert ents.loc["dept:g", "coverage_status"] == "not assessed"
+    assert ents.loc["workforce:crafts", "members"] == ents.loc["workforce:crafts", "members_total"] - 2
+    s = eng.run("expected", years=(2026,), draws=DRAWS).summary().set_index("entity_id")
+    assert np.isnan(s.loc["craft:grip", "median"]) and np.isnan(s.loc["dept:g", "high"])
+    # the department is its assessed craft alone, not diluted by a false zero
+    assert s.loc["dept:d", "median"] == pytest.approx(s.loc["craft:x", "median"])
+    n, _ = api.score_tables(nodes, edges, "b", years=(2026,), draws=50)
+    grip = n["ExposureScore"].set_index("entity_id").loc["craft:grip"]
+    assert (grip["coverage_status"] == "not assessed").all() and grip["median"].isna().all()
+
+
+def _with_terms(nodes, **terms):
+    lim = nodes["Limitation"].copy()
+    for k, v in terms.items():
+        lim[k] = v
+    return {**nodes, "Limitation": lim}
+
+
+def test_legal_terms_act_while_in_force_and_at_expiry_as_the_scenario_says():
+    nodes, edges = hand_graph(limitations=[("cap:a", "lim:contract", "legal", 0.6, None)])
+    years = (2025, 2026, 2028, 2030)
+    dated = _with_terms(nodes, in_force_from="2026-01-01", in_force_until="2027-07-31", jurisdiction="US")
+    eng = Engine(dated, edges, MethodConfig(draws=DRAWS))
+
+    def craft(scenario):
+        s = eng.run(scenario, years=years, draws=DRAWS).summary()
+        return s[s["entity_id"] == "craft:x"].set_index("year")
+
+    renewed = craft("expected")
+    lapsed = craft(api.make_scenario("expected", at_expiry="lapsed"))
+    stronger = craft(api.make_scenario("expected", at_expiry="strengthened"))
+    # before the instrument is in force the term does not act: permitted = technical
+    assert renewed.loc[2025, "median"] == pytest.approx(renewed.loc[2025, "technical_median"])
+    # in force: the term holds the permitted reach below the technical reach
+    assert renewed.loc[2026, "median"] < renewed.loc[2026, "technical_median"] - 1e-3
+    # after expiry: renewed keeps it, lapsed drops it, strengthened tightens it
+    assert lapsed.loc[2030, "median"] == pytest.approx(lapsed.loc[2030, "technical_median"])
+    assert lapsed.loc[2030, "median"] > renewed.loc[2030, "median"] + 1e-3
+    assert stronger.loc[2030, "median"] < renewed.loc[2030, "median"] - 1e-3
+    assert lapsed.loc[2026, "median"] == pytest.approx(renewed.loc[2026, "median"])
+    # technical reach does not depend on what happens to contracts
+    assert lapsed.loc[2030, "technical_median"] == pytest.approx(renewed.loc[2030, "technical_median"])
+    with pytest.raises(ValueError, match="at_expiry"):
+        api.make_scenario("expected", at_expiry="forever")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -99,12 +100,14 @@ def make_scenario(
     keep: list[str] = (),
     set_severity: list[str] = (),
     name: str | None = None,
+    at_expiry: str | None = None,
 ) -> Scenario:
     """A scenario with overrides, written as text:
 
     reach: `cap:x=LEVEL@DATE` (reaches the level by the date at the latest); delay: same, not before the date;
     remove: `lim:x` or `lim:x@DATE` (removed, from the date); keep: `lim:x` (kept at today's severity, no
-    fading or relief); set_severity: `lim:x=0.2` or `lim:x=0.2@DATE`.
+    fading or relief); set_severity: `lim:x=0.2` or `lim:x=0.2@DATE`; at_expiry: what legal and contractual
+    terms do when their instrument expires (renewed, strengthened or lapsed; default: the base scenario's).
     """
     caps = [parse_capability_override(t, "by") for t in reach] + [
         parse_capability_override(t, "not_before") for t in delay
@@ -114,7 +117,10 @@ def make_scenario(
         + [parse_limitation_override(t, "keep") for t in keep]
         + [parse_limitation_override(t, "set") for t in set_severity]
     )
-    return get_scenario(base).with_overrides(caps, lims, name=name)
+    sc = get_scenario(base).with_overrides(caps, lims, name=name)
+    if at_expiry and at_expiry != sc.at_expiry:
+        sc = replace(sc, at_expiry=at_expiry, name=name or f"{sc.name}+{at_expiry}-at-expiry")
+    return sc
 
 
 # ------------------------------------------------------------------------------------------ maturity
@@ -236,7 +242,8 @@ def score_tables(
     config: MethodConfig | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """Derived ExposureScore nodes (entity x year x scenario) and HAS_SCORE edges from Craft / Occupation /
-    Department, for the snapshot and the Neo4j load. Entities without a basis get no score.
+    Department, for the snapshot and the Neo4j load. An entity that is not assessed gets score nodes with its
+    coverage status and reason and empty score fields (never a 0).
     Deterministic: same graph, seed and draws give identical frames. Pass the build's id as build_id
     (it is stamped on every score; "unstamped" when the caller does not give it)."""
     from graph.tables import TableBuilder
@@ -245,7 +252,6 @@ def score_tables(
     tb = TableBuilder()
     for sc in scenarios:
         s = eng.run(sc, years=years, draws=draws, seed=seed).summary()
-        s = s[s["median"].notna()]
         for r in s.itertuples(index=False):
             sid = score_id(r.entity_id, r.scenario, int(r.year))
             tb.node(
@@ -263,7 +269,13 @@ def score_tables(
                     automation=_unit(r.automation),
                     augmentation=_unit(r.augmentation),
                     potential=_unit(r.potential),
+                    technical_median=_unit(r.technical_median),
+                    technical_low=_unit(r.technical_low),
+                    technical_high=_unit(r.technical_high),
                     basis=r.basis,
+                    coverage=_unit(r.coverage),
+                    coverage_status=r.coverage_status,
+                    coverage_reason=r.coverage_reason or None,
                     method_version=METHOD_VERSION,
                     build_id=build_id,
                     origin="derived:exposure",
@@ -272,8 +284,33 @@ def score_tables(
             )
             if r.label in ("Craft", "Occupation", "Department"):
                 tb.edge("HAS_SCORE", r.entity_id, r.label, sid, "ExposureScore", _where="graph/exposure")
+    _reaches(tb, eng, build_id)
     t = tb.tables()
     return t.nodes, t.edges
+
+
+PATH_NAMES = {"direct": "direct", "dwa": "activity", "same_as": "equivalent_task"}
+
+
+def _reaches(tb, eng: Engine, build_id: str) -> None:
+    """REACHES edges: every effective capability -> task link, so Cypher users can follow the engine's paths."""
+    cm = eng.compiled
+    for r in cm.links.itertuples(index=False):
+        _kind, via, _src = cm.path_detail(r.capability, r.task_id, r.mode)
+        tb.edge(
+            "REACHES",
+            r.capability,
+            "Capability",
+            r.task_id,
+            "Task",
+            weight=_unit(r.weight),
+            mode=r.mode,
+            path=PATH_NAMES[r.kind],
+            via=via or None,
+            method_version=METHOD_VERSION,
+            build_id=build_id,
+            _where="graph/exposure",
+        )
 
 
 def _unit(x: float) -> float | None:

@@ -19,6 +19,12 @@ from graph.exposure.evidence import WORKFORCE
 from graph.exposure.frames import edge_frame, node_frame, num, source_list
 
 Composition = dict[str, dict[str, float]]  # entity -> {base entity: weight}, rows sum to 1
+ASSESSED = "assessed"
+PARTLY = "partly assessed"
+NOT_ASSESSED = "not assessed"
+# An entity is "assessed" when capabilities reach at least this share of its task weight, "partly assessed"
+# below it and "not assessed" at zero (then it gets no score at all, never a 0 with a band).
+ASSESSED_MIN_COVERAGE = 0.5
 
 
 @dataclass
@@ -28,6 +34,7 @@ class TaskMatrix:
     base_ids: list[str]
     A_base: sp.csr_matrix
     n_tasks: dict[str, int]
+    coverage: dict[str, float]  # base entity -> share of its task weight that some capability reaches
 
 
 @dataclass
@@ -38,7 +45,8 @@ class Entities:
     compose_sources: dict[tuple[str, str], list[str]]
 
 
-def task_matrix(edges: dict, effective_tasks: set[str], notes: list[str]) -> TaskMatrix:
+def task_matrix(edges: dict, effective_tasks: set[str], reached: set[str], notes: list[str]) -> TaskMatrix:
+    """Base entities' task shares; `reached`: the tasks some capability reaches with a positive weight."""
     has_task = edge_frame(edges, "HAS_TASK", ("importance",))
     has_task = has_task[
         has_task["src_label"].isin(["Occupation", "Craft"]) | has_task["src"].str.match(r"^(onet|craft):")
@@ -63,7 +71,10 @@ def task_matrix(edges: dict, effective_tasks: set[str], notes: list[str]) -> Tas
         shape=(len(base_ids), len(tasks)),
     )
     n_tasks = has_task.groupby("src").size().to_dict()
-    return TaskMatrix(has_task=has_task, tasks=tasks, base_ids=base_ids, A_base=A_base, n_tasks=n_tasks)
+    hit = np.array([t in reached for t in tasks], dtype=float)
+    cov = np.minimum(A_base @ hit, 1.0)
+    coverage = {b: float(cov[i]) for i, b in enumerate(base_ids)}
+    return TaskMatrix(has_task, tasks, base_ids, A_base, n_tasks, coverage)
 
 
 def _compose_from(
@@ -96,6 +107,26 @@ def _row(id_: str, label: str, name: str, basis: str, **extra) -> dict:
     row.update(department=None, members=1)
     row.update(extra)
     return row
+
+
+def coverage_status(coverage: float) -> str:
+    if not coverage > 0:
+        return NOT_ASSESSED
+    return ASSESSED if coverage >= ASSESSED_MIN_COVERAGE else PARTLY
+
+
+def _reason(row: dict) -> str:
+    """Why an entity is not (fully) assessed, in plain words; empty when it is."""
+    cov, label = row["coverage"], row["label"]
+    if row["basis"] == "none":
+        if label in ("Department", "Workforce"):
+            return f"none of its {row['members_total']} members is assessed" if row["members_total"] else "no members"
+        return "no tasks of its own and no occupation or craft to score it through"
+    if not cov > 0:
+        return "no capability in the catalog reaches any of its tasks"
+    if cov < ASSESSED_MIN_COVERAGE:
+        return f"capabilities in the catalog reach {cov:.0%} of its task weight; the rest has not been assessed"
+    return ""
 
 
 class _Builder:
@@ -159,20 +190,39 @@ class _Builder:
                 )
             )
 
+    def coverage_of(self, e: str) -> float:
+        return float(sum(w * self.tm.coverage.get(b, 0.0) for b, w in self.comp.get(e, {}).items()))
+
+    def assessed(self, e: str) -> bool:
+        return e in self.comp and self.coverage_of(e) > 0
+
     def departments(self) -> None:
         for d in self.dept_ids:
-            members = {c: 1.0 for c in self.craft_ids if self.craft_dept.get(c) == d and c in self.comp}
+            in_dept = [c for c in self.craft_ids if self.craft_dept.get(c) == d and c in self.comp]
+            members = {c: 1.0 for c in in_dept if self.assessed(c)}
             if members:
                 self.comp[d] = _mix(self.comp, members)
-            basis = "crafts" if members else "none"
-            self.rows.append(_row(d, "Department", self.names.get(d, d), basis, department=d, members=len(members)))
+            basis = "crafts (equal weights)" if members else "none"
+            self.rows.append(
+                _row(
+                    d,
+                    "Department",
+                    self.names.get(d, d),
+                    basis,
+                    department=d,
+                    members=len(members),
+                    members_total=len(in_dept),
+                )
+            )
 
     def workforce(self) -> None:
         scored_occ = [o for o in self.occ_ids if o in self.comp]
-        for wid, subset in (
+        for wid, everyone in (
             ("workforce:all-occupations", scored_occ),
             ("workforce:arts-media-27", [o for o in scored_occ if self.occ_soc[o].startswith("27-")]),
         ):
+            subset = [o for o in everyone if self.assessed(o)]
+            all_emp = [self.occ_emp[o] for o in everyone if self.occ_emp.get(o) and self.occ_emp[o] > 0]
             with_emp = {o: self.occ_emp[o] for o in subset if self.occ_emp.get(o) and self.occ_emp[o] > 0}
             if with_emp:
                 members, wbasis = with_emp, "occupations (employment-weighted)"
@@ -182,15 +232,31 @@ class _Builder:
                 self.comp[wid] = _mix(self.comp, members)
             employment = float(sum(with_emp.values())) if with_emp else None
             basis = wbasis if members else "none"
-            self.rows.append(_row(wid, "Workforce", WORKFORCE[wid], basis, employment=employment, members=len(members)))
-        scored_crafts = {c: 1.0 for c in self.craft_ids if c in self.comp}
+            row = _row(wid, "Workforce", WORKFORCE[wid], basis, employment=employment, members=len(members))
+            row.update(members_total=len(everyone), employment_all=float(sum(all_emp)) if all_emp else None)
+            self.rows.append(row)
+        all_crafts = [c for c in self.craft_ids if c in self.comp]
+        scored_crafts = {c: 1.0 for c in all_crafts if self.assessed(c)}
         if scored_crafts:
             self.comp["workforce:crafts"] = _mix(self.comp, scored_crafts)
         basis = "crafts (equal weights)" if scored_crafts else "none"
         wid = "workforce:crafts"
-        self.rows.append(_row(wid, "Workforce", WORKFORCE[wid], basis, members=len(scored_crafts)))
+        row = _row(wid, "Workforce", WORKFORCE[wid], basis, members=len(scored_crafts), members_total=len(all_crafts))
+        self.rows.append(row)
+
+    def _coverage_columns(self) -> None:
+        """Coverage of every row; entities nothing reaches leave the composition (no score, not a 0)."""
+        for row in self.rows:
+            row.setdefault("members_total", row["members"])
+            row.setdefault("employment_all", row["employment"])
+            row["coverage"] = self.coverage_of(row["id"]) if row["id"] in self.comp else 0.0
+            row["coverage_status"] = coverage_status(row["coverage"]) if row["basis"] != "none" else NOT_ASSESSED
+            row["coverage_reason"] = _reason(row)
+            if row["coverage_status"] == NOT_ASSESSED:
+                self.comp.pop(row["id"], None)
 
     def result(self) -> Entities:
+        self._coverage_columns()
         entities = pd.DataFrame(self.rows)
         e_idx = {e: i for i, e in enumerate(entities["id"])}
         b_idx = {b: i for i, b in enumerate(self.tm.base_ids)}

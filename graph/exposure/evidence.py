@@ -16,7 +16,20 @@ WORKFORCE = {
 }
 EVIDENCE_COLS = ["capability", "level", "t", "var", "kind", "item", "date", "source_ids"]
 TOOL_COLS = ["capability", "tool", "name", "status", "since", "level", "source_ids"]
-LIM_COLS = ["cap", "capability", "limitation", "name", "kind", "severity", "half_life", "source_ids"]
+LIM_COLS = [
+    "cap",
+    "capability",
+    "limitation",
+    "name",
+    "kind",
+    "severity",
+    "half_life",
+    "in_force_from",
+    "in_force_until",
+    "jurisdiction",
+    "source_ids",
+]
+LIM_TERMS = ("in_force_from", "in_force_until", "jurisdiction")
 
 
 def display_names(nodes: dict) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -135,7 +148,8 @@ def as_of_date(nodes: dict, evidence: pd.DataFrame, config: MethodConfig, notes:
 def _limitation_rows(
     nodes: dict, edges: dict, cap_idx: dict[str, int], names: dict[str, str], notes: list[str]
 ) -> list[dict]:
-    lim_props = node_frame(nodes, "Limitation", ("name", "kind", "severity", "half_life_years")).set_index("id")
+    lim_props = node_frame(nodes, "Limitation", ("name", "kind", "severity", "half_life_years", *LIM_TERMS))
+    lim_props = lim_props.set_index("id")
     cons = edge_frame(edges, "CONSTRAINED_BY", ("severity", "source_ids"))
     rows = []
     for r in cons.itertuples(index=False):
@@ -156,10 +170,22 @@ def _limitation_rows(
                 kind=kind,
                 severity=min(max(sev, 0.0), 1.0),
                 half_life=num(lp["half_life_years"]),
+                in_force_from=_term_date(lp["in_force_from"], start=True),
+                in_force_until=_term_date(lp["in_force_until"], start=False),
+                jurisdiction=lp["jurisdiction"] if isinstance(lp["jurisdiction"], str) else None,
                 source_ids=join_sources(r.source_ids, lp.get("source_ids")),
             )
         )
     return rows
+
+
+def _term_date(value: object, start: bool) -> float:
+    """A legal term's first (start=True) or last day as a decimal year; NaN when not given."""
+    dy = decimal_year(value)
+    if dy is None:
+        return float("nan")
+    half = float(np.sqrt(12.0 * dy[1])) / 2.0 if dy[1] > 0 else 0.0  # half the period a partial date spans
+    return dy[0] - half if start else dy[0] + half
 
 
 def limitation_links(

@@ -134,7 +134,9 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
     lim_links, tool_lims = limitation_links(nodes, edges, cap_idx, names, config, notes)
 
     lp = link_paths(edges, cap_idx)
-    tm = task_matrix(edges, set(lp.paths.loc[lp.paths["effective"], "task_id"]), notes)
+    effective = lp.paths[lp.paths["effective"]]
+    reached = set(effective.loc[effective["weight"] > 0, "task_id"])
+    tm = task_matrix(edges, set(effective["task_id"]), reached, notes)
     t_idx = {t: i for i, t in enumerate(tm.tasks)}
     links = lp.paths[lp.paths["effective"] & (lp.paths["weight"] > 0)].copy()
     links["cap"] = links["capability"].map(cap_idx).astype(int)

@@ -6,8 +6,10 @@ A scenario changes only the future (after the as-of date); every scenario agrees
 - technical limitations fade along their own half-life (half_life_years), scaled by the scenario;
   those without a half-life do not fade.
 - economic limitations fade with the scenario's half-life (or their own, if given).
-- legal / contractual limitations change only by scenario: `legal_relief` of their severity is removed,
-  linearly, between the as-of date and `legal_relief_by`.
+- legal / contractual limitations act only while their instrument is in force (`in_force_from` ..
+  `in_force_until`, when known); at expiry the scenario says what happens (`at_expiry`: renewed as is — the
+  default —, strengthened, or lapsed); `legal_relief` of their severity is removed, linearly, between the
+  as-of date and `legal_relief_by`.
 - user overrides: a capability reaches a level by a date (or not before a date); a limitation is
   removed (from a date), kept at today's severity, or set to a severity.
 """
@@ -52,6 +54,14 @@ class LimitationOverride:
             raise ValueError("`set` needs a severity in [0, 1]")
 
 
+AT_EXPIRY = {
+    "renewed": "renewed as is: the term keeps its severity after the instrument's expiry date",
+    "strengthened": "strengthened: the term closes half of the remaining gap to a full block (1 - (1 - s)/2)",
+    "lapsed": "lapsed: the term stops acting at the instrument's expiry date",
+}
+STRENGTHEN_SHARE = 0.5  # share of the remaining gap to a full block that a strengthened term closes
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -61,8 +71,13 @@ class Scenario:
     econ_half_life: float | None = None
     legal_relief: float = 0.0
     legal_relief_by: float = 2030.0
+    at_expiry: str = "renewed"  # what a legal term does after its instrument expires: see AT_EXPIRY
     capability_overrides: tuple[CapabilityOverride, ...] = field(default_factory=tuple)
     limitation_overrides: tuple[LimitationOverride, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.at_expiry not in AT_EXPIRY:
+            raise ValueError(f"at_expiry is one of {', '.join(AT_EXPIRY)}, not {self.at_expiry!r}")
 
     def with_overrides(
         self,
@@ -84,7 +99,8 @@ SCENARIOS: dict[str, Scenario] = {
     "slow": Scenario(
         "slow",
         "Capabilities mature at 0.6x their fitted pace; technical limitations fade 1.5x slower; "
-        "economic limitations do not fade; legal and contractual limitations stay as they are.",
+        "economic limitations do not fade; legal and contractual terms stay as they are and are renewed "
+        "as is at expiry.",
         pace=0.6,
         tech_half_life_mult=1.5,
         econ_half_life=None,
@@ -93,7 +109,8 @@ SCENARIOS: dict[str, Scenario] = {
     "expected": Scenario(
         "expected",
         "Capabilities continue at their fitted pace; technical limitations fade at their own half-life; "
-        "economic limitations halve every 8 years; legal and contractual limitations stay as they are.",
+        "economic limitations halve every 8 years; legal and contractual terms stay as they are and are "
+        "renewed as is at expiry.",
         pace=1.0,
         tech_half_life_mult=1.0,
         econ_half_life=8.0,
@@ -133,6 +150,7 @@ def scenario_table():
                 econ_half_life=s.econ_half_life,
                 legal_relief=s.legal_relief,
                 legal_relief_by=s.legal_relief_by,
+                at_expiry=s.at_expiry,
                 description=s.description,
             )
             for s in SCENARIOS.values()
@@ -229,15 +247,31 @@ class LimArrays:
     sev0: np.ndarray
     kind: np.ndarray
     half_life: np.ndarray  # NaN: none
+    start: np.ndarray | None = None  # legal terms: in force from (decimal year; NaN: unknown, always)
+    end: np.ndarray | None = None  # legal terms: in force until (NaN: no expiry known)
 
     @classmethod
     def of(cls, lim_links) -> LimArrays:
         n = len(lim_links)
+
+        def dates(col: str) -> np.ndarray:
+            if col not in lim_links:
+                return np.full(n, np.nan)
+            return lim_links[col].to_numpy(dtype=float).reshape(n)
+
         return cls(
             lim_links["limitation"].to_numpy(dtype=object).reshape(n),
             lim_links["severity"].to_numpy(dtype=float).reshape(n),
             lim_links["kind"].to_numpy(dtype=object).reshape(n),
             np.array([h if _ok(h) else np.nan for h in lim_links["half_life"]], dtype=float).reshape(n),
+            dates("in_force_from"),
+            dates("in_force_until"),
+        )
+
+    def take(self, idx: np.ndarray) -> LimArrays:
+        pick = lambda a: None if a is None else a[idx]  # noqa: E731
+        return LimArrays(
+            self.ids[idx], self.sev0[idx], self.kind[idx], self.half_life[idx], pick(self.start), pick(self.end)
         )
 
 
@@ -268,6 +302,8 @@ def severity_paths(
     if scenario.legal_relief and legal.any():
         frac = np.clip(future / max(scenario.legal_relief_by - as_of, 1e-9), 0.0, 1.0)
         out[:, legal, :] = (sev0[legal][None, :] * (1.0 - scenario.legal_relief * frac[:, None]))[:, :, None]
+    if legal.any():
+        _legal_terms(out, times, arr, legal, scenario)
     if scenario.limitation_overrides:
         lim_ids = arr.ids
         for o in scenario.limitation_overrides:
@@ -281,6 +317,20 @@ def severity_paths(
             rows = np.flatnonzero(times >= o.from_date) if o.from_date is not None else np.arange(n_t)
             out[np.ix_(rows, cols)] = val
     return out
+
+
+def _legal_terms(out: np.ndarray, times: np.ndarray, arr: LimArrays, legal: np.ndarray, scenario: Scenario) -> None:
+    """A legal term acts only once its instrument is in force; after expiry, as the scenario says."""
+    n_l = len(arr.sev0)
+    start = arr.start if arr.start is not None else np.full(n_l, np.nan)
+    end = arr.end if arr.end is not None else np.full(n_l, np.nan)
+    before = legal[None, :] & (times[:, None] < start[None, :])  # NaN compares False: always in force
+    out[before] = 0.0
+    after = legal[None, :] & (times[:, None] > end[None, :])
+    if scenario.at_expiry == "lapsed":
+        out[after] = 0.0
+    elif scenario.at_expiry == "strengthened":
+        out[after] = 1.0 - (1.0 - out[after]) * (1.0 - STRENGTHEN_SHARE)
 
 
 def _ok(x) -> bool:

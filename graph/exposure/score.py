@@ -230,6 +230,9 @@ class Run:
         ).reshape(len(lims), n_draws)
         self.times = np.array(years, dtype=float) + YEAR_POINT
         self.M, self.Md = self.maturity_at(self.times)
+        # technical reach: the same draws without legal and contractual terms (what AI can do, not what it may)
+        legal = engine.lim_arrays.kind == "legal"
+        self.Md_tech = self.maturity_at(self.times, skip=legal)[1] if legal.any() else self.Md
         self._summary: pd.DataFrame | None = None
         self._draws: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -249,13 +252,16 @@ class Run:
         cm = self.engine.compiled
         arr, mult = self.engine.lim_arrays, self.hl_mult
         if links is not None:
-            arr = LimArrays(arr.ids[links], arr.sev0[links], arr.kind[links], arr.half_life[links])
+            arr = arr.take(links)
             mult = mult[links]
         sev = severity_paths(times, arr, self.scenario, cm.as_of, mult)
         return np.minimum(sev, 1.0 - 1e-9, out=sev)
 
-    def maturity_at(self, times: np.ndarray, caps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(undamped, damped) maturity, each (n_t, n_caps, n_draws); `caps`: only these capabilities.
+    def maturity_at(
+        self, times: np.ndarray, caps: np.ndarray | None = None, skip: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(undamped, damped) maturity, each (n_t, n_caps, n_draws); `caps`: only these capabilities;
+        `skip`: a mask over limitation links left out of the damping (e.g. the legal ones).
 
         Damping: prod over limitation groups g of the capability of (1 - max_{l in g} sev_l(t)); a group is
         one kind of limitation (default) or a single limitation (config.limitation_combine = "product")."""
@@ -267,6 +273,8 @@ class Run:
         if caps is not None:
             L = L[caps]
             links = np.flatnonzero(np.asarray(L.sum(axis=0)).ravel() > 0)
+        if skip is not None:
+            links = links[~skip[links]]
         if not len(links):
             return M, Md
         groups = self.engine.lim_group[links]
@@ -306,7 +314,8 @@ class Run:
         ms = np.float32(min(self.engine.config.max_share, 1.0 - 1e-6))  # below 1 in float32 too
         lo, hi = self.engine.config.band
         n_y, n_e = len(self.years), st.A_sig.shape[0]
-        out = {k: np.empty((n_y, n_e)) for k in ("low", "median", "high", "mean", "automation")}
+        keys = ("low", "median", "high", "mean", "automation", "technical_low", "technical_median", "technical_high")
+        out = {k: np.empty((n_y, n_e)) for k in keys}
         draws = (np.empty((n_y, n_e, self.n_draws), np.float32), np.empty((n_y, n_e, self.n_draws), np.float32))
         for y in range(n_y):
             e, e_auto = signature_exposure(st, self.Md[y].astype(np.float32), ms, auto_mean=not keep_draws)
@@ -314,6 +323,12 @@ class Run:
             q = quantiles(E, (lo, 0.5, hi))
             out["low"][y], out["median"][y], out["high"][y] = q
             out["mean"][y] = E.mean(axis=1, dtype=np.float64)
+            if self.Md_tech is self.Md:
+                tq = q
+            else:
+                et, _ = signature_exposure(st, self.Md_tech[y].astype(np.float32), ms, auto_mean=True)
+                tq = quantiles(st.A_sig32 @ et, (lo, 0.5, hi))
+            out["technical_low"][y], out["technical_median"][y], out["technical_high"][y] = tq
             if keep_draws:
                 Ea = st.A_sig32 @ e_auto
                 out["automation"][y] = Ea.mean(axis=1, dtype=np.float64)
@@ -384,6 +399,9 @@ def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
                     "label": ents["label"].to_numpy(),
                     "name": ents["name"].to_numpy(),
                     "basis": ents["basis"].to_numpy(),
+                    "coverage": ents["coverage"].to_numpy(),
+                    "coverage_status": ents["coverage_status"].to_numpy(),
+                    "coverage_reason": ents["coverage_reason"].to_numpy(),
                     "year": np.full(n_e, year),
                     "scenario": run.scenario.name,
                     "median": stats["median"][y],
@@ -393,6 +411,9 @@ def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
                     "automation": np.minimum(stats["automation"][y], stats["mean"][y]),
                     "augmentation": np.maximum(stats["mean"][y] - stats["automation"][y], 0.0),
                     "potential": pot,
+                    "technical_median": stats["technical_median"][y],
+                    "technical_low": stats["technical_low"][y],
+                    "technical_high": stats["technical_high"][y],
                 }
             )
         )
