@@ -170,6 +170,48 @@ def exposure(
     return s.reset_index(drop=True)
 
 
+def band_sources(
+    graph,
+    level: str = "craft",
+    year: int = 2035,
+    scenario: str | Scenario = "expected",
+    draws: int | None = None,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """How much of each entity's band comes from timing (when capabilities mature) and how much from judgement
+    (the curated weights, severities and level table): the 80 % band width with everything varied, with only
+    timing varied and with only judgement varied, and each source's share of the summed variances."""
+    if level not in _LABEL:
+        raise ValueError(f"level is one of {', '.join(_LABEL)}")
+    eng = engine(graph)
+    width, var = {}, {}
+    for vary in ("all", "timing", "judgement"):
+        run = eng.run(scenario, years=(year,), draws=draws, seed=seed, vary=vary)
+        E = run.entity_draws()[0][0].astype(np.float64)  # (n_entities, n_draws); NaN rows: not assessed
+        lo, hi = eng.config.band
+        q = np.quantile(E, [lo, hi], axis=1)
+        width[vary] = q[1] - q[0]
+        var[vary] = E.var(axis=1)
+    ents = eng.compiled.entities
+    out = pd.DataFrame(
+        {
+            "entity_id": ents["id"],
+            "label": ents["label"],
+            "name": ents["name"],
+            "year": year,
+            "band_width": width["all"],
+            "band_width_timing_only": width["timing"],
+            "band_width_judgement_only": width["judgement"],
+        }
+    )
+    total = var["timing"] + var["judgement"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["timing_share"] = np.where(total > 0, var["timing"] / total, np.nan)
+    out["judgement_share"] = 1.0 - out["timing_share"]
+    out = out[out["label"] == _LABEL[level]]
+    return out[out["band_width"].notna()].reset_index(drop=True)
+
+
 def explain(
     graph,
     craft: str | None = None,

@@ -67,6 +67,9 @@ class MethodConfig:
     pace_sd: float = 0.25
     # Uncertainty of technical half-lives: log-normal sd of a per-limitation multiplier.
     half_life_sd: float = 0.3
+    # Judgement uncertainty: draw curated link weights, severities and the level -> maturity table per draw
+    # around their curated values, with a spread set by the curators' confidence (graph/exposure/judgement.py).
+    judgement: bool = True
     # Central band reported: 80% (10th to 90th percentile of the draws).
     band: tuple[float, float] = (0.10, 0.90)
     draws: int = 1000

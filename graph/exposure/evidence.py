@@ -27,6 +27,7 @@ LIM_COLS = [
     "in_force_from",
     "in_force_until",
     "jurisdiction",
+    "confidence",
     "source_ids",
 ]
 LIM_TERMS = ("in_force_from", "in_force_until", "jurisdiction")
@@ -150,7 +151,7 @@ def _limitation_rows(
 ) -> list[dict]:
     lim_props = node_frame(nodes, "Limitation", ("name", "kind", "severity", "half_life_years", *LIM_TERMS))
     lim_props = lim_props.set_index("id")
-    cons = edge_frame(edges, "CONSTRAINED_BY", ("severity", "source_ids"))
+    cons = edge_frame(edges, "CONSTRAINED_BY", ("severity", "source_ids", "confidence"))
     rows = []
     for r in cons.itertuples(index=False):
         if r.src not in cap_idx or r.dst not in lim_props.index:
@@ -173,6 +174,7 @@ def _limitation_rows(
                 in_force_from=_term_date(lp["in_force_from"], start=True),
                 in_force_until=_term_date(lp["in_force_until"], start=False),
                 jurisdiction=lp["jurisdiction"] if isinstance(lp["jurisdiction"], str) else None,
+                confidence=num(r.confidence, 0.5),
                 source_ids=join_sources(r.source_ids, lp.get("source_ids")),
             )
         )

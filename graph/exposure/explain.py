@@ -61,7 +61,7 @@ def link_stats(run: Run, year: int, task_idx: np.ndarray, a: np.ndarray, chunk: 
     links = links.sort_values(["lt", "cap", "mode"], kind="stable").reset_index(drop=True)
     lt = links["lt"].to_numpy(dtype=np.int64)
     caps = links["cap"].to_numpy(dtype=np.int64)
-    w = links["weight"].to_numpy(dtype=float)
+    w = run.link_weights(links)  # (n_terms, n_draws): judgement draws of the weights
     n_terms = len(links)
     # limitation shares: -log(1 - sev_j) / sum over the capability's limitations, per draw
     ll = cm.lim_links
@@ -95,8 +95,8 @@ def link_stats(run: Run, year: int, task_idx: np.ndarray, a: np.ndarray, chunk: 
         s0, s1 = int(bounds[ci]), int(bounds[ci + 1]) if ci + 1 < len(bounds) else n_terms
         ltc = lt[s0:s1] - k0
         T = sp.csr_matrix((np.ones(s1 - s0), (ltc, np.arange(s1 - s0))), shape=(k1 - k0, s1 - s0))
-        h = -np.log1p(-np.minimum(w[s0:s1, None] * Md[caps[s0:s1]], ms))
-        h0 = -np.log1p(-np.minimum(w[s0:s1, None] * M[caps[s0:s1]], ms))
+        h = -np.log1p(-np.minimum(w[s0:s1] * Md[caps[s0:s1]], ms))
+        h0 = -np.log1p(-np.minimum(w[s0:s1] * M[caps[s0:s1]], ms))
         H, H0 = T @ h, T @ h0
         e, e0 = -np.expm1(-H), -np.expm1(-H0)
         # tasks without links have e = 0 and add nothing

@@ -16,7 +16,8 @@ import pandas as pd
 from graph.exposure.frames import edge_frame, num, source_list
 
 MODES = ("automate", "augment")
-PATH_COLS = ["capability", "task_id", "mode", "weight", "kind", "via", "source_ids"]
+PATH_COLS = ["capability", "task_id", "mode", "weight", "kind", "via", "source_ids", "confidence"]
+DEFAULT_CONFIDENCE = 0.5  # a claim without the curator's confidence counts as a coin-flip judgement
 KIND_RANK = {"direct": 0, "dwa": 1, "same_as": 2}
 
 
@@ -29,9 +30,10 @@ class LinkPaths:
 
 def _performs(edges: dict, cap_idx: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(direct capability -> task claims, capability -> work activity claims), weights clipped to [0, 1]."""
-    perf = edge_frame(edges, "PERFORMS", ("weight", "mode", "source_ids"))
+    perf = edge_frame(edges, "PERFORMS", ("weight", "mode", "source_ids", "confidence"))
     perf = perf[perf["src"].isin(cap_idx)].copy()
     perf["weight"] = [min(max(num(w, 0.0), 0.0), 1.0) for w in perf["weight"]]
+    perf["confidence"] = [min(max(num(c, DEFAULT_CONFIDENCE), 0.0), 1.0) for c in perf["confidence"]]
     perf["mode"] = [m if m in MODES else "automate" for m in perf["mode"]]
     is_wa = perf["dst_label"].eq("WorkActivity") | perf["dst"].str.match(r"^(dwa|iwa|gwa):")
     return perf[~is_wa], perf[is_wa]
@@ -61,11 +63,12 @@ def _activity_claims(edges: dict, to_wa: pd.DataFrame) -> pd.DataFrame:
     """One weight per (capability, mode, activity): the largest claim on it or on an ancestor."""
     descendants = _descendants_of(edges)
     wa_rows = [
-        (r.src, r.mode, d, r.weight, r.dst, tuple(source_list(r.source_ids)))
+        (r.src, r.mode, d, r.weight, r.dst, tuple(source_list(r.source_ids)), r.confidence)
         for r in to_wa.itertuples(index=False)
         for d in descendants(r.dst)
     ]
-    cap_wa = pd.DataFrame(wa_rows, columns=["capability", "mode", "wa", "weight", "linked_to", "source_ids"])
+    cols = ["capability", "mode", "wa", "weight", "linked_to", "source_ids", "confidence"]
+    cap_wa = pd.DataFrame(wa_rows, columns=cols)
     return cap_wa.sort_values(
         ["capability", "mode", "wa", "weight", "linked_to"], ascending=[True, True, True, False, True]
     ).drop_duplicates(["capability", "mode", "wa"])
@@ -81,6 +84,7 @@ def _direct_paths(direct: pd.DataFrame) -> pd.DataFrame:
             "kind": "direct",
             "via": "",
             "source_ids": [source_list(s) for s in direct["source_ids"]],
+            "confidence": direct["confidence"].to_numpy(dtype=float),
         },
         columns=PATH_COLS,
     )
@@ -97,14 +101,17 @@ def _activity_paths(edges: dict, cap_wa: pd.DataFrame) -> tuple[pd.DataFrame, pd
     wa_join = cap_wa.merge(inv, on="wa")
     if len(wa_join):
         wa_join["share"] = wa_join["weight"] / wa_join["n_wa"]
-        dwa_paths = (
-            wa_join.groupby(["capability", "task", "mode"], sort=True)["share"]
-            .sum()
-            .clip(upper=1.0)
-            .rename("weight")
-            .reset_index()
-            .rename(columns={"task": "task_id"})
+        wa_join["_cw"] = wa_join["share"] * wa_join["confidence"]
+        g = wa_join.groupby(["capability", "task", "mode"], sort=True)[["share", "_cw"]].sum()
+        dwa_paths = pd.DataFrame(
+            {
+                "weight": g["share"].clip(upper=1.0),
+                # the path's confidence: its claims' confidences, weighted by what each contributes
+                "confidence": (g["_cw"] / g["share"].where(g["share"] > 0)).fillna(DEFAULT_CONFIDENCE),
+            }
         )
+        dwa_paths = dwa_paths.reset_index().rename(columns={"task": "task_id"})
+        wa_join = wa_join.drop(columns="_cw")
         dwa_paths["kind"] = "dwa"
         dwa_paths["via"] = ""  # filled on demand (Compiled.path_detail)
         dwa_paths["source_ids"] = None
@@ -133,7 +140,7 @@ def _same_as_paths(edges: dict, base_paths: pd.DataFrame) -> tuple[pd.DataFrame,
     if not (len(pairs) and len(best_base)):
         return pd.DataFrame(columns=PATH_COLS), same_sources
     sa = (
-        best_base[["capability", "task_id", "mode", "weight"]]
+        best_base[["capability", "task_id", "mode", "weight", "confidence"]]
         .rename(columns={"task_id": "other"})
         .merge(pairs, on="other")
     )
@@ -146,6 +153,7 @@ def _same_as_paths(edges: dict, base_paths: pd.DataFrame) -> tuple[pd.DataFrame,
             "kind": "same_as",
             "via": sa["other"],
             "source_ids": None,
+            "confidence": sa["confidence"].astype(float),
         },
         columns=PATH_COLS,
     )

@@ -26,7 +26,7 @@ from graph.exposure.evidence import as_of_date, display_names, limitation_links,
 from graph.exposure.frames import join_sources, node_frame, source_list
 from graph.exposure.link_paths import link_paths
 
-LINK_COLS = ["cap", "task", "capability", "task_id", "mode", "weight", "kind", "via", "source_ids"]
+LINK_COLS = ["cap", "task", "capability", "task_id", "mode", "weight", "kind", "via", "source_ids", "confidence"]
 
 
 # ----------------------------------------------------------------------------------------------- compiled

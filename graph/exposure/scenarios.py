@@ -269,24 +269,32 @@ class LimArrays:
         )
 
     def take(self, idx: np.ndarray) -> LimArrays:
-        pick = lambda a: None if a is None else a[idx]  # noqa: E731
-        return LimArrays(
-            self.ids[idx], self.sev0[idx], self.kind[idx], self.half_life[idx], pick(self.start), pick(self.end)
-        )
+        start = None if self.start is None else self.start[idx]
+        end = None if self.end is None else self.end[idx]
+        return LimArrays(self.ids[idx], self.sev0[idx], self.kind[idx], self.half_life[idx], start, end)
 
 
 def severity_paths(
-    times: np.ndarray, lim_links, scenario: Scenario, as_of: float, half_life_mult: np.ndarray
+    times: np.ndarray,
+    lim_links,
+    scenario: Scenario,
+    as_of: float,
+    half_life_mult: np.ndarray,
+    sev0_draws: np.ndarray | None = None,
 ) -> np.ndarray:
     """Severity of every capability-limitation link at each time and draw: (n_t, n_links, n_draws).
 
-    half_life_mult: (n_links, n_draws) log-normal multipliers of the half-lives (one per limitation).
+    half_life_mult: (n_links, n_draws) log-normal multipliers of the half-lives (one per limitation);
+    sev0_draws: (n_links, n_draws) today's severities per draw (judgement uncertainty); None: the curated ones.
     """
     times = np.asarray(times, dtype=float)
     arr = lim_links if isinstance(lim_links, LimArrays) else LimArrays.of(lim_links)
     n_t, n_l = len(times), len(arr.sev0)
-    n_d = half_life_mult.shape[1] if half_life_mult.ndim == 2 else 1
-    sev0, kind, own_hl = arr.sev0, arr.kind, arr.half_life
+    n_d = max(
+        half_life_mult.shape[1] if half_life_mult.ndim == 2 else 1, 1 if sev0_draws is None else sev0_draws.shape[1]
+    )
+    kind, own_hl = arr.kind, arr.half_life
+    base = arr.sev0[:, None] if sev0_draws is None else np.asarray(sev0_draws, dtype=float)  # (n_l, 1 or n_d)
     hl = np.full(n_l, np.nan)
     tech = kind == "technical"
     econ = kind == "economic"
@@ -294,14 +302,14 @@ def severity_paths(
     hl[tech] = own_hl[tech] * scenario.tech_half_life_mult
     hl[econ] = np.where(np.isnan(own_hl[econ]), scenario.econ_half_life or np.nan, own_hl[econ])
     future = np.maximum(times - as_of, 0.0)  # (n_t,)
-    out = np.broadcast_to(sev0[None, :, None], (n_t, n_l, n_d)).copy()
+    out = np.broadcast_to(base[None], (n_t, n_l, n_d)).copy()
     fade = np.flatnonzero(~np.isnan(hl) & ~legal)
     if len(fade):
         rate = 1.0 / (hl[fade, None] * half_life_mult[fade])  # (n_fade, n_d)
-        out[:, fade, :] = sev0[None, fade, None] * np.exp2(-future[:, None, None] * rate[None])
+        out[:, fade, :] = base[None, fade] * np.exp2(-future[:, None, None] * rate[None])
     if scenario.legal_relief and legal.any():
         frac = np.clip(future / max(scenario.legal_relief_by - as_of, 1e-9), 0.0, 1.0)
-        out[:, legal, :] = (sev0[legal][None, :] * (1.0 - scenario.legal_relief * frac[:, None]))[:, :, None]
+        out[:, legal, :] = base[None, legal] * (1.0 - scenario.legal_relief * frac[:, None, None])
     if legal.any():
         _legal_terms(out, times, arr, legal, scenario)
     if scenario.limitation_overrides:
@@ -311,7 +319,7 @@ def severity_paths(
             if not len(cols):
                 continue
             if o.action == "keep":
-                out[:, cols, :] = sev0[None, cols, None]
+                out[:, cols, :] = base[None, cols]
                 continue
             val = 0.0 if o.action == "remove" else float(o.severity)
             rows = np.flatnonzero(times >= o.from_date) if o.from_date is not None else np.arange(n_t)

@@ -25,6 +25,7 @@ from scipy import special
 
 from graph.exposure.config import METHOD_VERSION, YEAR_POINT, YEARS, MethodConfig
 from graph.exposure.frames import edge_frame
+from graph.exposure.judgement import Judgement, draw_judgement
 from graph.exposure.maturity import Fit, draw_parameters, fit_capabilities, logit_path, stream
 from graph.exposure.model import Compiled, compile_graph
 from graph.exposure.scenarios import (
@@ -35,6 +36,8 @@ from graph.exposure.scenarios import (
     severity_paths,
 )
 
+VARY = ("all", "timing", "judgement")
+
 # ------------------------------------------------------------------------------------ structure
 
 
@@ -43,13 +46,15 @@ class Structure:
     task_sig: np.ndarray  # (n_tasks,) signature of each task, -1: no capability reaches it
     n_sig: int
     blocks: tuple[slice, slice, slice]  # signatures with automation only, augmentation only, both
-    u_cap: np.ndarray  # (U,) capability of each unique (capability, weight) term
+    u_cap: np.ndarray  # (U,) capability of each unique (capability, weight, confidence) term
     u_w: np.ndarray  # (U,) its weight
+    u_conf: np.ndarray  # (U,) the curator's confidence in the weight (sets its judgement uncertainty)
     P_auto: sp.csr_matrix  # (S, U) automation terms of each signature
     P_aug: sp.csr_matrix  # (S, U)
     P_blocks: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]  # the four used blocks
     A_sig: sp.csr_matrix  # (n_entities, S) = A @ (task -> signature)
     has_basis: np.ndarray  # (n_entities,) bool
+    u_index: dict | None = None  # (capability index, weight, confidence) -> term
     u_w32: np.ndarray | None = None  # float32 copies for the hot path
     A_sig32: sp.csr_matrix | None = None
 
@@ -66,9 +71,12 @@ class Structure:
 def build_structure(compiled: Compiled) -> Structure:
     links = compiled.links
     n_tasks = len(compiled.tasks)
-    terms_by_task: dict[int, list[tuple[int, int, float]]] = {}
-    for cap, task, mode, w in zip(links["cap"], links["task"], links["mode"], links["weight"], strict=True):
-        terms_by_task.setdefault(int(task), []).append((int(cap), 0 if mode == "automate" else 1, float(w)))
+    terms_by_task: dict[int, list[tuple[int, int, float, float]]] = {}
+    cols = (links["cap"], links["task"], links["mode"], links["weight"], links["confidence"])
+    for cap, task, mode, w, conf in zip(*cols, strict=True):
+        c_, w_, k_ = term_key(cap, w, conf)
+        term = (c_, 0 if mode == "automate" else 1, w_, k_)
+        terms_by_task.setdefault(int(task), []).append(term)
     sig_key: dict[tuple, int] = {}
     keys: list[tuple] = []
     raw_sig = np.full(n_tasks, -1, dtype=np.int64)
@@ -78,7 +86,7 @@ def build_structure(compiled: Compiled) -> Structure:
             sig_key[key] = len(keys)
             keys.append(key)
         raw_sig[task] = sig_key[key]
-    kinds = [{frozenset({0}): 0, frozenset({1}): 1}.get(frozenset(m for _, m, _ in k), 2) for k in keys]
+    kinds = [{frozenset({0}): 0, frozenset({1}): 1}.get(frozenset(t[1] for t in k), 2) for k in keys]
     # 0: automation terms only, 1: augmentation only, 2: both
     order = sorted(range(len(keys)), key=lambda i: (kinds[i], i))
     new_of_old = np.empty(len(keys), dtype=np.int64)
@@ -88,37 +96,48 @@ def build_structure(compiled: Compiled) -> Structure:
     counts = [sum(1 for k in kinds if k == v) for v in (0, 1, 2)]
     blocks = (slice(0, counts[0]), slice(counts[0], counts[0] + counts[1]), slice(counts[0] + counts[1], len(keys)))
 
-    u_key: dict[tuple[int, float], int] = {}
-    rows = {0: [], 1: []}
-    cols = {0: [], 1: []}
+    u_key: dict[tuple[int, float, float], int] = {}
+    rows: dict[int, list[int]] = {0: [], 1: []}
+    cols_: dict[int, list[int]] = {0: [], 1: []}
     for new, old in enumerate(order):
-        for cap, mode, w in keys[old]:
-            u = u_key.setdefault((cap, w), len(u_key))
+        for cap, mode, w, conf in keys[old]:
+            u = u_key.setdefault((cap, w, conf), len(u_key))
             rows[mode].append(new)
-            cols[mode].append(u)
+            cols_[mode].append(u)
     U = len(u_key)
     u_cap = np.array([k[0] for k in u_key], dtype=np.int64)
     u_w = np.array([k[1] for k in u_key], dtype=float)
+    u_conf = np.array([k[2] for k in u_key], dtype=float)
     S = len(keys)
-    P = [sp.csr_matrix((np.ones(len(rows[m])), (rows[m], cols[m])), shape=(S, U)) for m in (0, 1)]
+    P = [sp.csr_matrix((np.ones(len(rows[m])), (rows[m], cols_[m])), shape=(S, U)) for m in (0, 1)]
     linked = np.flatnonzero(task_sig >= 0)
     T = sp.csr_matrix((np.ones(len(linked)), (linked, task_sig[linked])), shape=(n_tasks, S))
     A_sig = (compiled.A @ T).tocsr()
     has_basis = np.asarray(compiled.C.sum(axis=1)).ravel() > 0
     a, g, m = blocks
     P_blocks = (P[0][a].tocsr(), P[1][g].tocsr(), P[0][m].tocsr(), P[1][m].tocsr())
-    return Structure(task_sig, S, blocks, u_cap, u_w, P[0], P[1], P_blocks, A_sig, has_basis)
+    st = Structure(task_sig, S, blocks, u_cap, u_w, u_conf, P[0], P[1], P_blocks, A_sig, has_basis)
+    st.u_index = u_key
+    return st
+
+
+def term_key(cap: int, weight: float, confidence: float) -> tuple[int, float, float]:
+    return (int(cap), float(weight), round(float(confidence), 3))
 
 
 def signature_exposure(
-    st: Structure, Md: np.ndarray, max_share: float, auto_mean: bool = False
+    st: Structure, Md: np.ndarray, max_share: float, auto_mean: bool = False, W: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exposure of every signature (n_sig, n_draws) and its automation part, for damped maturity Md
     (n_caps, n_draws). In float32 when Md is float32. auto_mean: return only the automation part's
-    mean over draws (n_sig,), which is all the summaries need."""
+    mean over draws (n_sig,), which is all the summaries need. W: the terms' weights per draw (U, n_draws)
+    (judgement uncertainty); None: the curated weights."""
     single = Md.dtype == np.float32
     X = Md[st.u_cap]
-    X *= (st.u_w32 if single else st.u_w)[:, None]
+    if W is None:
+        X *= (st.u_w32 if single else st.u_w)[:, None]
+    else:
+        X *= W
     np.minimum(X, max_share, out=X)
     np.negative(X, out=X)
     G = np.log1p(X, out=X)  # log(1 - w M'): minus the hazard of each unique term
@@ -148,11 +167,13 @@ def signature_exposure(
     return e, e_auto
 
 
-def entity_exposure(st: Structure, Md: np.ndarray, max_share: float) -> tuple[np.ndarray, np.ndarray]:
-    """(E, E_auto), each (n_entities, n_draws), for damped maturity Md (n_caps, n_draws), in float64.
-
-    The reference implementation (tests, explanations); Run.evaluate is the same in float32."""
-    e, e_auto = signature_exposure(st, np.asarray(Md, dtype=np.float64), max_share)
+def entity_exposure(
+    st: Structure, Md: np.ndarray, max_share: float, W: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(E, E_auto), each (n_entities, n_draws), for damped maturity Md (n_caps, n_draws), in float64; W: the
+    terms' weights per draw (None: curated). The reference implementation; Run.evaluate is the same in float32."""
+    W64 = None if W is None else np.asarray(W, dtype=np.float64)
+    e, e_auto = signature_exposure(st, np.asarray(Md, dtype=np.float64), max_share, W=W64)
     return st.A_sig @ e, st.A_sig @ e_auto
 
 
@@ -179,6 +200,18 @@ class Engine:
         )
         self.lim_group = ll["group"].to_numpy(dtype=np.int64) if len(ll) else np.zeros(0, np.int64)
         self._runs: OrderedDict[tuple, Run] = OrderedDict()
+        self._judgement: dict[tuple[int, int, str], Judgement] = {}
+
+    def judgement(self, seed: int, n_draws: int, vary: str = "all") -> Judgement:
+        """The judgement draws for a seed (the same for every scenario); curated values when not varied."""
+        fixed = vary == "timing" or not self.config.judgement
+        key = (seed, n_draws, "fixed" if fixed else "drawn")
+        if key not in self._judgement:
+            if fixed:
+                self._judgement[key] = Judgement.fixed(self.structure.u_w, self.lim_arrays.sev0, n_draws)
+            else:
+                self._judgement[key] = draw_judgement(self, seed, n_draws)
+        return self._judgement[key]
 
     def run(
         self,
@@ -186,26 +219,33 @@ class Engine:
         years: tuple[int, ...] | None = None,
         draws: int | None = None,
         seed: int | None = None,
+        vary: str = "all",
     ) -> Run:
+        """vary: "all" (timing and judgement), "timing" (curated judgements) or "judgement" (the fitted curves
+        at their best estimate, no pace shock): the last two split a band into its two sources."""
+        if vary not in VARY:
+            raise ValueError(f"vary is one of {', '.join(VARY)}")
         sc = get_scenario(scenario)
         years = tuple(years or YEARS)
         draws = int(draws or self.config.draws)
         seed = int(self.config.seed if seed is None else seed)
-        key = (sc.key, years, draws, seed)
+        key = (sc.key, years, draws, seed, vary)
         if key in self._runs:
             self._runs.move_to_end(key)
             return self._runs[key]
-        r = Run(self, sc, years, draws, seed)
+        r = Run(self, sc, years, draws, seed, vary)
         self._runs[key] = r
         while len(self._runs) > 4:
             self._runs.popitem(last=False)
         return r
 
-    def potential(self) -> np.ndarray:
-        """Exposure of every entity if every linked capability were fully mature and unconstrained."""
-        ones = np.ones((len(self.compiled.caps), 1))
-        E, _ = entity_exposure(self.structure, ones, self.config.max_share)
-        out = E[:, 0].copy()
+    def potential(self, W: np.ndarray | None = None) -> np.ndarray:
+        """Exposure of every entity if every linked capability were fully mature and unconstrained: with the
+        curated weights, or the mean over the judgement draws of the weights W (U, n_draws)."""
+        n_d = 1 if W is None else W.shape[1]
+        ones = np.ones((len(self.compiled.caps), n_d))
+        E, _ = entity_exposure(self.structure, ones, self.config.max_share, W)
+        out = E.mean(axis=1)
         out[~self.structure.has_basis] = np.nan
         return out
 
@@ -213,21 +253,31 @@ class Engine:
 class Run:
     """One scenario's draws: parameters, maturity and limitation paths, and entity summaries."""
 
-    def __init__(self, engine: Engine, scenario: Scenario, years: tuple[int, ...], n_draws: int, seed: int):
+    def __init__(
+        self, engine: Engine, scenario: Scenario, years: tuple[int, ...], n_draws: int, seed: int, vary: str = "all"
+    ):
         self.engine = engine
         self.scenario = scenario
         self.years = years
         self.n_draws = n_draws
         self.seed = seed
+        self.vary = vary
         cm = engine.compiled
         cfg = engine.config
-        self.t50, self.s = draw_parameters(engine.fit, cm.caps, n_draws, seed)
-        xi = stream(seed, "pace").standard_normal(n_draws)
-        self.pace = scenario.pace * np.exp(cfg.pace_sd * xi)
+        self.judgement = engine.judgement(seed, n_draws, vary)
         lims = cm.lim_links["limitation"].tolist()
-        self.hl_mult = np.array(
-            [np.exp(cfg.half_life_sd * stream(seed, "lim|" + lim).standard_normal(n_draws)) for lim in lims]
-        ).reshape(len(lims), n_draws)
+        if vary == "judgement":  # timing at its best estimate: the fitted curves, no pace shock
+            self.t50 = np.repeat(engine.fit.mean[:, :1], n_draws, axis=1)
+            self.s = np.repeat(np.exp(engine.fit.mean[:, 1:2]), n_draws, axis=1)
+            self.pace = np.full(n_draws, scenario.pace)
+            self.hl_mult = np.ones((len(lims), n_draws))
+        else:
+            self.t50, self.s = draw_parameters(engine.fit, cm.caps, n_draws, seed)
+            xi = stream(seed, "pace").standard_normal(n_draws)
+            self.pace = scenario.pace * np.exp(cfg.pace_sd * xi)
+            self.hl_mult = np.array(
+                [np.exp(cfg.half_life_sd * stream(seed, "lim|" + lim).standard_normal(n_draws)) for lim in lims]
+            ).reshape(len(lims), n_draws)
         self.times = np.array(years, dtype=float) + YEAR_POINT
         self.M, self.Md = self.maturity_at(self.times)
         # technical reach: the same draws without legal and contractual terms (what AI can do, not what it may)
@@ -243,18 +293,21 @@ class Run:
         t50, s = (self.t50, self.s) if caps is None else (self.t50[caps], self.s[caps])
         cap_index = cm.cap_index if caps is None else {cm.caps[c]: i for i, c in enumerate(caps)}
         z = logit_path(times, t50, s, cm.as_of, self.pace)
-        return apply_capability_overrides(
+        z = apply_capability_overrides(
             z, times, t50, s, self.pace, cm.as_of, self.scenario, cap_index, self.engine.config.level_maturity
         )
+        z += self.judgement.table_shift[None, None, :]  # what the milestone levels mean is a judgement too
+        return z
 
     def severities_at(self, times: np.ndarray, links: np.ndarray | None = None) -> np.ndarray:
         """Severity of every capability-limitation link (or the given ones): (n_t, n_links, n_draws), below 1."""
         cm = self.engine.compiled
-        arr, mult = self.engine.lim_arrays, self.hl_mult
+        arr, mult, sev0 = self.engine.lim_arrays, self.hl_mult, self.judgement.severities
         if links is not None:
             arr = arr.take(links)
             mult = mult[links]
-        sev = severity_paths(times, arr, self.scenario, cm.as_of, mult)
+            sev0 = sev0[links]
+        sev = severity_paths(times, arr, self.scenario, cm.as_of, mult, sev0)
         return np.minimum(sev, 1.0 - 1e-9, out=sev)
 
     def maturity_at(
@@ -289,6 +342,15 @@ class Run:
             Md[i] *= np.exp(G @ np.log1p(-worst))
         return M, Md
 
+    def link_weights(self, links: pd.DataFrame) -> np.ndarray:
+        """The weight of each link (rows of compiled.links) in every draw: (n_links, n_draws)."""
+        st = self.engine.structure
+        idx = [
+            st.u_index[term_key(c, w, k)]
+            for c, w, k in zip(links["cap"], links["weight"], links["confidence"], strict=True)
+        ]
+        return self.judgement.weights[np.array(idx, dtype=np.int64)].astype(np.float64)
+
     def binding(self, sev: np.ndarray) -> np.ndarray:
         """For severities of every link (n_links, n_draws): True where the link is the one that binds in
         its group (the most severe; the first in id order on ties)."""
@@ -318,7 +380,8 @@ class Run:
         out = {k: np.empty((n_y, n_e)) for k in keys}
         draws = (np.empty((n_y, n_e, self.n_draws), np.float32), np.empty((n_y, n_e, self.n_draws), np.float32))
         for y in range(n_y):
-            e, e_auto = signature_exposure(st, self.Md[y].astype(np.float32), ms, auto_mean=not keep_draws)
+            W = self.judgement.weights
+            e, e_auto = signature_exposure(st, self.Md[y].astype(np.float32), ms, auto_mean=not keep_draws, W=W)
             E = st.A_sig32 @ e
             q = quantiles(E, (lo, 0.5, hi))
             out["low"][y], out["median"][y], out["high"][y] = q
@@ -326,7 +389,7 @@ class Run:
             if self.Md_tech is self.Md:
                 tq = q
             else:
-                et, _ = signature_exposure(st, self.Md_tech[y].astype(np.float32), ms, auto_mean=True)
+                et, _ = signature_exposure(st, self.Md_tech[y].astype(np.float32), ms, auto_mean=True, W=W)
                 tq = quantiles(st.A_sig32 @ et, (lo, 0.5, hi))
             out["technical_low"][y], out["technical_median"][y], out["technical_high"][y] = tq
             if keep_draws:
@@ -360,7 +423,8 @@ class Run:
         cm = self.engine.compiled
         st = self.engine.structure
         y = self.years.index(year)
-        e, ea = signature_exposure(st, self.Md[y], self.engine.config.max_share)
+        W = self.judgement.weights.astype(np.float64)
+        e, ea = signature_exposure(st, self.Md[y], self.engine.config.max_share, W=W)
         lo, hi = self.engine.config.band
         q = np.quantile(e, [lo, 0.5, hi], axis=1)
         linked = np.flatnonzero(st.task_sig >= 0)
@@ -388,7 +452,7 @@ class Run:
 def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
     eng = run.engine
     ents = eng.compiled.entities
-    pot = eng.potential()
+    pot = eng.potential(run.judgement.weights)
     n_e = len(ents)
     frames = []
     for y, year in enumerate(run.years):
