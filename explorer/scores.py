@@ -15,7 +15,20 @@ from graph.exposure import api
 from graph.exposure.evidence import WORKFORCE
 
 SCORE_LABEL = "ExposureScore"  # precomputed by the build for the preset scenarios
-VALUE_COLUMNS = ("median", "low", "high", "mean", "automation", "augmentation", "potential")
+VALUE_COLUMNS = (
+    "median",
+    "low",
+    "high",
+    "mean",
+    "automation",
+    "augmentation",
+    "potential",
+    "technical_median",
+    "technical_low",
+    "technical_high",
+    "coverage",
+)
+STATUS_COLUMNS = ("coverage_status", "coverage_reason")
 LEAGUE_COLUMNS = (
     "rank",
     "entity_id",
@@ -30,6 +43,10 @@ LEAGUE_COLUMNS = (
     "automation",
     "augmentation",
     "potential",
+    "technical_median",
+    "coverage",
+    "coverage_status",
+    "coverage_reason",
     "basis",
     "method_version",
 )
@@ -90,6 +107,8 @@ def snapshot_scores(b: Build, scenario: str) -> pd.DataFrame | None:
     )
     for c in VALUE_COLUMNS:
         out[c] = df[c].astype(float).to_numpy()
+    for c in STATUS_COLUMNS:
+        out[c] = df[c].fillna("").to_numpy()
     out["method_version"] = df["method_version"].to_numpy()
     out["department"] = [
         dept.get(i) if lab == "Craft" else (i if lab == "Department" else None)
@@ -114,7 +133,8 @@ def league(b: Build, sc: Spec, year: int, label: str = "Craft") -> pd.DataFrame:
     dept = department_names(b)
     d["department"] = d["department"].map(lambda x: dept.get(x, x) if isinstance(x, str) else "")
     d = d.sort_values(["median", "name"], ascending=[False, True], na_position="last")
-    d.insert(0, "rank", range(1, len(d) + 1))
+    # only assessed entities are ranked; a craft nothing reaches has no rank and no score, never a 0
+    d.insert(0, "rank", [i + 1 if ok else None for i, ok in enumerate(d["median"].notna())])
     return d[[c for c in LEAGUE_COLUMNS if c in d.columns]].reset_index(drop=True)
 
 

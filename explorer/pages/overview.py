@@ -14,14 +14,31 @@ from explorer.scenario import spec
 from explorer.ui import chart, current_build, download_csv, pct_columns, table
 from explorer.widgets import year_and_scenario
 
-LEAGUE_VIEW = ["rank", "name", "department", "median", "low", "high", "automation", "augmentation", "potential"]
+LEAGUE_VIEW = [
+    "rank",
+    "name",
+    "department",
+    "median",
+    "low",
+    "high",
+    "technical_median",
+    "automation",
+    "augmentation",
+    "potential",
+    "coverage",
+    "coverage_status",
+]
 
 
 def headline(s: pd.DataFrame, lg: pd.DataFrame, year: int) -> None:
     scored = lg.dropna(subset=["median"])
     wf = s[(s["entity_id"] == "workforce:crafts") & (s["year"] == year)]
     c1, c2, c3 = st.columns(3)
-    c1.metric("Crafts scored", f"{len(scored)} of {len(lg)}")
+    c1.metric(
+        "Crafts assessed",
+        f"{len(scored)} of {len(lg)}",
+        help="A craft is assessed when some capability in the catalog reaches its tasks; the others have no score.",
+    )
     if len(wf):
         r = wf.iloc[0]
         c2.metric("All crafts (equal weights)", pct(r["median"]), help=f"80% band {pct(r['low'])}–{pct(r['high'])}")
@@ -35,7 +52,11 @@ def league_table(b: Build, lg: pd.DataFrame, year: int, scenario: str, chosen: l
     scored = lg.dropna(subset=["median"])
     if len(scored):
         chart(b, charts.league, scored, key=(year, scenario, tuple(chosen)))
-    view = lg[[*LEAGUE_VIEW, "entity_id"]]
+    view = scored[[*LEAGUE_VIEW, "entity_id"]]
+    st.caption(
+        "Median = permitted reach (with legal and contractual terms); technical = what AI could do without them. "
+        "Coverage = share of the craft's task weight the catalog's capabilities reach."
+    )
     ev = st.dataframe(
         view,
         hide_index=True,
@@ -49,6 +70,10 @@ def league_table(b: Build, lg: pd.DataFrame, year: int, scenario: str, chosen: l
     if rows:
         nav.go("craft", craft=view.iloc[rows[0]]["entity_id"], year=year, scenario=scenario)
     st.caption("Select a row to open the craft.")
+    unassessed = lg[lg["median"].isna()]
+    if len(unassessed):
+        with st.expander(f"Not assessed: {len(unassessed)} crafts (no score, not a zero)"):
+            st.dataframe(unassessed[["name", "department", "coverage_reason", "entity_id"]], hide_index=True)
 
 
 def departments(b: Build, s: pd.DataFrame, scenario: str) -> None:
