@@ -80,7 +80,9 @@ def _check_clause(r: dict, inst: dict, problems: list[Problem]) -> None:
 
 def _check_order(r: dict, problems: list[Problem]) -> None:
     start, end = r.get("effective"), r.get("expiry")
-    if not (_present(start) and _present(end) and _valid(start) and _valid(end)):
+    if not (isinstance(start, str) and isinstance(end, str) and _present(start) and _present(end)):
+        return
+    if not (_valid(start) and _valid(end)):
         return
     if date_bounds(end)[1] < date_bounds(start)[0]:
         _add(problems, r, "expiry", f"{end} is before the effective date {start}")
