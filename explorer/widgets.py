@@ -9,8 +9,9 @@ Two mechanisms, chosen per widget:
   streamlit#14224), and keys shared by several pages (year, scenario, craft), whose parameter binding
   drops on a page switch when the previous page bound the same key, so links that carry the view would
   lose it. `synced` also keeps the value across pages.
-Repeated parameters that no single widget owns (the scenario builder's overrides) go through
-`list_param` / `set_list_param`; the store toggle (Neo4j or embedded) through `store_toggle`.
+Parameters that no single widget owns go through `param` / `set_param` (the Cypher console's query, the
+graph's centre) and `list_param` / `set_list_param` (the scenario builder's overrides); the store toggle
+(Neo4j or embedded) through `store_toggle`. The pages read and write the URL only through this module.
 """
 
 from __future__ import annotations
@@ -84,6 +85,20 @@ def year_and_scenario(b: Build, cols=None) -> tuple[int, str]:
     year = choice("Year", list(YEARS), "year", default_year(b), container=c1, kind="slider")
     scenario = choice("Scenario", list(SCENARIO_NAMES), "scenario", "expected", container=c2, kind="segmented")
     return int(year), str(scenario)
+
+
+def param(key: str, default: str | None = None) -> str | None:
+    """A URL query parameter (the last value when repeated)."""
+    return st.query_params.get(key, default)
+
+
+def set_param(key: str, value: str | None) -> None:
+    """Set a URL query parameter, or remove it (None)."""
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
 
 
 def list_param(key: str) -> list[str]:

@@ -297,6 +297,18 @@ def test_capability_page_has_the_maturity_curve(home):
     assert metric(at, "Maturity today").endswith("%")
 
 
+def test_capability_page_links_to_a_scenario_the_builder_reads(home):
+    from urllib.parse import parse_qs
+
+    at = ok(open_page("capability", capability="cap:generate-video"))
+    link = next(p.proto for p in at.get("page_link") if p.proto.label.startswith("What if it matured"))
+    params = {k: v[0] for k, v in parse_qs(link.query_string).items()}
+    assert params["reach"].startswith("cap:generate-video=production_used@")
+    at = ok(open_page("scenarios", **params))
+    assert at.multiselect(key="scn-caps").value == ["cap:generate-video"]
+    assert "Every craft's exposure" in texts(at)
+
+
 def test_ai_types_page(home):
     at = ok(open_page("ai_types", type="aitype:generative-video"))
     assert any(e.label.startswith("Generative video") for e in at.expander)

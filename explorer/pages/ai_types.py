@@ -7,6 +7,7 @@ import streamlit as st
 from explorer import lookup, nav
 from explorer.cache import Build
 from explorer.ui import current_build, table
+from explorer.widgets import param
 
 
 def tool_links(b: Build, type_id: str) -> None:
@@ -30,7 +31,7 @@ def main() -> None:
     sub = lookup.edges(b, "SUBTYPE_OF")
     parent = dict(zip(sub["src"], sub["dst"], strict=True))
     type_names = lookup.names(b, "AIType")
-    opened = st.query_params.get("type")
+    opened = param("type")
     for _, t in types.sort_values("id").iterrows():
         n_tools = len(lookup.neighbours(b, "IS_A", t["id"], direction="in"))
         with st.expander(f"{t['name']}  ({n_tools} tools)", expanded=t["id"] == opened):

@@ -12,7 +12,7 @@ import streamlit as st
 from explorer import console, neo4j_status
 from explorer.cache import Build
 from explorer.ui import current_build, download_csv
-from explorer.widgets import store_toggle
+from explorer.widgets import param, set_param, store_toggle
 from graph.embedded import QueryError
 
 RESULT = "cypher-result"
@@ -22,19 +22,16 @@ LINKED = "_cypher-linked"
 def pick_example(examples: dict[str, str]) -> str:
     """The example selectbox (URL: example=NAME); its name, or console.OWN."""
     options = [console.OWN, *examples]
-    wanted = st.query_params.get("example")
+    wanted = param("example")
     name = st.selectbox(
         "Example queries (graph/queries)",
         options,
         index=options.index(wanted) if wanted in options else 0,
         key="cypher-example",
     )
-    if name != console.OWN:
-        st.query_params["example"] = name
-        if console.header(examples[name]):
-            st.caption(console.header(examples[name]))
-    elif "example" in st.query_params:
-        del st.query_params["example"]
+    set_param("example", None if name == console.OWN else name)
+    if name != console.OWN and console.header(examples[name]):
+        st.caption(console.header(examples[name]))
     return name
 
 
@@ -46,12 +43,9 @@ def execute(b: Build, text: str, params_text: str, timeout_s: float, row_cap: in
     except ValueError as e:
         st.error(f"Parameters: {e}")
         return
-    st.query_params["q"] = text
-    st.query_params["run"] = "1"
-    if params:
-        st.query_params["params"] = json.dumps(params)
-    elif "params" in st.query_params:
-        del st.query_params["params"]
+    set_param("q", text)
+    set_param("run", "1")
+    set_param("params", json.dumps(params) if params else None)
     try:
         with st.spinner("Running…"):
             df, truncated = console.run_query(b.graph, text, params, timeout_s, row_cap, use_neo4j)
@@ -66,8 +60,7 @@ def execute(b: Build, text: str, params_text: str, timeout_s: float, row_cap: in
 
 
 def linked() -> tuple:
-    qp = st.query_params
-    return qp.get("q"), qp.get("params"), qp.get("example")
+    return param("q"), param("params"), param("example")
 
 
 def show_result() -> None:
@@ -94,18 +87,17 @@ def main() -> None:
     (st.caption if s.ok or "not configured" in s.message else st.warning)(s.message)
     examples = console.examples()
     name = pick_example(examples)
-    qp = st.query_params
-    own = qp.get("q") if name == console.OWN and qp.get("q") else None
+    own = param("q") if name == console.OWN else None
     text = st.text_area(
         "Cypher", own or examples.get(name, console.DEFAULT_QUERY), height=180, key=f"cypher-text-{name}"
     )
-    params_text = st.text_area("Parameters (JSON object)", qp.get("params", "{}"), height=68, key="cypher-params")
+    params_text = st.text_area("Parameters (JSON object)", param("params", "{}"), height=68, key="cypher-params")
     c1, c2, c3 = st.columns(3)
     timeout_s = c1.number_input("Timeout (s)", 1.0, 120.0, 10.0, key="cypher-timeout")
     row_cap = int(c2.number_input("Row cap", 1, 50_000, 1_000, key="cypher-cap"))
     use_neo4j = store_toggle("Run on Neo4j", "cypher-neo4j", container=c3)
     run = st.button("Run", type="primary", key="cypher-run")
-    auto = qp.get("run") == "1" and st.session_state.get(LINKED) != linked()
+    auto = param("run") == "1" and st.session_state.get(LINKED) != linked()
     st.session_state[LINKED] = linked()
     if run or auto:
         execute(b, text, params_text, timeout_s, row_cap, use_neo4j)

@@ -11,7 +11,7 @@ from explorer import nav, neighbourhood, neo4j_status
 from explorer.cache import Build
 from explorer.neighbourhood import HIDDEN_LABELS, HIDDEN_RELS, PAGE_OF, title_of
 from explorer.ui import current_build, table
-from explorer.widgets import bound, store_toggle
+from explorer.widgets import bound, param, set_param, store_toggle
 from graph.schema import NODES, RELS
 
 PAGE_URLS = {label: nav.PAGES[page].url_path for label, (page, _) in PAGE_OF.items()}
@@ -30,7 +30,7 @@ def find(b: Build) -> None:
     label_of = {h_id: f"{lab}: {name}" for h_id, lab, name in hits}
     picked = c1.selectbox("Matches", list(label_of), format_func=label_of.get, key=f"graph-hits-{text}")
     if c1.button("Centre here", key="graph-centre"):
-        st.query_params["node"] = picked
+        set_param("node", picked)
         st.rerun()
 
 
@@ -88,13 +88,13 @@ def main() -> None:
     if b is None:
         return
     G = b.graph.nx()
-    centre = st.query_params.get("node") or neighbourhood.default_centre(b.graph)
+    centre = param("node") or neighbourhood.default_centre(b.graph)
     find(b)
     if centre not in G:
         matches = [n for n in G if centre.lower() in n.lower()][:20]
         st.warning(f"No node {centre!r}." + (f" Did you mean: {', '.join(matches)}" if matches else ""))
         return
-    st.query_params["node"] = centre
+    set_param("node", centre)
     c1, c2, c3 = st.columns(3)
     depth = int(bound(c1.segmented_control, "Depth", [1, 2, 3], "depth", default=2, required=True))
     cap = int(bound(c2.select_slider, "Node cap", [25, 50, 100, 150, 250, 400], "cap", value=100))
@@ -102,8 +102,8 @@ def main() -> None:
     labels, rels = filters()
     labels |= {G.nodes[centre]["label"]}
     keep = (("depth", str(depth)), ("cap", str(cap)))
-    if "store" in st.query_params:
-        keep += (("store", st.query_params["store"]),)
+    if param("store"):
+        keep += (("store", param("store")),)
     view = from_neo4j(centre, depth, labels, rels, cap, keep) if use_neo4j else None
     html, nodes, rows, n_edges, cut = view or from_embedded(b, centre, depth, labels, rels, cap, keep)
     if cut:
