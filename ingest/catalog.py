@@ -267,34 +267,45 @@ def _node_row(spec: NodeFile, row: dict, where: str, tb: TableBuilder, problems:
     node_id = cast(str, values["id"])  # the id cell: text, or None when empty (a problem already)
     if node_id and label_of_id(node_id) != spec.label:
         problems.append(_problem(where, "id", f"{node_id!r} is not a {spec.label} id ({label.id_pattern})"))
-    sources = values.get("source_ids") or []
     tb.node(spec.label, values)
-    link_props = LINK_PROPS.get(spec.kind, {})
     for col, link in spec.links.items():
-        targets = split_list(row[col]) if link.many else ([row[col]] if row[col] else [])
-        if link.required and not targets:
-            problems.append(_problem(where, col, "required value is missing"))
-        rel = REL_BY_NAME[link.rel]
-        props: dict[str, object] = {WHERE: where}
-        if rel.claim:
-            props["source_ids"] = sources
-            if not sources:
-                problems.append(_problem(where, "source_ids", f"{link.rel} is a claim and needs a source"))
-        for col2, (rname, pname) in link_props.items():
-            if rname == link.rel:
-                prop = REL_BY_NAME[rname].prop(pname)
-                assert prop is not None, (rname, pname)  # LINK_PROPS names schema properties
-                props[pname] = _typed(prop, row[col2], where, problems)
-        for target in targets:
-            tlabel = label_of_id(target)
-            allowed = (link.target,) if isinstance(link.target, str) else link.target
-            if tlabel is None or tlabel not in allowed:
-                problems.append(_problem(where, col, f"{target!r} is not a {' or '.join(allowed)} id"))
-                continue
-            if link.reverse:
-                tb.edge(link.rel, target, tlabel, node_id, spec.label, **props)
-            else:
-                tb.edge(link.rel, node_id, spec.label, target, tlabel, **props)
+        _link_row(spec, col, link, row, node_id, cast(list, values.get("source_ids") or []), where, tb, problems)
+
+
+def _link_row(
+    spec: NodeFile,
+    col: str,
+    link: Link,
+    row: dict,
+    node_id: str,
+    sources: list,
+    where: str,
+    tb: TableBuilder,
+    problems: list[Problem],
+) -> None:
+    """The relationships one link column of a node row makes (to each id in the cell)."""
+    targets = split_list(row[col]) if link.many else ([row[col]] if row[col] else [])
+    if link.required and not targets:
+        problems.append(_problem(where, col, "required value is missing"))
+    props: dict[str, object] = {WHERE: where}
+    if REL_BY_NAME[link.rel].claim:
+        props["source_ids"] = sources
+        if not sources:
+            problems.append(_problem(where, "source_ids", f"{link.rel} is a claim and needs a source"))
+    for col2, (rname, pname) in LINK_PROPS.get(spec.kind, {}).items():
+        if rname == link.rel:
+            prop = REL_BY_NAME[rname].prop(pname)
+            assert prop is not None, (rname, pname)  # LINK_PROPS names schema properties
+            props[pname] = _typed(prop, row[col2], where, problems)
+    allowed = (link.target,) if isinstance(link.target, str) else link.target
+    for target in targets:
+        tlabel = label_of_id(target)
+        if tlabel is None or tlabel not in allowed:
+            problems.append(_problem(where, col, f"{target!r} is not a {' or '.join(allowed)} id"))
+        elif link.reverse:
+            tb.edge(link.rel, target, tlabel, node_id, spec.label, **props)
+        else:
+            tb.edge(link.rel, node_id, spec.label, target, tlabel, **props)
 
 
 def _edge_row(spec: EdgeFile, row: dict, where: str, tb: TableBuilder, problems: list[Problem]) -> None:
