@@ -31,79 +31,105 @@ def _loc(where: object, fallback: str) -> tuple[str, int | None]:
 def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[str]:
     """Append problems to `problems`; drop (and return notes about) edges that point at public-data
     nodes when the build has no public data. Returns the notes for the manifest."""
-    notes: list[str] = []
     ids: dict[str, set[str]] = {}
     for label, df in t.nodes.items():
-        spec = NODE_BY_NAME.get(label)
-        if spec is None:
-            problems.append(Problem(label, None, "label", "unknown node label"))
-            continue
-        _check_columns(df, [p.name for p in spec.all_props], label, problems)
-        dup = df["id"].duplicated(keep="first")
-        for _, row in df[dup].iterrows():
-            f, line = _loc(row.get(WHERE), label)
-            first = df.loc[df["id"] == row["id"], WHERE].iloc[0]
-            problems.append(Problem(f, line, "id", f"duplicate {label} id {row['id']!r} (first at {first})"))
-        for p in spec.all_props:
-            if p.name in df.columns:
-                _check_column(df, p, label, problems)
-        bad_ids = df[[not (isinstance(i, str) and id_matches(label, i)) for i in df["id"]]]
-        for _, row in bad_ids.iterrows():
-            if row["id"] is not None:
-                f, line = _loc(row.get(WHERE), label)
-                problems.append(Problem(f, line, "id", f"{row['id']!r} does not match {spec.id_pattern}"))
-        ids[label] = set(df["id"].dropna())
-
+        found = _validate_nodes(label, df, problems)
+        if found is not None:
+            ids[label] = found
     sources = ids.get("Source", set())
     for label, df in t.nodes.items():
         if "source_ids" in df.columns:
             _check_source_refs(df, sources, problems, label)
-
-    for rel, df in list(t.edges.items()):
-        rel_spec = REL_BY_NAME.get(rel)
-        if rel_spec is None:
-            problems.append(Problem(rel, None, "type", "unknown relationship type"))
-            continue
-        cols = ["src", "dst", "src_label", "dst_label"] + [p.name for p in rel_spec.all_props]
-        _check_columns(df, cols, rel, problems)
-        pairs = set(rel_spec.pairs)
-        keep = []
-        dropped = 0
-        for i, r in enumerate(df.to_dict("records")):
-            f, line = _loc(r.get(WHERE), rel)
-            pair = (r["src_label"], r["dst_label"])
-            if pair not in pairs:
-                problems.append(Problem(f, line, rel, f"{pair[0]} → {pair[1]} is not allowed for {rel}"))
-                continue
-            missing_end = [
-                (end, lab) for end, lab in (("src", pair[0]), ("dst", pair[1])) if r[end] not in ids.get(lab, ())
-            ]
-            if missing_end and not public and all(_public_only(lab, r[end]) for end, lab in missing_end):
-                dropped += 1
-                continue
-            for end, lab in missing_end:
-                problems.append(Problem(f, line, rel, f"{r[end]!r} ({end}) is not a known {lab}"))
-            keep.append(i)
-        if dropped:
-            notes.append(
-                f"{dropped} {rel} relationship(s) to O*NET tasks, DWAs or public-data nodes left out: "
-                "this build has no public sources (use --sources)"
-            )
-            t.edges[rel] = df.iloc[keep].reset_index(drop=True)
-            df = t.edges[rel]
-        for p in rel_spec.all_props:
-            if p.name in df.columns:
-                _check_column(df, p, rel, problems)
-        if rel_spec.claim and "source_ids" in df.columns:
-            _check_source_refs(df, sources, problems, rel)
-        key = ["src", "dst", *rel_spec.key]
-        dup = df.duplicated(subset=key, keep="first")
-        for _, row in df[dup].iterrows():
-            f, line = _loc(row.get(WHERE), rel)
-            problems.append(Problem(f, line, rel, f"duplicate relationship {row['src']} -[{rel}]-> {row['dst']}"))
+    notes: list[str] = []
+    for rel in list(t.edges):
+        _validate_edges(t, rel, ids, public, problems, notes)
     check_contracts(t, problems)
     check_ai_types(t, problems)
     return notes
+
+
+def _validate_nodes(label: str, df: pd.DataFrame, problems: list[Problem]) -> set[str] | None:
+    """Columns, duplicate ids, values and id patterns of one label; its ids (None for an unknown label)."""
+    spec = NODE_BY_NAME.get(label)
+    if spec is None:
+        problems.append(Problem(label, None, "label", "unknown node label"))
+        return None
+    _check_columns(df, [p.name for p in spec.all_props], label, problems)
+    dup = df["id"].duplicated(keep="first")
+    for _, row in df[dup].iterrows():
+        f, line = _loc(row.get(WHERE), label)
+        first = df.loc[df["id"] == row["id"], WHERE].iloc[0]
+        problems.append(Problem(f, line, "id", f"duplicate {label} id {row['id']!r} (first at {first})"))
+    for p in spec.all_props:
+        if p.name in df.columns:
+            _check_column(df, p, label, problems)
+    bad_ids = df[[not (isinstance(i, str) and id_matches(label, i)) for i in df["id"]]]
+    for _, row in bad_ids.iterrows():
+        if row["id"] is not None:
+            f, line = _loc(row.get(WHERE), label)
+            problems.append(Problem(f, line, "id", f"{row['id']!r} does not match {spec.id_pattern}"))
+    return set(df["id"].dropna())
+
+
+def _validate_edges(
+    t: Tables, rel: str, ids: dict[str, set[str]], public: bool, problems: list[Problem], notes: list[str]
+) -> None:
+    """Ends, values, sources and duplicates of one relationship type; in a build without public data,
+    drops (with a note) the relationships whose missing ends are public-data nodes."""
+    df = t.edges[rel]
+    rel_spec = REL_BY_NAME.get(rel)
+    if rel_spec is None:
+        problems.append(Problem(rel, None, "type", "unknown relationship type"))
+        return
+    cols = ["src", "dst", "src_label", "dst_label"] + [p.name for p in rel_spec.all_props]
+    _check_columns(df, cols, rel, problems)
+    keep, dropped = _check_ends(df, rel, set(rel_spec.pairs), ids, public, problems)
+    if dropped:
+        notes.append(
+            f"{dropped} {rel} relationship(s) to O*NET tasks, DWAs or public-data nodes left out: "
+            "this build has no public sources (use --sources)"
+        )
+        t.edges[rel] = df.iloc[keep].reset_index(drop=True)
+        df = t.edges[rel]
+    for p in rel_spec.all_props:
+        if p.name in df.columns:
+            _check_column(df, p, rel, problems)
+    if rel_spec.claim and "source_ids" in df.columns:
+        _check_source_refs(df, ids.get("Source", set()), problems, rel)
+    key = ["src", "dst", *rel_spec.key]
+    dup = df.duplicated(subset=key, keep="first")
+    for _, row in df[dup].iterrows():
+        f, line = _loc(row.get(WHERE), rel)
+        problems.append(Problem(f, line, rel, f"duplicate relationship {row['src']} -[{rel}]-> {row['dst']}"))
+
+
+def _check_ends(
+    df: pd.DataFrame,
+    rel: str,
+    pairs: set[tuple[str, str]],
+    ids: dict[str, set[str]],
+    public: bool,
+    problems: list[Problem],
+) -> tuple[list[int], int]:
+    """(rows to keep, rows dropped as public-only in a build without public data)."""
+    keep: list[int] = []
+    dropped = 0
+    for i, r in enumerate(df.to_dict("records")):
+        f, line = _loc(r.get(WHERE), rel)
+        pair = (r["src_label"], r["dst_label"])
+        if pair not in pairs:
+            problems.append(Problem(f, line, rel, f"{pair[0]} → {pair[1]} is not allowed for {rel}"))
+            continue
+        missing_end = [
+            (end, lab) for end, lab in (("src", pair[0]), ("dst", pair[1])) if r[end] not in ids.get(lab, ())
+        ]
+        if missing_end and not public and all(_public_only(lab, r[end]) for end, lab in missing_end):
+            dropped += 1
+            continue
+        for end, lab in missing_end:
+            problems.append(Problem(f, line, rel, f"{r[end]!r} ({end}) is not a known {lab}"))
+        keep.append(i)
+    return keep, dropped
 
 
 def _public_only(label: str, node_id: str) -> bool:
