@@ -528,3 +528,46 @@ def test_legal_terms_act_while_in_force_and_at_expiry_as_the_scenario_says():
     assert lapsed.loc[2030, "technical_median"] == pytest.approx(renewed.loc[2030, "technical_median"])
     with pytest.raises(ValueError, match="at_expiry"):
         api.make_scenario("expected", at_expiry="forever")
+
+
+def test_legal_terms_are_dated_by_the_instruments_that_ground_them():
+    """A legal limitation grounded on an agreement (directly or through a clause) and its successor is in force
+    from the first one's effective date to the successor's expiry; a bill without effect dates nothing."""
+    from graph.exposure.evidence import instrument_terms
+
+    nodes, edges = hand_graph(limitations=[("cap:a", "lim:contract", "legal", 0.6, None)])
+    nodes = {
+        **nodes,
+        "Instrument": pd.DataFrame(
+            {
+                "id": ["inst:a-2024", "inst:a-2027", "inst:bill"],
+                "effective": ["2024-08-01", "2027-08-01", None],
+                "expiry": ["2027-07-31", "2030-07-31", None],
+                "jurisdiction": ["US", "US", "US"],
+            }
+        ),
+    }
+    edges = {
+        **edges,
+        "GROUNDS": pd.DataFrame(
+            {
+                "src": ["inst:a-2024", "clause:a-2027.1", "inst:bill"],
+                "dst": ["lim:contract"] * 3,
+                "src_label": ["Instrument", "Clause", "Instrument"],
+                "dst_label": ["Limitation"] * 3,
+            }
+        ),
+        "IN_INSTRUMENT": pd.DataFrame(
+            {"src": ["clause:a-2027.1"], "dst": ["inst:a-2027"], "src_label": ["Clause"], "dst_label": ["Instrument"]}
+        ),
+    }
+    t = instrument_terms(nodes, edges)["lim:contract"]
+    assert t["in_force_from"] == pytest.approx(2024 + 7 / 12, abs=3e-3)  # 2024-08-01
+    assert t["in_force_until"] == pytest.approx(2030 + 7 / 12, abs=3e-3)  # 2030-07-31
+    assert t["instruments"] == ["inst:a-2024", "inst:a-2027"]
+    eng = Engine(nodes, edges, MethodConfig(draws=DRAWS))
+    lapsed = eng.run(api.make_scenario("expected", at_expiry="lapsed"), years=(2029, 2031), draws=DRAWS).summary()
+    renewed = eng.run("expected", years=(2029, 2031), draws=DRAWS).summary()
+    x = lambda s, y: s[(s.entity_id == "craft:x") & (s.year == y)]["median"].iloc[0]  # noqa: E731
+    assert x(lapsed, 2029) == pytest.approx(x(renewed, 2029))  # still in force under the successor
+    assert x(lapsed, 2031) > x(renewed, 2031) + 1e-3  # the successor expired in 2030 and lapsed

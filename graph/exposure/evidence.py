@@ -146,11 +146,42 @@ def as_of_date(nodes: dict, evidence: pd.DataFrame, config: MethodConfig, notes:
     return as_of
 
 
+def instrument_terms(nodes: dict, edges: dict) -> dict[str, dict]:
+    """For each legal limitation grounded on instruments (directly or through their clauses): when it is in
+    force. The union of the instruments' terms that have taken effect: from the earliest effective date to the
+    latest expiry (no expiry when any of them has none, e.g. a statute), and their jurisdictions. A limitation
+    grounded only on bills or instruments without an effective date gets nothing here (it acts as curated)."""
+    inst = node_frame(nodes, "Instrument", ("effective", "expiry", "jurisdiction")).set_index("id")
+    if not len(inst):
+        return {}
+    clause_inst = dict(zip(*(edge_frame(edges, "IN_INSTRUMENT")[c] for c in ("src", "dst")), strict=True))
+    by_lim: dict[str, set[str]] = {}
+    for src, lim in zip(*(edge_frame(edges, "GROUNDS")[c] for c in ("src", "dst")), strict=True):
+        i = src if src in inst.index else clause_inst.get(src)
+        if i in inst.index:
+            by_lim.setdefault(lim, set()).add(i)
+    out = {}
+    for lim, ids in by_lim.items():
+        rows = inst.loc[sorted(ids)]
+        rows = rows[[decimal_year(e) is not None for e in rows["effective"]]]
+        if not len(rows):
+            continue
+        ends = [_term_date(e, start=False) for e in rows["expiry"]]
+        out[lim] = dict(
+            in_force_from=min(_term_date(e, start=True) for e in rows["effective"]),
+            in_force_until=float("nan") if any(np.isnan(ends)) else max(ends),
+            jurisdiction="; ".join(sorted({str(j) for j in rows["jurisdiction"] if isinstance(j, str)})) or None,
+            instruments=sorted(rows.index),
+        )
+    return out
+
+
 def _limitation_rows(
     nodes: dict, edges: dict, cap_idx: dict[str, int], names: dict[str, str], notes: list[str]
 ) -> list[dict]:
     lim_props = node_frame(nodes, "Limitation", ("name", "kind", "severity", "half_life_years", *LIM_TERMS))
     lim_props = lim_props.set_index("id")
+    terms = instrument_terms(nodes, edges)
     cons = edge_frame(edges, "CONSTRAINED_BY", ("severity", "source_ids", "confidence"))
     rows = []
     for r in cons.itertuples(index=False):
@@ -171,14 +202,24 @@ def _limitation_rows(
                 kind=kind,
                 severity=min(max(sev, 0.0), 1.0),
                 half_life=num(lp["half_life_years"]),
-                in_force_from=_term_date(lp["in_force_from"], start=True),
-                in_force_until=_term_date(lp["in_force_until"], start=False),
-                jurisdiction=lp["jurisdiction"] if isinstance(lp["jurisdiction"], str) else None,
+                **_terms_of(lp, terms.get(r.dst) if kind == "legal" else None),
                 confidence=num(r.confidence, 0.5),
                 source_ids=join_sources(r.source_ids, lp.get("source_ids")),
             )
         )
     return rows
+
+
+def _terms_of(lp: pd.Series, from_instruments: dict | None) -> dict:
+    """A legal limitation's dates: its own when the catalog gives them, else its instruments'."""
+    own = dict(
+        in_force_from=_term_date(lp["in_force_from"], start=True),
+        in_force_until=_term_date(lp["in_force_until"], start=False),
+        jurisdiction=lp["jurisdiction"] if isinstance(lp["jurisdiction"], str) else None,
+    )
+    if from_instruments and np.isnan(own["in_force_from"]) and np.isnan(own["in_force_until"]):
+        return {k: from_instruments[k] for k in own}
+    return own
 
 
 def _term_date(value: object, start: bool) -> float:
