@@ -602,6 +602,14 @@ RELS: tuple[RelType, ...] = (
         claim=True,
     ),
     RelType(
+        "NOT_VIA_ACTIVITY",
+        (("Capability", "Task"),),
+        "A curated exclusion: the capability does not reach this task through a work activity or an equivalent "
+        "task, although the activity links would say so (the inherited path was reviewed and blocked).",
+        (Prop("rationale", required=True, description="why the inherited path is wrong for this task"),),
+        claim=True,
+    ),
+    RelType(
         "REACHES",
         (("Capability", "Task"),),
         "Derived by the exposure engine: the capability reaches the task (its effective path), with the share of "

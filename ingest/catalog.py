@@ -105,6 +105,7 @@ CATALOG_FILES: tuple[NodeFile | EdgeFile, ...] = (
         ("capability_id", "Capability"),
         ("task_id", {"Task": "PERFORMS", "WorkActivity": "PERFORMS"}),
     ),
+    EdgeFile("path_exclusions", ("capability_id", "Capability"), ("task_id", {"Task": "NOT_VIA_ACTIVITY"})),
     NodeFile(
         "job_roles",
         "JobRole",

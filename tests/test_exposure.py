@@ -571,3 +571,37 @@ def test_legal_terms_are_dated_by_the_instruments_that_ground_them():
     x = lambda s, y: s[(s.entity_id == "craft:x") & (s.year == y)]["median"].iloc[0]  # noqa: E731
     assert x(lapsed, 2029) == pytest.approx(x(renewed, 2029))  # still in force under the successor
     assert x(lapsed, 2031) > x(renewed, 2031) + 1e-3  # the successor expired in 2030 and lapsed
+
+
+def test_inherited_paths_are_discounted_when_broad_and_blocked_when_excluded():
+    # dwa:d1 is involved by task t2 only; dwa:wide by 40 tasks of other occupations too
+    wide = [(f"task:onet:w{i}", "dwa:wide") for i in range(40)]
+    occs = {"onet:27-0001.00": [("task:craft:x.t2", 1.0)], "onet:11-0001.00": [(t, 1.0) for t, _ in wide]}
+    base = dict(
+        links=[("cap:a", "dwa:wide", 0.5, "augment"), ("cap:b", "dwa:d1", 0.6, "automate")],
+        involves=[("task:craft:x.t2", "dwa:d1"), ("task:craft:x.t3", "dwa:wide"), *wide],
+        occupations=occs,
+    )
+    nodes, edges = hand_graph(**base)
+    links = Engine(nodes, edges, MethodConfig(draws=20)).compiled.links.set_index(["capability", "task_id"])
+    assert links.loc[("cap:b", "task:craft:x.t2"), "weight"] == pytest.approx(0.6)  # specific: no discount
+    assert links.loc[("cap:a", "task:craft:x.t3"), "weight"] == pytest.approx(0.5 * np.sqrt(25 / 41))
+    off = Engine(nodes, edges, MethodConfig(draws=20, activity_broad_tasks=None)).compiled.links
+    assert off.set_index(["capability", "task_id"]).loc[("cap:a", "task:craft:x.t3"), "weight"] == pytest.approx(0.5)
+    blocked = pd.DataFrame(
+        {"src": ["cap:b"], "dst": ["task:craft:x.t2"], "src_label": ["Capability"], "dst_label": ["Task"]}
+    )
+    eng = Engine(nodes, {**edges, "NOT_VIA_ACTIVITY": blocked}, MethodConfig(draws=20))
+    pairs = set(zip(eng.compiled.links["capability"], eng.compiled.links["task_id"], strict=True))
+    assert ("cap:b", "task:craft:x.t2") not in pairs and ("cap:a", "task:craft:x.t3") in pairs
+
+
+def test_diagnostics_path_shares_and_ranking_sensitivity():
+    from graph.exposure import diagnostics
+
+    nodes, edges = hand_graph()
+    shares = diagnostics.path_shares(Engine(nodes, edges, MethodConfig(draws=50)), year=2030, draws=50)
+    assert shares["share"].sum() == pytest.approx(1.0)
+    assert set(shares["path"]) <= set(diagnostics.PATH_LABELS.values())
+    sens = diagnostics.ranking_sensitivity(nodes, edges, year=2030, draws=50)
+    assert len(sens) == len(diagnostics.sensitivity_variants()) and sens["crafts"].gt(0).all()

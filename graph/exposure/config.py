@@ -12,7 +12,7 @@ import numpy as np
 
 from graph.schema import MILESTONE_LEVELS
 
-METHOD_VERSION = "exposure-1.0"
+METHOD_VERSION = "exposure-2.0"
 
 YEARS: tuple[int, ...] = tuple(range(2024, 2036))  # 2024..2035 inclusive
 # A year Y is evaluated at its middle (1 July): t = Y + YEAR_POINT.
@@ -67,6 +67,12 @@ class MethodConfig:
     pace_sd: float = 0.25
     # Uncertainty of technical half-lives: log-normal sd of a per-limitation multiplier.
     half_life_sd: float = 0.3
+    # Specificity of inherited links: a capability's claim on an O*NET work activity reaches every task that
+    # involves the activity, at weight / (activities the task involves). An activity involved in more than
+    # this many tasks is described so broadly that the claim covers only some of its instances: its share is
+    # further multiplied by sqrt(activity_broad_tasks / tasks involving it). None: no discount.
+    # 25 is about the 90th percentile of tasks per DWA in O*NET 30.1 (median 8).
+    activity_broad_tasks: int | None = 25
     # Judgement uncertainty: draw curated link weights, severities and the level -> maturity table per draw
     # around their curated values, with a spread set by the curators' confidence (graph/exposure/judgement.py).
     judgement: bool = True

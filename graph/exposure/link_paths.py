@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from graph.exposure.frames import edge_frame, num, source_list
@@ -93,14 +94,25 @@ def _direct_paths(direct: pd.DataFrame) -> pd.DataFrame:
     ).drop_duplicates(["capability", "task_id", "mode"])
 
 
-def _activity_paths(edges: dict, cap_wa: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(capability -> task paths through activities, the per-activity rows behind them)."""
+def _activity_paths(
+    edges: dict, cap_wa: pd.DataFrame, broad_tasks: int | None, blocked: set[tuple[str, str]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(capability -> task paths through activities, the per-activity rows behind them).
+
+    A task's share of a claim on an activity is weight / (activities the task involves), times the activity's
+    specificity (1, or sqrt(broad_tasks / tasks involving it) for a broad activity); curated exclusions
+    (capability, task) block the inherited path."""
     involves = edge_frame(edges, "INVOLVES").drop_duplicates(["src", "dst"])
     inv = pd.DataFrame({"task": involves["src"], "wa": involves["dst"]})
     inv["n_wa"] = inv.groupby("task")["wa"].transform("size")
+    n_tasks = inv.groupby("wa")["task"].transform("size").to_numpy(dtype=float)
+    inv["specificity"] = np.minimum(1.0, np.sqrt(broad_tasks / n_tasks)) if broad_tasks else 1.0
     wa_join = cap_wa.merge(inv, on="wa")
+    if blocked and len(wa_join):
+        keep = [(c, t) not in blocked for c, t in zip(wa_join["capability"], wa_join["task"], strict=True)]
+        wa_join = wa_join[keep].reset_index(drop=True)
     if len(wa_join):
-        wa_join["share"] = wa_join["weight"] / wa_join["n_wa"]
+        wa_join["share"] = wa_join["weight"] / wa_join["n_wa"] * wa_join["specificity"]
         wa_join["_cw"] = wa_join["share"] * wa_join["confidence"]
         g = wa_join.groupby(["capability", "task", "mode"], sort=True)[["share", "_cw"]].sum()
         dwa_paths = pd.DataFrame(
@@ -173,10 +185,20 @@ def _mark_effective(paths: pd.DataFrame) -> pd.DataFrame:
     return paths.drop(columns="_rank")
 
 
-def link_paths(edges: dict, cap_idx: dict[str, int]) -> LinkPaths:
+def blocked_paths(edges: dict) -> set[tuple[str, str]]:
+    """Curated exclusions: (capability, task) pairs whose inherited paths were reviewed and blocked."""
+    ex = edge_frame(edges, "NOT_VIA_ACTIVITY")
+    return set(zip(ex["src"], ex["dst"], strict=True))
+
+
+def link_paths(edges: dict, cap_idx: dict[str, int], broad_tasks: int | None = None) -> LinkPaths:
     direct, to_wa = _performs(edges, cap_idx)
-    dwa_paths, wa_join = _activity_paths(edges, _activity_claims(edges, to_wa))
+    blocked = blocked_paths(edges)
+    dwa_paths, wa_join = _activity_paths(edges, _activity_claims(edges, to_wa), broad_tasks, blocked)
     base_paths = pd.concat([_direct_paths(direct), dwa_paths], ignore_index=True)
     sa_paths, same_sources = _same_as_paths(edges, base_paths)
+    if blocked and len(sa_paths):  # an exclusion blocks the path through an equivalent task too
+        keep = [(c, t) not in blocked for c, t in zip(sa_paths["capability"], sa_paths["task_id"], strict=True)]
+        sa_paths = sa_paths[keep]
     paths = _mark_effective(pd.concat([base_paths, sa_paths], ignore_index=True))
     return LinkPaths(paths=paths, wa_paths=wa_join, same_sources=same_sources)

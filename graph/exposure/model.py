@@ -133,7 +133,7 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
     as_of = as_of_date(nodes, evidence, config, notes)
     lim_links, tool_lims = limitation_links(nodes, edges, cap_idx, names, config, notes)
 
-    lp = link_paths(edges, cap_idx)
+    lp = link_paths(edges, cap_idx, config.activity_broad_tasks)
     effective = lp.paths[lp.paths["effective"]]
     reached = set(effective.loc[effective["weight"] > 0, "task_id"])
     tm = task_matrix(edges, set(effective["task_id"]), reached, notes)
