@@ -84,7 +84,7 @@ class Server:
             cmd = [
                 sys.executable,
                 "-m",
-                "graph.cli",
+                "cli",
                 "explore",
                 "-q",
                 "--port",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 import pandas as pd
 
 from graph.store import Graph
@@ -99,24 +96,3 @@ def report(g: Graph) -> dict[str, pd.DataFrame]:
         "crafts_without_tools": crafts[crafts["tools"] == 0][["craft", "name", "department", "tasks"]],
         "crafts_with_few_tasks": crafts[crafts["tasks"] < 8][["craft", "name", "tasks"]],
     }
-
-
-def cmd_catalog_report(args) -> int:
-    from graph.cli import _home
-    from graph.store import load
-
-    sections = report(load(_home(args)))
-    if args.json:
-        print(json.dumps({k: v.to_dict("records") for k, v in sections.items()}, indent=2, default=str))
-        return 0
-    for name, df in sections.items():
-        print(f"\n## {name.replace('_', ' ')} ({len(df)})")
-        print(df.to_string(index=False) if len(df) else "(none)", file=sys.stdout)
-    return 0
-
-
-def register(sub) -> None:
-    sp = sub.add_parser("catalog-report", help="coverage and gaps of the curated catalog (for curators)")
-    sp.add_argument("--json", action="store_true", help="print JSON")
-    sp.add_argument("--home", help="snapshot directory (default: $CRAFTGRAPH_HOME or a per-user data directory)")
-    sp.set_defaults(func=cmd_catalog_report)

@@ -17,7 +17,6 @@ run and return no rows or empty columns.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from graph import queries
@@ -155,98 +154,3 @@ def render(directory: Path = queries.HERE) -> str:
 def check(path: Path | None = None) -> bool:
     path = path or DOC
     return path.exists() and path.read_text() == render()
-
-
-# --------------------------------------------------------------------------------------------- CLI
-
-
-def cmd_cookbook(args) -> int:
-    if args.write:
-        DOC.parent.mkdir(parents=True, exist_ok=True)
-        DOC.write_text(render())
-        print(f"wrote {DOC}")
-        return 0
-    if args.check:
-        if not check():
-            print(f"{DOC} is stale: run `craftgraph cookbook --write`", file=sys.stderr)
-            return 1
-        print(f"{DOC} is up to date")
-        return 0
-    if args.list:
-        for q in ordered(queries.load_all()):
-            flag = "  [public data]" if needs_public_data(q) else ""
-            print(f"{q.name:<40} {question(q)}{flag}")
-        return 0
-    if args.run:
-        return _run(args)
-    print(render(), end="")
-    return 0
-
-
-def _run(args) -> int:
-    from graph.cli import _home, emit, parse_params
-    from graph.embedded import QueryError
-
-    try:
-        q = queries.get(args.run)
-    except KeyError as e:
-        print(f"cookbook: {e.args[0]}", file=sys.stderr)
-        return 2
-    params = {**q.example_params(), **parse_params(args.param)}
-    unknown = set(params) - {p.name for p in q.params}
-    if unknown:
-        print(f"cookbook: {q.name} has no parameter(s) {', '.join(sorted(unknown))}", file=sys.stderr)
-        return 2
-    store = "neo4j" if args.neo4j else "embedded"
-    if store not in q.stores:
-        print(f"cookbook: {q.name} does not run on the {store} store", file=sys.stderr)
-        return 2
-    try:
-        if args.neo4j:
-            from graph.neo4j_store import Neo4jError, connect
-
-            try:
-                with connect(args) as s:
-                    res = s.query(q.text("neo4j"), params, timeout_s=args.timeout, row_cap=args.max_rows)
-            except Neo4jError as e:
-                print(f"cookbook: {e}", file=sys.stderr)
-                return 2
-        else:
-            from graph.store import load
-
-            g = load(_home(args))
-            try:
-                res = g.run(q.text("embedded"), params, timeout_s=args.timeout, row_cap=args.max_rows)
-            finally:
-                g.close()
-    except QueryError as e:
-        print(f"cookbook: {e}", file=sys.stderr)
-        return 2
-    emit(res.columns, res.rows, args.format)
-    if res.truncated:
-        print(f"(stopped at {args.max_rows} rows; raise --max-rows to see more)", file=sys.stderr)
-    return 0
-
-
-def register(subparsers) -> None:
-    from graph.cli import _neo4j_args
-
-    sp = subparsers.add_parser(
-        "cookbook",
-        help="the Cypher cookbook (docs/cookbook.md): list, run, or regenerate it from graph/queries/*.cypher",
-        description="The researcher questions in graph/queries/*.cypher. Without options, print docs/cookbook.md "
-        "as it would be generated.",
-    )
-    g = sp.add_mutually_exclusive_group()
-    g.add_argument("--write", action="store_true", help="write docs/cookbook.md")
-    g.add_argument("--check", action="store_true", help="fail if docs/cookbook.md is stale")
-    g.add_argument("--list", action="store_true", help="list the queries and the question each answers")
-    g.add_argument("--run", metavar="NAME", help="run one query (parameters default to its header's examples)")
-    sp.add_argument("--param", action="append", metavar="K=V", help="with --run: a parameter (repeatable)")
-    sp.add_argument("--format", choices=("table", "json", "csv"), default="table", help="with --run: output format")
-    sp.add_argument("--timeout", type=float, default=30.0, help="with --run: seconds before the query is stopped")
-    sp.add_argument("--max-rows", type=int, default=10_000, help="with --run: row cap (default 10000)")
-    sp.add_argument("--neo4j", action="store_true", help="with --run: ask the Neo4j server (NEO4J_URI, ...)")
-    sp.add_argument("--home", help="snapshot directory (default: $CRAFTGRAPH_HOME or a per-user data directory)")
-    _neo4j_args(sp)
-    sp.set_defaults(func=cmd_cookbook)

@@ -145,23 +145,5 @@ def export(g: Graph, fmt: str, dest: Path) -> Path:
     return dest
 
 
-def cmd_export(args) -> int:
-    from graph.cli import _home
-    from graph.store import load
-
-    g = load(_home(args))
-    dest = export(g, args.format, Path(args.dest))
-    print(f"exported {g.build_id} as {args.format} to {dest}")
-    return 0
-
-
-def register(sub) -> None:
-    sp = sub.add_parser("export", help="write the current snapshot as csv, parquet, graphml or neo4j-import files")
-    sp.add_argument("--format", choices=FORMATS, required=True)
-    sp.add_argument("dest", help="output directory")
-    sp.add_argument("--home", help="snapshot directory (default: $CRAFTGRAPH_HOME or a per-user data directory)")
-    sp.set_defaults(func=cmd_export)
-
-
 def read_graphml(path: Path) -> nx.MultiDiGraph:
     return nx.read_graphml(path, force_multigraph=True)

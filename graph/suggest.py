@@ -10,9 +10,6 @@ fills in weight, mode and rationale, cites a source and moves the row into the c
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pandas as pd
 
 from graph.store import Graph
@@ -70,27 +67,3 @@ def suggest(g: Graph, per_capability: int = 15, min_score: float = 0.05) -> pd.D
         if c not in out.columns:
             out[c] = ""
     return out[[*REVIEW_COLUMNS, "score", "text"]].sort_values(["capability_id", "score"], ascending=[True, False])
-
-
-def cmd_suggest_links(args) -> int:
-    from graph.cli import _home
-    from graph.store import load
-
-    g = load(_home(args))
-    out = suggest(g, per_capability=args.per_capability, min_score=args.min_score)
-    dest = Path(args.out)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(dest, index=False, quoting=csv.QUOTE_MINIMAL)
-    print(f"{len(out)} candidate link(s) for {out['capability_id'].nunique()} capabilities written to {dest}")
-    print("review them: fill weight, mode, rationale and source_ids, drop score and text, and move the rows")
-    print("you accept into data/catalog/capability_tasks.<part>.csv; nothing else enters the graph")
-    return 0
-
-
-def register(sub) -> None:
-    sp = sub.add_parser("suggest-links", help="rank candidate capability → task/DWA links into a review file")
-    sp.add_argument("--out", default="review/suggested_links.csv", help="review file (default: %(default)s)")
-    sp.add_argument("--per-capability", type=int, default=15, help="candidates per capability (default 15)")
-    sp.add_argument("--min-score", type=float, default=0.05, help="lowest similarity kept (default 0.05)")
-    sp.add_argument("--home", help="snapshot directory (default: $CRAFTGRAPH_HOME or a per-user data directory)")
-    sp.set_defaults(func=cmd_suggest_links)

@@ -7,31 +7,55 @@ import subprocess
 import sys
 
 import pytest
+import typer
+from rich.console import Console
 
-from graph.cli import build_parser, main
+from cli import errors, output
+from cli.main import app, main
 
 
 def commands() -> list[str]:
-    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
-    return sorted(sub.choices)
+    return list(typer.main.get_command(app).commands)
 
 
 def test_core_commands_exist():
-    assert {"validate", "build", "stats", "query", "schema"} <= set(commands())
+    expected = {"validate", "build", "stats", "query", "schema", "exposure", "explain", "forecast", "compare"}
+    expected |= {"maturity", "load", "explore", "cookbook", "export", "fetch", "catalog-report", "suggest-links"}
+    assert set(commands()) == expected
 
 
 @pytest.mark.parametrize("command", commands())
 def test_every_command_has_help(command, capsys):
-    with pytest.raises(SystemExit) as e:
-        main([command, "--help"])
-    assert e.value.code == 0
+    assert main([command, "--help"]) == 0
     out = capsys.readouterr().out
-    assert f"usage: craftgraph {command}" in out
+    assert f"Usage: craftgraph {command}" in out
+    assert "../shared" not in out and "DESIGN.md" not in out
 
 
 def test_console_script_runs():
-    out = subprocess.run([sys.executable, "-m", "graph.cli", "--help"], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-m", "cli", "--help"], capture_output=True, text=True, check=True)
     assert "build" in out.stdout
+
+
+def test_console_script_entry_point():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["craftgraph"] == "cli.main:main"
+
+
+def test_usage_mistakes_exit_2(capsys):
+    assert main([]) == 2  # no command: the overview, as a usage error
+    assert main(["no-such-command"]) == 2
+    assert main(["query"]) == 2  # missing CYPHER
+    assert main(["cookbook", "--list", "--check"]) == 2
+    assert "--check and --list cannot be used together" in capsys.readouterr().err
+
+
+def test_exclusive_options_name_both(capsys):
+    assert main(["schema", "--write", "--check"]) == 2
+    assert capsys.readouterr().err.strip() == "schema: --write and --check cannot be used together"
 
 
 def test_build_stats_query(catalog_copy, tmp_path, capsys, monkeypatch):
@@ -57,6 +81,9 @@ def test_build_stats_query(catalog_copy, tmp_path, capsys, monkeypatch):
     assert main(["query", "CREATE (n:X)"]) == 2
     assert "read-only" in capsys.readouterr().err
 
+    assert main(["query", "RETURN 1", "--param", "no-equals-sign"]) == 1
+    assert capsys.readouterr().err.startswith("query: --param needs k=v")
+
 
 def test_stats_without_snapshot_is_one_clear_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("CRAFTGRAPH_HOME", str(tmp_path / "empty"))
@@ -68,4 +95,71 @@ def test_stats_without_snapshot_is_one_clear_line(tmp_path, capsys, monkeypatch)
 def test_bad_cypher_is_one_clear_message(fixture_home, capsys):
     assert main(["query", "MATCH (n RETURN n", "--home", str(fixture_home)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("query: ") and "Traceback" not in err
+    assert err.startswith("query: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch):
+    """Only known failures become one-line messages; anything else is raised as it is."""
+    from cli import options
+
+    def broken(*_a, **_kw):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(options, "one_of", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        main(["schema"])
+
+
+def test_error_table_exit_codes():
+    from graph.embedded import QueryError
+    from graph.neo4j_store import Neo4jUnavailable
+    from graph.snapshot import SnapshotError
+    from graph.tables import InputError, Problem
+
+    problem = Problem("tools.csv", 3, "kind", "not one of ...")
+    assert errors.report("build", InputError([problem])) == 1
+    assert errors.report("query", QueryError("x")) == 2
+    assert errors.report("stats", SnapshotError("x")) == 2
+    assert errors.report("query", Neo4jUnavailable("x")) == 2
+    assert errors.report("load", Neo4jUnavailable("x")) == 1
+    assert errors.report("fetch", errors.CommandError("x", exit_code=1)) == 1
+    assert errors.report("build", RuntimeError("x")) is None
+
+
+def test_input_error_lists_problems_then_one_summary(capsys):
+    from graph.tables import InputError, Problem
+
+    problems = [Problem("tools.csv", 3, "kind", "bad"), Problem("tools.csv", 4, "id", "duplicate")]
+    errors.report("build", InputError(problems))
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == [str(p) for p in problems]
+    assert lines[2] == "build: 2 problem(s) found; the previous snapshot is unchanged"
+
+
+# ------------------------------------------------------------------------------------------ output
+
+
+def test_plain_table_when_not_a_terminal(capsys):
+    output.table(["id", "text"], [["a", "x" * 100], ["bb", None]])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["id", "text"] and set(lines[1].replace(" ", "")) == {"-"}
+    assert lines[2].endswith("x" * (output.PLAIN_CELL - 3) + "...") and lines[3].rstrip() == "bb"
+
+
+def test_terminal_table_wraps_to_the_width(monkeypatch, capsys):
+    monkeypatch.setattr(output, "stdout", Console(force_terminal=True, width=50, color_system=None))
+    output.table(["id", "text"], [["a", "word " * 40], ["b", 1.5]])
+    out = capsys.readouterr().out
+    assert out and max(len(line) for line in out.splitlines()) <= 50
+    assert out.count("word") == 40  # wrapped, not cut
+
+
+def test_progress_lines_and_quiet(capsys):
+    with output.Progress(quiet=False) as progress:
+        progress("reading the catalog")
+        progress.count("nodes", 5, 5, "Tool")
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("s] reading the catalog") and err[1].endswith("s] nodes 5/5 (Tool)")
+    with output.Progress(quiet=True) as progress:
+        progress("reading the catalog")
+    assert capsys.readouterr().err == ""

@@ -8,7 +8,6 @@ rows, lists compared as sets (collect() order is not defined) and floats to 9 de
 
 from __future__ import annotations
 
-import argparse
 import re
 
 import pytest
@@ -209,11 +208,9 @@ def test_neo4j_gives_the_embedded_answer_on_the_full_build(neo4j_store, full_hom
 
 
 def _cli(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="craftgraph")
-    sub = p.add_subparsers(dest="command", required=True)
-    cookbook.register(sub)
-    args = p.parse_args(argv)
-    return args.func(args)
+    from cli.main import main
+
+    return main(argv)
 
 
 def test_cli_check_list_and_run(catalog_home, capsys):

@@ -357,87 +357,44 @@ def test_api_frames(hand):
         api.explain(g, craft="craft:x", occupation="onet:27-0001.00")
 
 
-def _args(**kw):
-    base = dict(
-        scenario="expected",
-        reach=[],
-        delay=[],
-        remove_limitation=[],
-        keep_limitation=[],
-        set_limitation=[],
-        draws=DRAWS,
-        seed=None,
-        format="table",
-        home=None,
-        command="test",
-    )
-    base.update(kw)
-    return SimpleNamespace(**base)
-
-
-def test_cli_handlers(hand, capsys):
-    from graph.exposure import cli
+@pytest.fixture
+def run_cli(monkeypatch):
+    """`craftgraph ARGS...` through the real app, scoring the hand-made graph instead of a snapshot."""
+    from cli.commands import exposure as commands
+    from cli.main import main
 
     nodes, edges = hand_graph()
     g = SimpleNamespace(nodes=nodes, edges=edges)
-    assert cli.run_exposure(_args(level="craft", year=2028, all_years=False, top=None, format="json"), g) == 0
+    monkeypatch.setattr(commands, "load_graph", lambda home: g)
+    return lambda *argv: main([*argv, "--draws", str(DRAWS)])
+
+
+def test_cli_commands(hand, run_cli, capsys):
+    assert run_cli("exposure", "--level", "craft", "--year", "2028", "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["entity_id"] for r in rows} == {"craft:x", "craft:y"}
-    assert cli.run_exposure(_args(level="department", year=None, all_years=True, top=None, format="csv"), g) == 0
+    assert run_cli("exposure", "--level", "department", "--all-years", "--format", "csv") == 0
     assert capsys.readouterr().out.startswith("entity_id,")
-    assert (
-        cli.run_explain(
-            _args(craft="craft:x", occupation=None, department=None, entity=None, year=2028, part="summary", top=5), g
-        )
-        == 0
-    )
+    assert run_cli("explain", "--craft", "craft:x", "--year", "2028", "--top", "5") == 0
     out = capsys.readouterr().out
     assert "sum of contributions" in out and "capability:" in out
-    assert (
-        cli.run_explain(
-            _args(craft="craft:nope", occupation=None, department=None, entity=None, year=2028, part="all", top=5), g
-        )
-        == 2
-    )
-    capsys.readouterr()
-    assert (
-        cli.run_forecast(
-            _args(
-                craft="craft:x",
-                occupation=None,
-                department=None,
-                entity=None,
-                threshold=[0.1],
-                metric="task_share",
-                format="json",
-            ),
-            g,
-        )
-        == 0
-    )
+    assert run_cli("explain", "--craft", "craft:nope", "--year", "2028", "--part", "all") == 2
+    assert capsys.readouterr().err.startswith("explain: ")
+    assert run_cli("forecast", "--craft", "craft:x", "--threshold", "0.1", "--format", "json") == 0
     assert json.loads(capsys.readouterr().out)[0]["threshold"] == 0.1
-    assert cli.run_compare(_args(year=None, top=5), g) == 0
+    assert run_cli("compare", "--top", "5") == 0
     assert "no study ratings" in capsys.readouterr().out
-    assert cli.run_maturity(_args(year=2027, reach=["cap:a=production_used@2027"]), g) == 0
+    assert run_cli("maturity", "--year", "2027", "--reach", "cap:a=production_used@2027") == 0
     assert "cap:a" in capsys.readouterr().out
 
 
-def test_cli_registers_commands():
-    import argparse
-
-    from graph.exposure import cli
-
-    p = argparse.ArgumentParser()
-    cli.register(p.add_subparsers(dest="command"))
-    for argv in (
-        ["exposure", "--level", "department", "--year", "2028", "--format", "csv"],
-        ["explain", "--craft", "craft:x"],
-        ["forecast", "--craft", "craft:x", "--threshold", "0.2"],
-        ["compare"],
-        ["maturity"],
-    ):
-        args = p.parse_args(argv)
-        assert callable(args.func)
+def test_cli_usage_mistakes(run_cli, capsys):
+    assert run_cli("explain") == 2  # no entity
+    assert run_cli("explain", "--craft", "craft:x", "--occupation", "onet:27-0001.00") == 2
+    assert "cannot be used together" in capsys.readouterr().err
+    assert run_cli("exposure", "--reach", "nonsense") == 1  # a scenario override that does not parse
+    err = capsys.readouterr().err
+    assert err.startswith("exposure: ") and err.count("\n") == 1
 
 
 def test_every_capability_fit_of_the_repository_catalog_converges(catalog_home):

@@ -204,7 +204,7 @@ def test_fetch_rejects_a_corrupted_copy(tmp_path):
 @pytest.mark.fulldata
 @pytest.mark.skipif(not FULL.is_dir(), reason="shared data not present")
 def test_fetch_command(tmp_path, capsys):
-    from graph.cli import main
+    from cli.main import main
 
     dest = tmp_path / "cache"
     args = ["fetch", "-q", "--dest", str(dest)] + [a for rel in FULL_FILES for a in ("--source", rel)]

@@ -1,7 +1,7 @@
 import re
 
+from cli.main import main
 from graph import schema
-from graph.cli import main
 
 
 def test_every_relationship_pair_names_known_labels():

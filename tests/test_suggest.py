@@ -1,7 +1,7 @@
 import pandas as pd
 
 import graph
-from graph.cli import main
+from cli.main import main
 from graph.pipeline import build
 from graph.suggest import suggest
 

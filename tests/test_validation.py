@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from graph import snapshot
-from graph.cli import main
 from graph.pipeline import build, collect
 from graph.tables import InputError
 

@@ -1,0 +1,1 @@
+"""The commands of `craftgraph`, one module per topic; cli/main.py registers each by name."""

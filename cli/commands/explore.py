@@ -1,0 +1,72 @@
+"""`craftgraph explore`: start the Streamlit explorer (app.py) on the embedded snapshot."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import options, output
+from cli.errors import CommandError
+
+
+def explore(
+    port: Annotated[
+        int | None, typer.Option("--port", show_default=False, help="port to serve on (default: Streamlit's, 8501)")
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", show_default=False, help="address to listen on (default: all interfaces)")
+    ] = None,
+    home: options.Home = None,
+    catalog: options.Catalog = None,
+    sources: options.Sources = None,
+    browser: Annotated[bool, typer.Option("--browser", help="open a web browser on start")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="make sure a snapshot exists (building it), then exit")
+    ] = False,
+    quiet: options.Quiet = False,
+    in_subprocess: Annotated[
+        bool,
+        typer.Option("--subprocess", help="run `streamlit run app.py` as a child process (default: in this process)"),
+    ] = False,
+    no_prewarm: Annotated[
+        bool,
+        typer.Option(
+            "--no-prewarm", help="do not load the explorer's modules and the snapshot while the server starts"
+        ),
+    ] = False,
+    streamlit_args: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[-- STREAMLIT_ARGS]...", show_default=False, help="further arguments for `streamlit run`"
+        ),
+    ] = None,
+) -> None:
+    """start the Streamlit explorer on the embedded snapshot (building one first if there is none)
+
+    With NEO4J_URI set and reachable, the Cypher console and graph view can also read from Neo4j; otherwise
+    the embedded store is used. --catalog and --sources are used only when there is no snapshot yet.
+    """
+    from explorer.launch import AppMissing, start_explorer
+
+    home = options.home(home)
+    try:
+        with output.Progress(quiet) as progress:
+            code = start_explorer(
+                home,
+                catalog=catalog,
+                sources=sources,
+                port=port,
+                address=address,
+                open_browser=browser,
+                check=check,
+                in_subprocess=in_subprocess,
+                prewarm=not no_prewarm,
+                streamlit_args=streamlit_args or (),
+                progress=progress,
+                say=lambda msg: output.note(msg, style=""),
+            )
+    except AppMissing as e:
+        raise CommandError(str(e)) from None
+    if code:
+        raise typer.Exit(code)

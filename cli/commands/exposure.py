@@ -1,0 +1,395 @@
+"""`craftgraph exposure | explain | forecast | compare | maturity`: the exposure engine on the command line.
+
+Each command loads the current snapshot (or --home) and calls graph.exposure.api; see docs/method.md.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from cli import options, output
+from cli.errors import CommandError
+from graph.exposure.api import LEVELS
+
+Level = StrEnum("Level", {name: name for name in LEVELS})
+
+
+class Part(StrEnum):
+    summary = "summary"
+    capability = "capability"
+    task = "task"
+    tool = "tool"
+    limitation = "limitation"
+    links = "links"
+    all = "all"
+
+
+class Metric(StrEnum):
+    task_share = "task_share"
+    entity_share = "entity_share"
+
+
+# Options every exposure command shares: the scenario, its overrides, the draws and the output.
+Scenario = Annotated[str, typer.Option("--scenario", help="slow, expected or fast")]
+Reach = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reach",
+        metavar="CAP=LEVEL@DATE",
+        show_default=False,
+        help="override: the capability reaches the level by the date (repeatable)",
+    ),
+]
+Delay = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--delay",
+        metavar="CAP=LEVEL@DATE",
+        show_default=False,
+        help="override: the capability does not reach the level before the date (repeatable)",
+    ),
+]
+RemoveLimitation = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--remove-limitation",
+        metavar="LIM[@DATE]",
+        show_default=False,
+        help="override: the limitation is removed (from the date) (repeatable)",
+    ),
+]
+KeepLimitation = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--keep-limitation",
+        metavar="LIM",
+        show_default=False,
+        help="override: the limitation stays at today's severity (repeatable)",
+    ),
+]
+SetLimitation = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set-limitation",
+        metavar="LIM=SEV[@DATE]",
+        show_default=False,
+        help="override: the limitation's severity (from the date) (repeatable)",
+    ),
+]
+Draws = Annotated[int | None, typer.Option("--draws", show_default=False, help="Monte Carlo draws (default 1000)")]
+Seed = Annotated[int | None, typer.Option("--seed", show_default=False, help="random seed (default 0)")]
+Year = Annotated[
+    int | None, typer.Option("--year", show_default=False, help="year (default: the as-of year of the data)")
+]
+
+# One entity to score (explain, forecast).
+Craft = Annotated[str | None, typer.Option("--craft", show_default=False, help="craft id, e.g. craft:picture-editor")]
+Occupation = Annotated[
+    str | None, typer.Option("--occupation", show_default=False, help="occupation id, e.g. onet:27-4032.00")
+]
+Department = Annotated[
+    str | None, typer.Option("--department", show_default=False, help="department id, e.g. dept:editorial")
+]
+Entity = Annotated[
+    str | None, typer.Option("--entity", show_default=False, help="any scored id, e.g. workforce:crafts")
+]
+
+
+def load_graph(home: Path | None):
+    """The snapshot the commands score (tests put a hand-made graph here)."""
+    from graph.store import load
+
+    return load(options.home(home))
+
+
+def _scenario(scenario: str, reach, delay, remove, keep, set_severity):
+    from graph.exposure import api
+
+    try:
+        return api.make_scenario(
+            scenario,
+            reach=reach or [],
+            delay=delay or [],
+            remove=remove or [],
+            keep=keep or [],
+            set_severity=set_severity or [],
+        )
+    except ValueError as e:
+        raise CommandError(str(e), exit_code=1) from None
+
+
+def _entity(craft, occupation, department, entity) -> str:
+    given = {"craft": craft, "occupation": occupation, "department": department, "entity": entity}
+    chosen = options.one_of(**given)
+    if chosen is None:
+        raise CommandError("give one of --craft, --occupation, --department or --entity")
+    return given[chosen]
+
+
+def exposure(
+    level: Annotated[Level, typer.Option("--level", help="what to score")] = Level.craft,
+    year: Annotated[
+        int | None, typer.Option("--year", show_default=False, help="one year (default: the as-of year of the data)")
+    ] = None,
+    all_years: Annotated[bool, typer.Option("--all-years", help="every year 2024-2035")] = False,
+    top: Annotated[int | None, typer.Option("--top", show_default=False, help="only the N most exposed")] = None,
+    scenario: Scenario = "expected",
+    reach: Reach = None,
+    delay: Delay = None,
+    remove_limitation: RemoveLimitation = None,
+    keep_limitation: KeepLimitation = None,
+    set_limitation: SetLimitation = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    format: options.Format = output.OutputFormat.table,
+    home: options.Home = None,
+) -> None:
+    """AI exposure of crafts, occupations, departments or the workforce, 2024-2035, with bands
+
+    Exposure (share of the work AI capabilities can do or assist, importance-weighted), median and 80% band
+    over Monte Carlo draws; automation + augmentation = mean. See docs/method.md.
+    """
+    from graph.exposure import api
+
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    g = load_graph(home)
+    level = Level(level).value
+    when = None if all_years else (year or api.current_year(g))
+    try:
+        df = api.exposure(g, level=level, year=when, scenario=sc, draws=draws, seed=seed)
+    except ValueError as e:
+        raise CommandError(str(e)) from None
+    if level != "task":
+        df = df.sort_values(["year", "median", "entity_id"], ascending=[True, False, True], kind="stable")
+    if top:
+        df = df.groupby("year", sort=True).head(top) if "year" in df else df.head(top)
+    cols = (
+        ["entity_id", "name", "year", "median", "low", "high", "automation", "augmentation", "potential", "basis"]
+        if level != "task"
+        else ["task_id", "text", "year", "median", "low", "high", "automation", "augmentation"]
+    )
+    output.frame(df, format, cols)
+
+
+# explain --part: (attribute of the Explanation, columns shown in a table)
+EXPLAIN_PARTS = {
+    "capability": (
+        "by_capability",
+        [
+            "capability",
+            "name",
+            "contribution",
+            "share",
+            "automation",
+            "augmentation",
+            "held_back",
+            "damped_maturity",
+            "tools",
+        ],
+    ),
+    "task": (
+        "by_task",
+        ["task_id", "task", "importance_share", "task_exposure", "contribution", "share", "capabilities"],
+    ),
+    "tool": ("by_tool", ["tool", "name", "contribution", "share", "capabilities"]),
+    "limitation": (
+        "by_limitation",
+        ["limitation", "name", "kind", "severity", "held_back", "share_of_held_back", "capabilities"],
+    ),
+    "links": (
+        "links",
+        [
+            "component",
+            "task_id",
+            "capability",
+            "mode",
+            "weight",
+            "path",
+            "via",
+            "damped_maturity",
+            "contribution",
+            "held_back",
+            "sources",
+        ],
+    ),
+}
+SUMMARY_PARTS = ["capability", "task", "tool", "limitation"]
+
+
+def explain(
+    craft: Craft = None,
+    occupation: Occupation = None,
+    department: Department = None,
+    entity: Entity = None,
+    year: Year = None,
+    part: Annotated[
+        Part, typer.Option("--part", help="summary: total plus the top rows by capability, task, tool, limitation")
+    ] = Part.summary,
+    top: Annotated[int, typer.Option("--top", help="rows per part in tables")] = 10,
+    scenario: Scenario = "expected",
+    reach: Reach = None,
+    delay: Delay = None,
+    remove_limitation: RemoveLimitation = None,
+    keep_limitation: KeepLimitation = None,
+    set_limitation: SetLimitation = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    format: options.Format = output.OutputFormat.table,
+    home: options.Home = None,
+) -> None:
+    """what makes up one craft's (or occupation's) exposure, with sources"""
+    from graph.exposure import api
+
+    who = _entity(craft, occupation, department, entity)
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    try:
+        x = api.explain(load_graph(home), entity=who, year=year, scenario=sc, draws=draws, seed=seed)
+    except KeyError as e:
+        raise CommandError(str(e.args[0])) from None
+    part = Part(part).value
+    chosen = SUMMARY_PARTS if part == "summary" else list(EXPLAIN_PARTS) if part == "all" else [part]
+    frames = {p: getattr(x, EXPLAIN_PARTS[p][0]) for p in chosen}
+    if format == output.OutputFormat.json:
+        out = {"total": output.records(x.total)}
+        out.update({EXPLAIN_PARTS[p][0]: output.records(df) for p, df in frames.items()})
+        output.line(output.json_text(out))
+        return
+    if format == output.OutputFormat.csv:
+        parts = [x.total.assign(part="total"), *(df.assign(part=p) for p, df in frames.items())]
+        output.frame(pd.concat(parts, ignore_index=True), "csv")
+        return
+    t = x.total.iloc[0]
+    output.line(
+        f"{t['name']} ({t['entity_id']}), {t['year']}, scenario {t['scenario']}: exposure {t['median']:.3f} "
+        f"(80% band {t['low']:.3f}-{t['high']:.3f}); mean {t['mean']:.3f} = sum of contributions "
+        f"{t['sum_of_contributions']:.3f}; without limitations {t['without_limitations']:.3f} "
+        f"(held back {t['held_back']:.3f}); basis: {t['basis']}"
+    )
+    for p, df in frames.items():
+        output.line(f"\n{p}:")
+        output.frame(df.head(top), "table", EXPLAIN_PARTS[p][1])
+
+
+def forecast(
+    craft: Craft = None,
+    occupation: Occupation = None,
+    department: Department = None,
+    entity: Entity = None,
+    threshold: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--threshold",
+            metavar="X",
+            show_default=False,
+            help="threshold(s) on the share of a task a capability does (default 0.1, 0.25, 0.5)",
+        ),
+    ] = None,
+    metric: Annotated[Metric, typer.Option("--metric", help="what the thresholds apply to")] = Metric.task_share,
+    scenario: Scenario = "expected",
+    reach: Reach = None,
+    delay: Delay = None,
+    remove_limitation: RemoveLimitation = None,
+    keep_limitation: KeepLimitation = None,
+    set_limitation: SetLimitation = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    format: options.Format = output.OutputFormat.table,
+    home: options.Home = None,
+) -> None:
+    """how exposure arrives for a craft: links in the order they cross thresholds"""
+    from graph.exposure import api
+
+    who = _entity(craft, occupation, department, entity)
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    th = tuple(threshold) if threshold else api.DEFAULT_THRESHOLDS
+    try:
+        df = api.forecast(
+            load_graph(home),
+            entity=who,
+            thresholds=th,
+            metric=Metric(metric).value,
+            scenario=sc,
+            draws=draws,
+            seed=seed,
+        )
+    except (KeyError, ValueError) as e:
+        raise CommandError(str(e.args[0])) from None
+    cols = ["threshold", "order", "date", "date_low", "date_high", "p_by_end", "capability", "task_id", "mode"]
+    output.frame(df, format, [*cols, "weight", "delay_years", "tools", "limitations"])
+
+
+def compare(
+    year: Annotated[
+        int | None,
+        typer.Option("--year", show_default=False, help="CraftGraph year to compare (default: the as-of year)"),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="largest disagreements per study measure")] = 10,
+    scenario: Scenario = "expected",
+    reach: Reach = None,
+    delay: Delay = None,
+    remove_limitation: RemoveLimitation = None,
+    keep_limitation: KeepLimitation = None,
+    set_limitation: SetLimitation = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    format: options.Format = output.OutputFormat.table,
+    home: options.Home = None,
+) -> None:
+    """Spearman correlations with the published exposure studies in the graph"""
+    from graph.exposure import api
+
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    try:
+        corr, dis = api.compare(load_graph(home), year=year, scenario=sc, top=top, draws=draws, seed=seed)
+    except ValueError as e:
+        raise CommandError(str(e)) from None
+    if format == output.OutputFormat.json:
+        output.line(output.json_text({"correlations": output.records(corr), "disagreements": output.records(dis)}))
+        return
+    if format == output.OutputFormat.csv:
+        both = [corr.assign(part="correlation"), dis.assign(part="disagreement")]
+        output.frame(pd.concat(both, ignore_index=True), "csv")
+        return
+    if not len(corr):
+        output.line("no study ratings (Study-RATES) in this graph: build with the public sources to compare")
+        return
+    output.line("Spearman correlations (CraftGraph occupation exposure vs study measure):")
+    output.frame(corr, "table", ["study", "measure", "level", "basis", "subset", "year", "n", "spearman", "p_value"])
+    output.line("\nlargest disagreements (percentile-rank gap, current exposure):")
+    cols = ["study", "measure", "occupation", "title", "craftgraph", "study_score", "rank_gap", "direction"]
+    output.frame(dis, "table", cols)
+
+
+def maturity(
+    year: Annotated[
+        int | None, typer.Option("--year", show_default=False, help="maturity in this year (default: the as-of year)")
+    ] = None,
+    scenario: Scenario = "expected",
+    reach: Reach = None,
+    delay: Delay = None,
+    remove_limitation: RemoveLimitation = None,
+    keep_limitation: KeepLimitation = None,
+    set_limitation: SetLimitation = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    format: options.Format = output.OutputFormat.table,
+    home: options.Home = None,
+) -> None:
+    """capability maturity curves: fit quality and maturity by year"""
+    from graph.exposure import api
+
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    g = load_graph(home)
+    year = year or api.current_year(g)
+    q = api.fit_quality(g)
+    m = api.maturity(g, scenario=sc, draws=draws, seed=seed)
+    m = m[m["year"] == year][["capability", "maturity", "maturity_low", "maturity_high", "damped"]]
+    cols = ["capability", "name", "evidence", "highest_level", "t50_date", "years_per_logit", "rmse_years"]
+    output.frame(
+        q.merge(m, on="capability", how="left"), format, [*cols, "maturity", "maturity_low", "maturity_high", "damped"]
+    )

@@ -1,0 +1,78 @@
+"""The `craftgraph` root app: every command, registered explicitly, and the console script's `main()`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from cli import errors
+from cli.commands import curation, explore, exposure, fetch, neo4j, query, snapshot
+
+
+class CraftGraphGroup(TyperGroup):
+    """Commands listed in the order registered; known failures of any command reported by cli.errors."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as e:
+            code = errors.report(ctx.invoked_subcommand or ctx.info_name or "craftgraph", e)
+            if code is None:
+                raise
+            raise typer.Exit(code) from None
+
+
+app = typer.Typer(
+    name="craftgraph",
+    cls=CraftGraphGroup,
+    help="CraftGraph: a research knowledge graph of AI tools and the entertainment crafts they touch.",
+    epilog="Every command has --help. Reference: docs/cli.md.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Build and inspect the graph
+app.command("validate")(snapshot.validate)
+app.command("build")(snapshot.build)
+app.command("stats")(snapshot.stats)
+app.command("query")(query.query)
+app.command("schema")(snapshot.schema)
+# Exposure
+app.command("exposure")(exposure.exposure)
+app.command("explain")(exposure.explain)
+app.command("forecast")(exposure.forecast)
+app.command("compare")(exposure.compare)
+app.command("maturity")(exposure.maturity)
+# Neo4j, the explorer, the cookbook
+app.command("load")(neo4j.load)
+app.command("explore")(explore.explore)
+app.command("cookbook")(query.cookbook)
+# Data in and out, curation
+app.command("export")(curation.export)
+app.command("fetch")(fetch.fetch)
+app.command("catalog-report")(curation.catalog_report)
+app.command("suggest-links")(curation.suggest_links)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command line (default: sys.argv) and return its exit code (the console script exits with it)."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=list(argv) if argv is not None else None, prog_name="craftgraph")
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
