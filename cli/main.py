@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
@@ -41,27 +42,34 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+def command(name: str, function: Callable[..., None]) -> None:
+    """Register `function` as `craftgraph NAME`; the first line of its docstring is the one-line help."""
+    short = inspect.getdoc(function).split("\n", 1)[0]
+    app.command(name, short_help=short)(function)
+
+
 # Build and inspect the graph
-app.command("validate")(snapshot.validate)
-app.command("build")(snapshot.build)
-app.command("stats")(snapshot.stats)
-app.command("query")(query.query)
-app.command("schema")(snapshot.schema)
+command("validate", snapshot.validate)
+command("build", snapshot.build)
+command("stats", snapshot.stats)
+command("query", query.query)
+command("schema", snapshot.schema)
 # Exposure
-app.command("exposure")(exposure.exposure)
-app.command("explain")(exposure.explain)
-app.command("forecast")(exposure.forecast)
-app.command("compare")(exposure.compare)
-app.command("maturity")(exposure.maturity)
+command("exposure", exposure.exposure)
+command("explain", exposure.explain)
+command("forecast", exposure.forecast)
+command("compare", exposure.compare)
+command("maturity", exposure.maturity)
 # Neo4j, the explorer, the cookbook
-app.command("load")(neo4j.load)
-app.command("explore")(explore.explore)
-app.command("cookbook")(query.cookbook)
+command("load", neo4j.load)
+command("explore", explore.explore)
+command("cookbook", query.cookbook)
 # Data in and out, curation
-app.command("export")(curation.export)
-app.command("fetch")(fetch.fetch)
-app.command("catalog-report")(curation.catalog_report)
-app.command("suggest-links")(curation.suggest_links)
+command("export", curation.export)
+command("fetch", fetch.fetch)
+command("catalog-report", curation.catalog_report)
+command("suggest-links", curation.suggest_links)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

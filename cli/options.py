@@ -71,12 +71,15 @@ DEFAULT_MAX_ROWS = DEFAULT_ROW_CAP
 # Neo4j connection (query, cookbook, load)
 Uri = Annotated[
     str | None,
-    typer.Option("--uri", show_default=False, rich_help_panel=NEO4J_PANEL, help="Neo4j URI (default: $NEO4J_URI)"),
+    typer.Option(
+        "--uri", metavar="URI", show_default=False, rich_help_panel=NEO4J_PANEL, help="Neo4j URI (default: $NEO4J_URI)"
+    ),
 ]
 Username = Annotated[
     str | None,
     typer.Option(
         "--username",
+        metavar="USER",
         show_default=False,
         rich_help_panel=NEO4J_PANEL,
         help="Neo4j user (default: $NEO4J_USERNAME or neo4j)",
@@ -85,13 +88,18 @@ Username = Annotated[
 Password = Annotated[
     str | None,
     typer.Option(
-        "--password", show_default=False, rich_help_panel=NEO4J_PANEL, help="Neo4j password (default: $NEO4J_PASSWORD)"
+        "--password",
+        metavar="PASSWORD",
+        show_default=False,
+        rich_help_panel=NEO4J_PANEL,
+        help="Neo4j password (default: $NEO4J_PASSWORD)",
     ),
 ]
 Database = Annotated[
     str | None,
     typer.Option(
         "--database",
+        metavar="NAME",
         show_default=False,
         rich_help_panel=NEO4J_PANEL,
         help="Neo4j database (default: $NEO4J_DATABASE or neo4j)",

@@ -21,7 +21,15 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
@@ -163,6 +171,13 @@ def frame(df, fmt: OutputFormat | str, columns: Sequence[str] | None = None) -> 
 # ---------------------------------------------------------------------------------------- progress
 
 
+class _Count(MofNCompleteColumn):
+    """`done/total` for counted work, nothing for a step of unknown length."""
+
+    def render(self, task: Task) -> Text:
+        return Text("") if task.total is None else super().render(task)
+
+
 class Progress:
     """Progress of a long command on stderr; nothing when quiet.
 
@@ -185,7 +200,7 @@ class Progress:
                 SpinnerColumn(finished_text="✓"),
                 TextColumn("{task.description}"),
                 BarColumn(),
-                MofNCompleteColumn(),
+                _Count(),
                 TimeElapsedColumn(),
                 console=stderr,
                 transient=True,

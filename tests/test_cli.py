@@ -163,3 +163,20 @@ def test_progress_lines_and_quiet(capsys):
     with output.Progress(quiet=True) as progress:
         progress("reading the catalog")
     assert capsys.readouterr().err == ""
+
+
+def test_cli_reference_is_generated_and_fresh(tmp_path, monkeypatch):
+    """docs/cli.md is what `python -m cli.docs` writes; it fails when a command, option or help text changed."""
+    from cli import docs
+
+    assert docs.DOC.exists(), "run `python -m cli.docs`"
+    assert docs.DOC.read_text() == docs.render(), "docs/cli.md is stale: run `python -m cli.docs`"
+    text = docs.render()
+    for command in commands():
+        assert f"## `craftgraph {command}`" in text
+    assert "../shared" not in text
+    stale = tmp_path / "cli.md"
+    stale.write_text(text.replace("snapshot directory", "an old wording"))
+    monkeypatch.setattr(docs, "DOC", stale)
+    assert docs.main(["--check"]) == 1
+    assert docs.main([]) == 0 and docs.main(["--check"]) == 0

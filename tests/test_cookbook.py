@@ -236,3 +236,22 @@ def test_cli_check_fails_when_stale(tmp_path, monkeypatch, capsys):
     assert "stale" in capsys.readouterr().err
     assert _cli(["cookbook", "--write"]) == 0
     assert _cli(["cookbook", "--check"]) == 0
+
+
+def test_cli_run_falls_back_like_query(catalog_home, capsys, monkeypatch):
+    """`cookbook --run --neo4j` goes through query's path: an unreachable server is one line, then the snapshot."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{port}")
+    run = ["cookbook", "--run", "24_crafts_without_tools", "--neo4j", "--home", str(catalog_home), "--format", "csv"]
+    assert _cli(run) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0].startswith("craft,")
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cookbook: cannot reach Neo4j")
+    assert lines[0].endswith("answering from the embedded snapshot instead")
+    assert _cli([*run, "--no-fallback"]) == 2
+    assert capsys.readouterr().err.startswith("cookbook: cannot reach Neo4j")

@@ -36,8 +36,10 @@ def suggest_links(
     out: Annotated[Path, typer.Option("--out", metavar="FILE", help="review file")] = Path(
         "review/suggested_links.csv"
     ),
-    per_capability: Annotated[int, typer.Option("--per-capability", help="candidates per capability")] = 15,
-    min_score: Annotated[float, typer.Option("--min-score", help="lowest similarity kept")] = 0.05,
+    per_capability: Annotated[
+        int, typer.Option("--per-capability", metavar="N", help="candidates per capability")
+    ] = 15,
+    min_score: Annotated[float, typer.Option("--min-score", metavar="X", help="lowest similarity kept")] = 0.05,
     home: options.Home = None,
 ) -> None:
     """rank candidate capability → task/DWA links into a review file"""

@@ -12,10 +12,16 @@ from cli.errors import CommandError
 
 def explore(
     port: Annotated[
-        int | None, typer.Option("--port", show_default=False, help="port to serve on (default: Streamlit's, 8501)")
+        int | None,
+        typer.Option(
+            "--port", metavar="PORT", show_default=False, help="port to serve on (default: Streamlit's, 8501)"
+        ),
     ] = None,
     address: Annotated[
-        str | None, typer.Option("--address", show_default=False, help="address to listen on (default: all interfaces)")
+        str | None,
+        typer.Option(
+            "--address", metavar="HOST", show_default=False, help="address to listen on (default: all interfaces)"
+        ),
     ] = None,
     home: options.Home = None,
     catalog: options.Catalog = None,
@@ -38,7 +44,7 @@ def explore(
     streamlit_args: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[-- STREAMLIT_ARGS]...", show_default=False, help="further arguments for `streamlit run`"
+            metavar="STREAMLIT_ARGS", show_default=False, help="further arguments for `streamlit run`, after `--`"
         ),
     ] = None,
 ) -> None:

@@ -35,7 +35,7 @@ class Metric(StrEnum):
 
 
 # Options every exposure command shares: the scenario, its overrides, the draws and the output.
-Scenario = Annotated[str, typer.Option("--scenario", help="slow, expected or fast")]
+Scenario = Annotated[str, typer.Option("--scenario", metavar="NAME", help="slow, expected or fast")]
 Reach = Annotated[
     list[str] | None,
     typer.Option(
@@ -81,22 +81,29 @@ SetLimitation = Annotated[
         help="override: the limitation's severity (from the date) (repeatable)",
     ),
 ]
-Draws = Annotated[int | None, typer.Option("--draws", show_default=False, help="Monte Carlo draws (default 1000)")]
-Seed = Annotated[int | None, typer.Option("--seed", show_default=False, help="random seed (default 0)")]
+Draws = Annotated[
+    int | None, typer.Option("--draws", metavar="N", show_default=False, help="Monte Carlo draws (default 1000)")
+]
+Seed = Annotated[int | None, typer.Option("--seed", metavar="N", show_default=False, help="random seed (default 0)")]
 Year = Annotated[
-    int | None, typer.Option("--year", show_default=False, help="year (default: the as-of year of the data)")
+    int | None,
+    typer.Option("--year", metavar="YEAR", show_default=False, help="year (default: the as-of year of the data)"),
 ]
 
 # One entity to score (explain, forecast).
-Craft = Annotated[str | None, typer.Option("--craft", show_default=False, help="craft id, e.g. craft:picture-editor")]
+Craft = Annotated[
+    str | None, typer.Option("--craft", metavar="ID", show_default=False, help="craft id, e.g. craft:picture-editor")
+]
 Occupation = Annotated[
-    str | None, typer.Option("--occupation", show_default=False, help="occupation id, e.g. onet:27-4032.00")
+    str | None,
+    typer.Option("--occupation", metavar="ID", show_default=False, help="occupation id, e.g. onet:27-4032.00"),
 ]
 Department = Annotated[
-    str | None, typer.Option("--department", show_default=False, help="department id, e.g. dept:editorial")
+    str | None,
+    typer.Option("--department", metavar="ID", show_default=False, help="department id, e.g. dept:editorial"),
 ]
 Entity = Annotated[
-    str | None, typer.Option("--entity", show_default=False, help="any scored id, e.g. workforce:crafts")
+    str | None, typer.Option("--entity", metavar="ID", show_default=False, help="any scored id, e.g. workforce:crafts")
 ]
 
 
@@ -134,10 +141,15 @@ def _entity(craft, occupation, department, entity) -> str:
 def exposure(
     level: Annotated[Level, typer.Option("--level", help="what to score")] = Level.craft,
     year: Annotated[
-        int | None, typer.Option("--year", show_default=False, help="one year (default: the as-of year of the data)")
+        int | None,
+        typer.Option(
+            "--year", metavar="YEAR", show_default=False, help="one year (default: the as-of year of the data)"
+        ),
     ] = None,
     all_years: Annotated[bool, typer.Option("--all-years", help="every year 2024-2035")] = False,
-    top: Annotated[int | None, typer.Option("--top", show_default=False, help="only the N most exposed")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", metavar="N", show_default=False, help="only the N most exposed")
+    ] = None,
     scenario: Scenario = "expected",
     reach: Reach = None,
     delay: Delay = None,
@@ -230,7 +242,7 @@ def explain(
     part: Annotated[
         Part, typer.Option("--part", help="summary: total plus the top rows by capability, task, tool, limitation")
     ] = Part.summary,
-    top: Annotated[int, typer.Option("--top", help="rows per part in tables")] = 10,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="rows per part in tables")] = 10,
     scenario: Scenario = "expected",
     reach: Reach = None,
     delay: Delay = None,
@@ -326,9 +338,11 @@ def forecast(
 def compare(
     year: Annotated[
         int | None,
-        typer.Option("--year", show_default=False, help="CraftGraph year to compare (default: the as-of year)"),
+        typer.Option(
+            "--year", metavar="YEAR", show_default=False, help="CraftGraph year to compare (default: the as-of year)"
+        ),
     ] = None,
-    top: Annotated[int, typer.Option("--top", help="largest disagreements per study measure")] = 10,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="largest disagreements per study measure")] = 10,
     scenario: Scenario = "expected",
     reach: Reach = None,
     delay: Delay = None,
@@ -367,7 +381,10 @@ def compare(
 
 def maturity(
     year: Annotated[
-        int | None, typer.Option("--year", show_default=False, help="maturity in this year (default: the as-of year)")
+        int | None,
+        typer.Option(
+            "--year", metavar="YEAR", show_default=False, help="maturity in this year (default: the as-of year)"
+        ),
     ] = None,
     scenario: Scenario = "expected",
     reach: Reach = None,

@@ -25,7 +25,9 @@ def fetch(
     ] = None,
     source: Annotated[
         list[str] | None,
-        typer.Option("--source", show_default=False, help="only this source id or file path (repeatable)"),
+        typer.Option(
+            "--source", metavar="ID", show_default=False, help="only this source id or file path (repeatable)"
+        ),
     ] = None,
     base_url: Annotated[
         str | None,

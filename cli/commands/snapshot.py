@@ -16,7 +16,7 @@ SCHEMA_DOC = Path(__file__).resolve().parents[2] / "docs" / "schema.md"
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(metavar="[PATH]", show_default=False, help="catalog directory (default: data/catalog)"),
+        typer.Argument(metavar="PATH", show_default=False, help="catalog directory (default: data/catalog)"),
     ] = None,
     sources: options.Sources = None,
     quiet: options.Quiet = False,
