@@ -69,11 +69,15 @@ def error(text: str) -> None:
 # ------------------------------------------------------------------------------------------ tables
 
 
+def _listlike(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray"
+
+
 def cell(value: Any, float_format: str | None = None) -> str:
     """Text of one table cell: lists joined with `;`, missing values empty, floats as asked."""
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+    if _listlike(value):
         return ";".join(map(str, value))
     if isinstance(value, float):
         if math.isnan(value):
@@ -157,8 +161,8 @@ def frame(df, fmt: OutputFormat | str, columns: Sequence[str] | None = None) -> 
     if fmt is OutputFormat.csv:
         d = df.copy()
         for c in d.columns:
-            if d[c].map(lambda v: isinstance(v, (list, tuple)) or type(v).__name__ == "ndarray").any():
-                d[c] = d[c].map(lambda v: cell(v) if not isinstance(v, str) else v)
+            if d[c].map(_listlike).any():
+                d[c] = d[c].map(lambda v: cell(v) if _listlike(v) else v)
         d.to_csv(sys.stdout, index=False)
         return
     cols = [c for c in (columns or list(df.columns)) if c in df.columns]

@@ -180,3 +180,16 @@ def test_cli_reference_is_generated_and_fresh(tmp_path, monkeypatch):
     monkeypatch.setattr(docs, "DOC", stale)
     assert docs.main(["--check"]) == 1
     assert docs.main([]) == 0 and docs.main(["--check"]) == 0
+
+
+def test_frame_formats(capsys):
+    import pandas as pd
+
+    df = pd.DataFrame({"id": ["a", "b"], "tools": [["t1", "t2"], []], "share": [0.12345, float("nan")]})
+    output.frame(df, "csv")
+    assert capsys.readouterr().out.splitlines() == ["id,tools,share", "a,t1;t2,0.12345", "b,,"]
+    output.frame(df, "json")
+    assert json.loads(capsys.readouterr().out)[1] == {"id": "b", "tools": [], "share": None}
+    output.frame(df, "table", ["id", "share", "missing"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["id", "share"] and lines[2].split() == ["a", "0.123"]
