@@ -17,10 +17,10 @@ from cli.commands import curation, explore, exposure, fetch, neo4j, query, snaps
 class CraftGraphGroup(TyperGroup):
     """Commands listed in the order registered; known failures of any command reported by cli.errors."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:  # click's Context (typer keeps its own copy of click)
         return list(self.commands)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except Exception as e:
@@ -45,7 +45,7 @@ app = typer.Typer(
 
 def command(name: str, function: Callable[..., None]) -> None:
     """Register `function` as `craftgraph NAME`; the first line of its docstring is the one-line help."""
-    short = inspect.getdoc(function).split("\n", 1)[0]
+    short = (inspect.getdoc(function) or name).split("\n", 1)[0]
     app.command(name, short_help=short)(function)
 
 

@@ -213,8 +213,13 @@ class Progress:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """End the live display (what follows prints as plain lines); safe to call twice."""
         if self.live is not None:
-            self.live.__exit__(kind, exc, tb)
+            self.live.stop()
+            self.live = None
 
     def _elapsed(self) -> str:
         return f"[{time.perf_counter() - self.start:6.1f}s]"

@@ -72,7 +72,7 @@ def test_import_layers_catch_a_core_module_importing_the_sources(tmp_path):
 
 
 def test_types():
-    """mypy on the core, as configured in pyproject.toml ([tool.mypy])."""
+    """mypy on the core and the CLI, as configured in pyproject.toml ([tool.mypy])."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     res = subprocess.run([tool("mypy")], cwd=ROOT, env=env, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]

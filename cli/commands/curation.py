@@ -12,7 +12,7 @@ import typer
 from cli import options, output
 from graph.export import FORMATS
 
-ExportFormat = StrEnum("ExportFormat", {name: name for name in FORMATS})
+ExportFormat = StrEnum("ExportFormat", {name: name for name in FORMATS})  # type: ignore[misc]  # graph.export owns the list
 
 
 def catalog_report(json: options.Json = False, home: options.Home = None) -> None:
@@ -67,6 +67,6 @@ def export(
     from graph.store import load
 
     g = load(options.home(home))
-    fmt = ExportFormat(format).value
+    fmt = str(format)
     written = export_snapshot(g, fmt, dest)
     output.line(f"exported {g.build_id} as {fmt} to {written}")

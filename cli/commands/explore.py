@@ -56,8 +56,14 @@ def explore(
     from explorer.launch import AppMissing, start_explorer
 
     home = options.home(home)
+    progress = output.Progress(quiet)
+
+    def say(message: str) -> None:  # the snapshot is ready: the build's progress display ends here
+        progress.stop()
+        output.note(message, style="")
+
     try:
-        with output.Progress(quiet) as progress:
+        with progress:
             code = start_explorer(
                 home,
                 catalog=catalog,
@@ -70,7 +76,7 @@ def explore(
                 prewarm=not no_prewarm,
                 streamlit_args=streamlit_args or (),
                 progress=progress,
-                say=lambda msg: output.note(msg, style=""),
+                say=say,
             )
     except AppMissing as e:
         raise CommandError(str(e)) from None

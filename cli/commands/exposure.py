@@ -16,7 +16,8 @@ from cli import options, output
 from cli.errors import CommandError
 from graph.exposure.api import LEVELS
 
-Level = StrEnum("Level", {name: name for name in LEVELS})
+Level = StrEnum("Level", {name: name for name in LEVELS})  # type: ignore[misc]  # the engine owns the list
+CRAFT = Level("craft")
 
 
 class Part(StrEnum):
@@ -139,7 +140,7 @@ def _entity(craft, occupation, department, entity) -> str:
 
 
 def exposure(
-    level: Annotated[Level, typer.Option("--level", help="what to score")] = Level.craft,
+    level: Annotated[Level, typer.Option("--level", help="what to score")] = CRAFT,
     year: Annotated[
         int | None,
         typer.Option(
@@ -170,19 +171,19 @@ def exposure(
 
     sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
     g = load_graph(home)
-    level = Level(level).value
+    level_name = str(level)
     when = None if all_years else (year or api.current_year(g))
     try:
-        df = api.exposure(g, level=level, year=when, scenario=sc, draws=draws, seed=seed)
+        df = api.exposure(g, level=level_name, year=when, scenario=sc, draws=draws, seed=seed)
     except ValueError as e:
         raise CommandError(str(e)) from None
-    if level != "task":
+    if level_name != "task":
         df = df.sort_values(["year", "median", "entity_id"], ascending=[True, False, True], kind="stable")
     if top:
         df = df.groupby("year", sort=True).head(top) if "year" in df else df.head(top)
     cols = (
         ["entity_id", "name", "year", "median", "low", "high", "automation", "augmentation", "potential", "basis"]
-        if level != "task"
+        if level_name != "task"
         else ["task_id", "text", "year", "median", "low", "high", "automation", "augmentation"]
     )
     output.frame(df, format, cols)
@@ -263,8 +264,8 @@ def explain(
         x = api.explain(load_graph(home), entity=who, year=year, scenario=sc, draws=draws, seed=seed)
     except KeyError as e:
         raise CommandError(str(e.args[0])) from None
-    part = Part(part).value
-    chosen = SUMMARY_PARTS if part == "summary" else list(EXPLAIN_PARTS) if part == "all" else [part]
+    part_name = str(part)
+    chosen = SUMMARY_PARTS if part_name == "summary" else list(EXPLAIN_PARTS) if part_name == "all" else [part_name]
     frames = {p: getattr(x, EXPLAIN_PARTS[p][0]) for p in chosen}
     if format == output.OutputFormat.json:
         out = {"total": output.records(x.total)}

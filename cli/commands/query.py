@@ -144,7 +144,7 @@ def cookbook(
         for q in book.ordered(queries.load_all()):
             flag = "  [public data]" if book.needs_public_data(q) else ""
             output.line(f"{q.name:<40} {book.question(q)}{flag}")
-    elif chosen == "run":
+    elif run:  # chosen == "run"
         q = _named_query(run, param, neo4j)
         params = {**q.example_params(), **parse_params(param)}
         flags = Neo4jFlags(uri, username, password, database)
