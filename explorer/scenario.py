@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from graph.exposure import SCENARIOS, YEARS, Scenario
-from graph.exposure.api import make_scenario as engine_scenario
-from graph.exposure.forecast import DEFAULT_THRESHOLDS
+from graph.exposure.config import DEFAULT_THRESHOLDS
 from graph.exposure.scenarios import parse_capability_override
 from graph.schema import MILESTONE_LEVELS
 
@@ -43,6 +42,8 @@ def make_scenario(sc: Spec) -> Scenario:
     """The graph.exposure Scenario for a spec (raises ValueError on a malformed override)."""
     if not sc.custom:
         return SCENARIOS[sc.base]
+    from graph.exposure.api import make_scenario as engine_scenario  # the engine (scipy) only when needed
+
     return engine_scenario(
         sc.base,
         reach=list(sc.reach),

@@ -11,8 +11,16 @@ import pandas as pd
 
 from explorer.cache import Build, memoized
 from explorer.scenario import YEARS, Spec, make_scenario
-from graph.exposure import api
 from graph.exposure.evidence import WORKFORCE
+
+
+def _api():
+    """The engine's API, imported on first use: the preset scores come from the snapshot, so the first page
+    never loads scipy."""
+    from graph.exposure import api
+
+    return api
+
 
 SCORE_LABEL = "ExposureScore"  # precomputed by the build for the preset scenarios
 VALUE_COLUMNS = (
@@ -63,7 +71,7 @@ def summary(b: Build, sc: Spec) -> pd.DataFrame:
             return pre
     eng = b.engine()
     with b.engine_lock:
-        s = api.exposure(eng, level="all", scenario=make_scenario(sc)).copy()
+        s = _api().exposure(eng, level="all", scenario=make_scenario(sc)).copy()
     ents = eng.compiled.entities.set_index("id")
     s["department"] = s["entity_id"].map(ents["department"]).where(lambda x: x.notna(), None)
     s["soc_code"] = s["entity_id"].map(ents["soc_code"]).where(lambda x: x.notna(), None)
@@ -163,7 +171,7 @@ def explanation(b: Build, entity_id: str, year: int, sc: Spec) -> dict[str, pd.D
     """total, by_capability, by_task, by_tool, by_limitation, links (see graph/exposure/explain.py)."""
     eng = b.engine()
     with b.engine_lock:
-        return api.explain(eng, entity=entity_id, year=year, scenario=make_scenario(sc)).frames()
+        return _api().explain(eng, entity=entity_id, year=year, scenario=make_scenario(sc)).frames()
 
 
 @memoized
@@ -171,7 +179,7 @@ def forecast_path(b: Build, entity_id: str, sc: Spec, threshold: float) -> pd.Da
     """The capability -> task links in the order they cross `threshold`, with a short label for charts."""
     eng = b.engine()
     with b.engine_lock:
-        fc = api.forecast(eng, entity=entity_id, thresholds=(threshold,), scenario=make_scenario(sc)).copy()
+        fc = _api().forecast(eng, entity=entity_id, thresholds=(threshold,), scenario=make_scenario(sc)).copy()
     fc["label"] = [f"{c} → {_short(t)}" for c, t in zip(fc["capability_name"], fc["task"], strict=True)]
     return fc
 

@@ -28,10 +28,9 @@ import numpy as np
 import pandas as pd
 
 from graph.exposure.compare import compare as _compare
-from graph.exposure.config import METHOD_VERSION, YEARS, MethodConfig
+from graph.exposure.config import DEFAULT_THRESHOLDS, METHOD_VERSION, YEARS, MethodConfig
 from graph.exposure.explain import Explanation
 from graph.exposure.explain import explain as _explain
-from graph.exposure.forecast import DEFAULT_THRESHOLDS
 from graph.exposure.forecast import forecast as _forecast
 from graph.exposure.scenarios import (
     Scenario,

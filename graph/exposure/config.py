@@ -15,6 +15,8 @@ from graph.schema import MILESTONE_LEVELS
 METHOD_VERSION = "exposure-2.0"
 
 YEARS: tuple[int, ...] = tuple(range(2024, 2036))  # 2024..2035 inclusive
+# Forecast paths: the exposure thresholds whose crossing dates are reported by default.
+DEFAULT_THRESHOLDS: tuple[float, ...] = (0.1, 0.25, 0.5)
 # A year Y is evaluated at its middle (1 July): t = Y + YEAR_POINT.
 YEAR_POINT = 0.5
 

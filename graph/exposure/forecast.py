@@ -13,10 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from graph.exposure.config import DEFAULT_THRESHOLDS
 from graph.exposure.frames import format_year, join_sources
 from graph.exposure.score import Run
-
-DEFAULT_THRESHOLDS = (0.1, 0.25, 0.5)
 
 
 def crossing_times(x: np.ndarray, grid: np.ndarray, threshold: float) -> np.ndarray:
