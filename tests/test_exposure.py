@@ -373,6 +373,9 @@ def test_cli_commands(hand, run_cli, capsys):
     assert run_cli("exposure", "--level", "craft", "--year", "2028", "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["entity_id"] for r in rows} == {"craft:x", "craft:y"}
+    assert all({"technical_median", "coverage", "coverage_status", "coverage_reason"} <= set(r) for r in rows)
+    assert run_cli("exposure", "--year", "2030", "--at-expiry", "lapsed", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)
     assert run_cli("exposure", "--level", "department", "--all-years", "--format", "csv") == 0
     assert capsys.readouterr().out.startswith("entity_id,")
     assert run_cli("explain", "--craft", "craft:x", "--year", "2028", "--top", "5") == 0
@@ -392,6 +395,8 @@ def test_cli_usage_mistakes(run_cli, capsys):
     assert run_cli("explain") == 2  # no entity
     assert run_cli("explain", "--craft", "craft:x", "--occupation", "onet:27-0001.00") == 2
     assert "cannot be used together" in capsys.readouterr().err
+    assert run_cli("exposure", "--at-expiry", "forever") == 1
+    assert "at_expiry is one of" in capsys.readouterr().err
     assert run_cli("exposure", "--reach", "nonsense") == 1  # a scenario override that does not parse
     err = capsys.readouterr().err
     assert err.startswith("exposure: ") and err.count("\n") == 1

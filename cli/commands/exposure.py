@@ -82,6 +82,16 @@ SetLimitation = Annotated[
         help="override: the limitation's severity (from the date) (repeatable)",
     ),
 ]
+AtExpiry = Annotated[
+    str | None,
+    typer.Option(
+        "--at-expiry",
+        metavar="WHAT",
+        show_default=False,
+        help="what legal and contractual terms do when their instrument expires: renewed (default), "
+        "strengthened or lapsed",
+    ),
+]
 Draws = Annotated[
     int | None, typer.Option("--draws", metavar="N", show_default=False, help="Monte Carlo draws (default 1000)")
 ]
@@ -115,7 +125,7 @@ def load_graph(home: Path | None):
     return load(options.home(home))
 
 
-def _scenario(scenario: str, reach, delay, remove, keep, set_severity):
+def _scenario(scenario: str, reach, delay, remove, keep, set_severity, at_expiry=None):
     from graph.exposure import api
 
     try:
@@ -126,6 +136,7 @@ def _scenario(scenario: str, reach, delay, remove, keep, set_severity):
             remove=remove or [],
             keep=keep or [],
             set_severity=set_severity or [],
+            at_expiry=at_expiry,
         )
     except ValueError as e:
         raise CommandError(str(e), exit_code=1) from None
@@ -157,6 +168,7 @@ def exposure(
     remove_limitation: RemoveLimitation = None,
     keep_limitation: KeepLimitation = None,
     set_limitation: SetLimitation = None,
+    at_expiry: AtExpiry = None,
     draws: Draws = None,
     seed: Seed = None,
     format: options.Format = output.OutputFormat.table,
@@ -165,11 +177,13 @@ def exposure(
     """AI exposure of crafts, occupations, departments or the workforce, 2024-2035, with bands
 
     Exposure (share of the work AI capabilities can do or assist, importance-weighted), median and 80% band
-    over Monte Carlo draws; automation + augmentation = mean. See docs/method.md.
+    over Monte Carlo draws; automation + augmentation = mean. `median` is the permitted reach (with legal and
+    contractual terms), `technical_median` the technical reach (without them). An entity nothing in the
+    catalog reaches is "not assessed" and has no score (coverage_reason says why). See docs/method.md.
     """
     from graph.exposure import api
 
-    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation, at_expiry)
     g = load_graph(home)
     level_name = str(level)
     when = None if all_years else (year or api.current_year(g))
@@ -182,7 +196,19 @@ def exposure(
     if top:
         df = df.groupby("year", sort=True).head(top) if "year" in df else df.head(top)
     cols = (
-        ["entity_id", "name", "year", "median", "low", "high", "automation", "augmentation", "potential", "basis"]
+        [
+            "entity_id",
+            "name",
+            "year",
+            "median",
+            "low",
+            "high",
+            "technical_median",
+            "automation",
+            "augmentation",
+            "coverage",
+            "coverage_status",
+        ]
         if level_name != "task"
         else ["task_id", "text", "year", "median", "low", "high", "automation", "augmentation"]
     )
@@ -250,6 +276,7 @@ def explain(
     remove_limitation: RemoveLimitation = None,
     keep_limitation: KeepLimitation = None,
     set_limitation: SetLimitation = None,
+    at_expiry: AtExpiry = None,
     draws: Draws = None,
     seed: Seed = None,
     format: options.Format = output.OutputFormat.table,
@@ -259,7 +286,7 @@ def explain(
     from graph.exposure import api
 
     who = _entity(craft, occupation, department, entity)
-    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation, at_expiry)
     try:
         x = api.explain(load_graph(home), entity=who, year=year, scenario=sc, draws=draws, seed=seed)
     except KeyError as e:
@@ -309,6 +336,7 @@ def forecast(
     remove_limitation: RemoveLimitation = None,
     keep_limitation: KeepLimitation = None,
     set_limitation: SetLimitation = None,
+    at_expiry: AtExpiry = None,
     draws: Draws = None,
     seed: Seed = None,
     format: options.Format = output.OutputFormat.table,
@@ -318,7 +346,7 @@ def forecast(
     from graph.exposure import api
 
     who = _entity(craft, occupation, department, entity)
-    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation, at_expiry)
     th = tuple(threshold) if threshold else api.DEFAULT_THRESHOLDS
     try:
         df = api.forecast(
@@ -350,6 +378,7 @@ def compare(
     remove_limitation: RemoveLimitation = None,
     keep_limitation: KeepLimitation = None,
     set_limitation: SetLimitation = None,
+    at_expiry: AtExpiry = None,
     draws: Draws = None,
     seed: Seed = None,
     format: options.Format = output.OutputFormat.table,
@@ -358,7 +387,7 @@ def compare(
     """Spearman correlations with the published exposure studies in the graph"""
     from graph.exposure import api
 
-    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation, at_expiry)
     try:
         corr, dis = api.compare(load_graph(home), year=year, scenario=sc, top=top, draws=draws, seed=seed)
     except ValueError as e:
@@ -393,6 +422,7 @@ def maturity(
     remove_limitation: RemoveLimitation = None,
     keep_limitation: KeepLimitation = None,
     set_limitation: SetLimitation = None,
+    at_expiry: AtExpiry = None,
     draws: Draws = None,
     seed: Seed = None,
     format: options.Format = output.OutputFormat.table,
@@ -401,13 +431,20 @@ def maturity(
     """capability maturity curves: fit quality and maturity by year"""
     from graph.exposure import api
 
-    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation)
+    sc = _scenario(scenario, reach, delay, remove_limitation, keep_limitation, set_limitation, at_expiry)
     g = load_graph(home)
     year = year or api.current_year(g)
     q = api.fit_quality(g)
     m = api.maturity(g, scenario=sc, draws=draws, seed=seed)
     m = m[m["year"] == year][["capability", "maturity", "maturity_low", "maturity_high", "damped"]]
-    cols = ["capability", "name", "evidence", "highest_level", "t50_date", "years_per_logit", "rmse_years"]
+    cols = ["capability", "name", "evidence", "highest_level", "t50_date", "years_per_logit", "fit_status"]
     output.frame(
         q.merge(m, on="capability", how="left"), format, [*cols, "maturity", "maturity_low", "maturity_high", "damped"]
+    )
+    prior_only = int(q["fit_status"].str.startswith("prior only").sum())
+    bad = q.loc[~q["converged"], "capability"].tolist()
+    output.note(
+        f"{int(q['converged'].sum())} of {len(q)} capability curves converged ({prior_only} prior only: no dated "
+        "evidence)" + (f"; NOT converged: {', '.join(bad)}" if bad else ""),
+        style="red" if bad else "dim",
     )
