@@ -567,3 +567,10 @@ def test_diagnostics_path_shares_and_ranking_sensitivity():
     assert set(shares["path"]) <= set(diagnostics.PATH_LABELS.values())
     sens = diagnostics.ranking_sensitivity(nodes, edges, year=2030, draws=50)
     assert len(sens) == len(diagnostics.sensitivity_variants()) and sens["crafts"].gt(0).all()
+
+
+def test_explanations_name_their_sources_readably():
+    nodes, edges = hand_graph()
+    x = api.explain(Engine(nodes, edges, MethodConfig(draws=20)), craft="craft:x", year=2028)
+    refs = [r for rs in x.links["sources_refs"] for r in rs]
+    assert refs and all(r.startswith("test") and "<https://example.org>" in r for r in refs)

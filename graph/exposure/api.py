@@ -225,7 +225,13 @@ def explain(
     """Contributions to one entity's exposure by capability, task, tool and limitation (see explain.py)."""
     ent = _one(craft=craft, occupation=occupation, department=department, entity=entity)
     run = _run(graph, scenario, None, draws, seed)
-    return _explain(run, ent, year if year is not None else current_year(graph))
+    x = _explain(run, ent, year if year is not None else current_year(graph))
+    refs = run.engine.source_refs
+    for df in x.frames().values():  # every source id also as a readable reference (title, publisher, URL)
+        for col in ("sources", "link_sources"):
+            if col in df.columns:
+                df[f"{col}_refs"] = [[refs.get(i, i) for i in (ids or [])] for ids in df[col]]
+    return x
 
 
 def forecast(

@@ -180,6 +180,19 @@ def entity_exposure(
 # ------------------------------------------------------------------------------------ engine
 
 
+def source_refs(nodes: dict) -> dict[str, str]:
+    """A readable reference for every Source node: title, publisher, date and URL."""
+    df = nodes.get("Source")
+    if df is None or not len(df):
+        return {}
+    cols = {c: (df[c] if c in df else pd.Series([None] * len(df))) for c in ("title", "publisher", "date", "url")}
+    out = {}
+    for i, t, p, d, u in zip(df["id"], *cols.values(), strict=True):
+        who = ", ".join(str(x) for x in (p, d) if isinstance(x, str) and x)
+        out[str(i)] = f"{t or i}" + (f" — {who}" if who else "") + (f" <{u}>" if isinstance(u, str) and u else "")
+    return out
+
+
 class Engine:
     """Compiles the graph and fits maturity curves once; runs scenarios on demand (cached)."""
 
@@ -189,6 +202,7 @@ class Engine:
         self.fit: Fit = fit_capabilities(self.compiled)
         self.structure = build_structure(self.compiled)
         self.rates = edge_frame(edges, "RATES", ("score", "measure"))  # for compare.py
+        self.source_refs = source_refs(nodes)  # source id -> "title — publisher (date) <url>", for explanations
         st = nodes.get("Study")
         col = "name" if st is not None and "name" in st.columns else "id"
         self.study_names = {} if st is None else {i: str(n) for i, n in zip(st["id"], st[col], strict=True)}
