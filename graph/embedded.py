@@ -1,44 +1,34 @@
 """The embedded Cypher engine: LadybugDB (the maintained fork of Kuzu), read-only for users.
 
 The build creates `graph.lbug` inside the snapshot from the same Arrow tables it writes as parquet
-(node and relationship tables declared from graph/schema.py). Users query it read-only, with a
-timeout and a row cap. Dialect differences from Neo4j are listed in docs/cypher.md.
+(node and relationship tables declared from graph/schema.py). Users query it through graph.sandbox: a
+worker process per session that checks each query's plan, with a timeout, a row cap and a memory
+ceiling (docs/decisions/user-cypher.md). Dialect differences from Neo4j are listed in docs/cypher.md.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import ladybug
 import pyarrow as pa
 
+from graph.cypher_policy import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
+from graph.sandbox import CypherSandbox, QueryError, Result
 from graph.schema import NODES, RELS
 
 DB_FILE = "graph.lbug"
 LB_TYPES = {"str": "STRING", "date": "STRING", "float": "DOUBLE", "int": "INT64", "bool": "BOOLEAN", "list": "STRING[]"}
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_ROW_CAP = 10_000
 
-# Clauses that change data or schema. Checked on the query text with strings and comments removed,
-# so `RETURN 'CREATE'` is fine; the database is also opened read-only as a second guard.
-WRITE_CLAUSES = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|ALTER|COPY|LOAD|INSTALL|ATTACH|IMPORT|EXPORT|CHECKPOINT|FOREACH)\b",
-    re.IGNORECASE,
-)
-_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
-
-
-class QueryError(Exception):
-    """A user query that could not run: refused, failed, or timed out. The message is for the user."""
-
-
-def write_clause(query: str) -> str | None:
-    """The first write clause in a query (outside strings and comments), or None."""
-    m = WRITE_CLAUSES.search(_STRINGS.sub(" ", query))
-    return m.group(1).upper() if m else None
+__all__ = [
+    "DB_FILE",
+    "DEFAULT_ROW_CAP",
+    "DEFAULT_TIMEOUT_S",
+    "EmbeddedCypher",
+    "QueryError",
+    "Result",
+    "create_database",
+]
 
 
 def create_database(path: Path, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> None:
@@ -85,51 +75,9 @@ def _by_pair(table: pa.Table):
     return out
 
 
-@dataclass
-class Result:
-    columns: list[str]
-    rows: list[list]
-    truncated: bool
+class EmbeddedCypher(CypherSandbox):
+    """Read-only Cypher on a snapshot's LadybugDB file, answered by a sandboxed worker process."""
 
-
-class EmbeddedCypher:
-    """Read-only Cypher on a snapshot's LadybugDB file."""
-
-    def __init__(self, snap: Path):
+    def __init__(self, snap: Path, memory_mb: int | None = None):
+        super().__init__(snap, memory_mb)
         self.path = snap / DB_FILE
-        self._db = ladybug.Database(str(self.path), read_only=True)
-        self._conn = ladybug.Connection(self._db)
-
-    def run(
-        self,
-        query: str,
-        params: dict | None = None,
-        timeout_s: float = DEFAULT_TIMEOUT_S,
-        row_cap: int = DEFAULT_ROW_CAP,
-    ) -> Result:
-        clause = write_clause(query)
-        if clause:
-            raise QueryError(f"refused: {clause} would change the graph; queries here are read-only")
-        self._conn.set_query_timeout(int(timeout_s * 1000))
-        try:
-            res = self._conn.execute(query, params or {})
-        except RuntimeError as e:
-            msg = str(e)
-            if "interrupted" in msg.lower() or "timeout" in msg.lower():
-                raise QueryError(f"the query took longer than {timeout_s:g} s and was stopped") from None
-            raise QueryError(msg) from None
-        last = res[-1] if isinstance(res, list) else res
-        columns = last.get_column_names()
-        rows: list[list] = []
-        truncated = False
-        while last.has_next():
-            if len(rows) >= row_cap:
-                truncated = True
-                break
-            rows.append(cast(list, last.get_next()))  # rows come as lists (the default)
-        last.close()
-        return Result(columns, rows, truncated)
-
-    def close(self) -> None:
-        self._conn.close()
-        self._db.close()

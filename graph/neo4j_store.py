@@ -36,7 +36,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from graph import settings, snapshot
-from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryError, Result, write_clause
+from graph.cypher_policy import PolicyError, check_limits, check_params, neo4j_plan_problem
+from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryError, Result
 from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, NODES, REL_BY_NAME, RELS, neo4j_schema_statements
 
 # The driver logs its retries as warnings; with no handler configured anywhere, Python would print them
@@ -45,6 +46,9 @@ from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, NODES, REL_BY_NAME, REL
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 BUILD_LABEL = "CraftGraphBuild"  # the one bookkeeping node; not part of the schema, not counted
+LOCK_LABEL = "CraftGraphLock"  # the load lock (one node, locked by the load under way); not counted
+BOOKKEEPING_LABELS = frozenset({BUILD_LABEL, LOCK_LABEL})
+DEFAULT_LOCK_WAIT_S = 300.0  # how long a load waits for another load into the same database
 STAMP = "loaded_build"  # the property every loaded node and relationship carries (the snapshot build_id)
 DEFAULT_BATCH_SIZE = 10_000  # chosen with benchmarks/neo4j_load.py on the full graph: docs/cypher.md, "Batch size"
 DEFAULT_CLEANUP_BATCH = 10_000
@@ -315,41 +319,36 @@ class Neo4jStore:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         row_cap: int = DEFAULT_ROW_CAP,
     ) -> Result:
-        """A user query in READ access mode (the server refuses writes), with a server-side timeout
-        and a row cap. Raises Neo4jQueryError (also a QueryError) with a message for the user."""
-        from neo4j import exceptions as nex
-        from neo4j import unit_of_work
+        """A user query, checked and run under a hard deadline. Raises Neo4jQueryError (also a QueryError)
+        with a one-line message for the user.
 
-        @unit_of_work(timeout=timeout_s)
-        def work(tx):
-            res = tx.run(cypher, params or {})
-            columns = list(res.keys())
-            rows: list[list] = []
-            truncated = False
-            for rec in res:
-                if len(rows) >= row_cap:
-                    truncated = True
-                    break
-                rows.append([plain(v) for v in rec.values()])
-            res.consume()
-            return Result(columns, rows, truncated)
+        In one explicit READ transaction with the server-side timeout (so the driver never retries it,
+        whatever the error): the server EXPLAINs the query and its plan is checked against the read
+        allow-list (graph.cypher_policy: no LOAD CSV, no procedures outside the list, no SHOW/TERMINATE
+        commands), then the query runs and at most `row_cap` rows are read. Rows stop being read at the
+        deadline even if the server has not stopped the transaction yet."""
+        from neo4j import exceptions as nex
 
         try:
-            with self._session(read=True, fetch_size=min(max(row_cap + 1, 100), 10_000)) as s:
-                return s.execute_read(work)
+            timeout_s, row_cap = check_limits(timeout_s, row_cap)
+            params = check_params(params or {})
+        except PolicyError as e:
+            raise Neo4jQueryError(str(e)) from None
+        deadline = time.monotonic() + timeout_s
+        try:
+            with (
+                self._session(read=True, fetch_size=min(max(row_cap + 1, 100), 10_000)) as s,
+                s.begin_transaction(timeout=timeout_s) as tx,
+            ):
+                summary = tx.run("EXPLAIN " + cypher, params).consume()
+                problem = neo4j_plan_problem(summary.plan, summary.query_type)
+                if problem:
+                    raise Neo4jQueryError(f"refused: {problem}")
+                return _read_rows(tx.run(cypher, params), row_cap, deadline, timeout_s)
+        except Neo4jError:
+            raise
         except nex.Neo4jError as e:
-            code = e.code or ""
-            if code.endswith("Statement.AccessMode") or "read access mode" in (e.message or ""):
-                clause = write_clause(cypher)
-                what = f"{clause} would change the graph" if clause else "this query would change the graph"
-                raise Neo4jQueryError(f"refused by Neo4j: {what}; queries run in read access mode") from None
-            if "TransactionTimedOut" in code or "Transaction.TransactionTimedOut" in code:
-                raise Neo4jQueryError(f"the query took longer than {timeout_s:g} s and was stopped") from None
-            if code.startswith("Neo.ClientError.Statement") or code.startswith("Neo.ClientError.Procedure"):
-                raise Neo4jQueryError(f"Neo4j: {_server_message(e)}") from None
-            if code.startswith("Neo.ClientError.Security") and not isinstance(e, nex.AuthError):
-                raise Neo4jQueryError(f"refused by Neo4j: {_server_message(e)}") from None
-            raise translate(e, self.settings, "running the query") from None
+            raise _query_error(e, timeout_s) or translate(e, self.settings, "running the query") from None
         except Exception as e:
             raise translate(e, self.settings, "running the query") from None
 
@@ -360,7 +359,7 @@ class Neo4jStore:
         labels = [r["label"] for r in self.read("CALL db.labels() YIELD label RETURN label")]
         types = [r["relationshipType"] for r in self.read("CALL db.relationshipTypes() YIELD relationshipType")]
         nodes = {}
-        for label in sorted(set(labels) - {BUILD_LABEL}):
+        for label in sorted(set(labels) - BOOKKEEPING_LABELS):
             nodes[label] = self.read(f"MATCH (n:`{label}`) RETURN count(n) AS n")[0]["n"]
         edges = {}
         for t in sorted(types):
@@ -373,11 +372,73 @@ class Neo4jStore:
         rows = self.read(f"MATCH (b:{BUILD_LABEL}) RETURN properties(b) AS b")
         return rows[0]["b"] if rows else None
 
+    def duplicate_relationships(self) -> dict[str, int]:
+        """Relationships that repeat another of the same type, ends and key properties (RelType.key), by
+        type: what two loads taking the CREATE path at once would leave. Empty when there are none."""
+        out = {}
+        for rel in RELS:
+            rows = self.read(_duplicates_query(rel.name, rel.key, "RETURN sum(size(xs) - 1) AS extra"))
+            extra = rows[0]["extra"] if rows else 0
+            if extra:
+                out[rel.name] = extra
+        return out
+
+    def repair_duplicate_relationships(self, batch: int = DEFAULT_CLEANUP_BATCH) -> dict[str, int]:
+        """Delete every duplicate relationship, keeping one of each group; by type, how many went."""
+        gone = {}
+        for rel, extra in self.duplicate_relationships().items():
+            spec = REL_BY_NAME[rel]
+            counters = self.run_autocommit(
+                _duplicates_query(rel, spec.key, f"UNWIND xs[1..] AS dup {_DELETE_IN_BATCHES}"),
+                {"batch": batch},
+                doing=f"removing duplicate {rel} relationships",
+            )
+            gone[rel] = counters.get("relationships_deleted", extra)
+        return gone
+
     def constraints(self) -> list[str]:
         return [r["name"] for r in self.read("SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")]
 
     def indexes(self) -> list[dict]:
         return self.read("SHOW INDEXES YIELD name, state, type RETURN name, state, type ORDER BY name")
+
+
+def _read_rows(res, row_cap: int, deadline: float, timeout_s: float) -> Result:
+    columns = list(res.keys())
+    rows: list[list] = []
+    truncated = False
+    for rec in res:
+        if time.monotonic() > deadline:
+            raise Neo4jQueryError(f"the query took longer than {timeout_s:g} s and was stopped")
+        if len(rows) >= row_cap:
+            truncated = True
+            break
+        rows.append([plain(v) for v in rec.values()])
+    return Result(columns, rows, truncated)
+
+
+def _query_error(e, timeout_s: float) -> Neo4jQueryError | None:
+    """The one-line message for a server error on a user query (None: not a query error)."""
+    code = e.code or ""
+    if code.endswith("Statement.AccessMode") or "read access mode" in (e.message or ""):
+        return Neo4jQueryError("refused: this query would change the graph; queries here are read-only")
+    if "TransactionTimedOut" in code or code.endswith("Transaction.TransactionTimedOutClientConfiguration"):
+        return Neo4jQueryError(f"the query took longer than {timeout_s:g} s and was stopped")
+    if "MemoryPoolOutOfMemoryError" in code or "OutOfMemory" in code:
+        return Neo4jQueryError(f"the query needed more memory than the server allows: {_server_message(e)}")
+    if code.startswith(("Neo.ClientError.Statement", "Neo.ClientError.Procedure", "Neo.ClientError.Transaction")):
+        return Neo4jQueryError(f"Neo4j: {_server_message(e)}")
+    if code.startswith("Neo.ClientError.Security") and code != "Neo.ClientError.Security.Unauthorized":
+        return Neo4jQueryError(f"refused by Neo4j: {_server_message(e)}")
+    return None
+
+
+_DELETE_IN_BATCHES = "CALL (dup) { DELETE dup } IN TRANSACTIONS OF $batch ROWS"
+
+
+def _duplicates_query(rel: str, key: tuple[str, ...], tail: str) -> str:
+    keys = "".join(f", x.`{k}` AS k{i}" for i, k in enumerate(key))
+    return f"MATCH (a)-[x:`{rel}`]->(b) WITH a, b{keys}, collect(x) AS xs WHERE size(xs) > 1 {tail}"
 
 
 def count_differences(expected: dict, actual: dict) -> list[str]:
@@ -399,7 +460,7 @@ def count_differences(expected: dict, actual: dict) -> list[str]:
 class LoadEvent:
     """What the loader reports after each step; `after_batch` gets one per committed batch."""
 
-    stage: str  # schema | nodes | relationships | cleanup | record | done
+    stage: str  # lock | schema | repair | nodes | relationships | cleanup | record | done
     name: str = ""  # label or relationship type
     batch: int = 0  # 1-based batch number within the stage
     rows: int = 0  # rows in this batch
@@ -419,6 +480,7 @@ class LoadReport:
     deleted_relationships: int
     seconds: dict[str, float]
     counts: dict
+    repaired_duplicates: dict[str, int] = field(default_factory=dict)
 
     @property
     def node_rate(self) -> float:
@@ -505,6 +567,78 @@ def ensure_schema(store: Neo4jStore, progress: Callable[[LoadEvent], None] | Non
     return stmts
 
 
+@contextlib.contextmanager
+def load_lock(store: Neo4jStore, wait_s: float = DEFAULT_LOCK_WAIT_S, progress=None) -> Iterator[None]:
+    """Hold the database's load lock for the duration of the block; LoadError if another load holds it
+    for longer than `wait_s`.
+
+    The lock is the write lock on the single `(:CraftGraphLock {name: 'load'})` node, taken by a write
+    transaction that stays open for the whole load and is rolled back at the end. The server releases it
+    when that transaction ends in any way, including when the loading process dies or the server restarts,
+    so a crashed load never leaves the database locked."""
+    _ensure_lock_node(store)
+    _wait_for_lock(store, wait_s, progress)
+    try:
+        session = store._session(read=False)
+        tx = session.begin_transaction()
+        tx.run(f"MATCH (l:{LOCK_LABEL} {{name: 'load'}}) SET l.held = true").consume()
+    except Exception as e:
+        raise translate(e, store.settings, "taking the load lock") from None
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            tx.close()
+        with contextlib.suppress(Exception):
+            session.close()
+
+
+def _ensure_lock_node(store: Neo4jStore) -> None:
+    stmt = f"CREATE CONSTRAINT craftgraphlock_name IF NOT EXISTS FOR (l:{LOCK_LABEL}) REQUIRE l.name IS UNIQUE"
+    for attempt in range(3):  # two loads creating the constraint at the same moment: one may be told to retry
+        try:
+            store.run_autocommit(stmt, doing="creating the load lock")
+            store.write(f"MERGE (l:{LOCK_LABEL} {{name: 'load'}})", doing="creating the load lock")
+            return
+        except (Neo4jUnavailable, Neo4jAuthError):
+            raise
+        except Neo4jError:
+            if attempt == 2:
+                raise
+            time.sleep(0.5)
+
+
+def _wait_for_lock(store: Neo4jStore, wait_s: float, progress) -> None:
+    """Return once the lock is free (checked by a transaction that takes it and rolls back, stopped by the
+    server after `wait_s`); LoadError when another load held it all that time."""
+    from neo4j import exceptions as nex
+
+    def probe(timeout: float) -> bool:
+        try:
+            with store._session(read=False) as s, s.begin_transaction(timeout=timeout) as tx:
+                tx.run(f"MATCH (l:{LOCK_LABEL} {{name: 'load'}}) SET l.held = true").consume()
+                tx.rollback()
+            return True
+        except nex.Neo4jError as e:
+            if any(w in (e.code or "") for w in ("TransactionTimedOut", "LockClientStopped", "Terminated")):
+                return False
+            raise translate(e, store.settings, "waiting for the load lock") from None
+        except Exception as e:
+            raise translate(e, store.settings, "waiting for the load lock") from None
+
+    if probe(1.0):
+        return
+    marker = store.loaded_build() or {}
+    who = f" (load of {marker['loading']} since {marker.get('loading_started')})" if marker.get("loading") else ""
+    if progress:
+        progress(LoadEvent("lock", message=f"waiting up to {wait_s:g} s for another load into this database{who}"))
+    if wait_s <= 1.0 or not probe(wait_s - 1.0):
+        raise LoadError(
+            f"another `craftgraph load` is writing to this database{who} and did not finish within {wait_s:g} s; "
+            "nothing was changed: run the load again when it is done"
+        )
+
+
 def load_snapshot(
     store: Neo4jStore,
     snap: Path,
@@ -512,15 +646,30 @@ def load_snapshot(
     progress: Callable[[LoadEvent], None] | None = None,
     after_batch: Callable[[LoadEvent], None] | None = None,
     cleanup_batch: int = DEFAULT_CLEANUP_BATCH,
+    lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
 ) -> LoadReport:
-    """Load snapshot `snap` into Neo4j (see the module docstring). Raises LoadError (or another
-    Neo4jError) on any failure; nothing is deleted unless every batch committed."""
+    """Load snapshot `snap` into Neo4j (see the module docstring), holding the database's load lock, so
+    that two loads at once run one after the other. Raises LoadError (or another Neo4jError) on any
+    failure; nothing is deleted unless every batch committed."""
     if batch_size < 1:
         raise LoadError("the batch size must be at least 1")
     manifest = snapshot.read_manifest(snap)
-    build = manifest["build_id"]
     _check_stamp_free(snap)
     emit = progress or (lambda _e: None)
+    with load_lock(store, lock_wait_s, emit):
+        return _load_locked(store, snap, manifest, batch_size, emit, after_batch, cleanup_batch)
+
+
+def _load_locked(
+    store: Neo4jStore,
+    snap: Path,
+    manifest: dict,
+    batch_size: int,
+    emit: Callable[[LoadEvent], None],
+    after_batch: Callable[[LoadEvent], None] | None,
+    cleanup_batch: int,
+) -> LoadReport:
+    build = manifest["build_id"]
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     ensure_schema(store, emit)
@@ -569,8 +718,15 @@ def load_snapshot(
     seconds["nodes"] = time.perf_counter() - t1
 
     # relationships: CREATE on a database that holds none (snapshots have no duplicate relationships),
-    # MERGE otherwise, so that a reload, or a load after a failed one, never duplicates
+    # MERGE otherwise, so that a reload, or a load after a failed one, never duplicates. Decided under the
+    # load lock, so two loads cannot both see an empty database. Duplicates left by an older version
+    # (loads without the lock) would make MERGE write two rows for one: they are removed first.
     fresh = not store.read("MATCH ()-[r]->() RETURN 1 AS x LIMIT 1")
+    repaired = {} if fresh else store.repair_duplicate_relationships(cleanup_batch)
+    if repaired:
+        emit(LoadEvent("repair", message=f"removed {sum(repaired.values())} duplicate relationships: {repaired}"))
+    how = "created (the database holds none)" if fresh else "merged with those already there"
+    emit(LoadEvent("relationships", message=f"relationships will be {how}"))
     t2 = time.perf_counter()
     edge_files = sorted((snap / "edges").glob("*.parquet"))
     rel_total = sum(pq.ParquetFile(p).metadata.num_rows for p in edge_files)
@@ -647,6 +803,7 @@ def load_snapshot(
         deleted_relationships=deleted_rels,
         seconds=seconds,
         counts=manifest["counts"],
+        repaired_duplicates=repaired,
     )
 
 

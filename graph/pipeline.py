@@ -149,7 +149,7 @@ def input_files(catalog: Path, sources: Path | None, public_info: dict) -> list[
     from pooch import file_hash  # (only a build hashes files; pooch takes ~0.2 s to import)
 
     out = []
-    for p in sorted(catalog.glob("*.csv")):
+    for p in sorted(f for f in catalog.glob("*.csv") if f.is_file()):
         out.append({"path": str(p), "sha256": file_hash(str(p)), "bytes": p.stat().st_size})
     for info in public_info.values():
         for f in info.get("files", []):
@@ -173,10 +173,27 @@ def build(
     if with_scores:
         nodes, edges = add_scores(nodes, edges, progress)
 
+    with snapshot.home_lock(home, on_wait=progress):
+        return _write_snapshot(home, nodes, edges, tables, catalog, sources, public_info, progress)
+
+
+def _write_snapshot(
+    home: Path,
+    nodes: dict,
+    edges: dict,
+    tables: Tables,
+    catalog: Path,
+    sources: Path | None,
+    public_info: dict,
+    progress: Progress,
+) -> dict:
+    """Write the snapshot into a temporary folder of this build's own and publish it (under the home's
+    lock). A failure removes that folder only, and leaves the previous snapshot current; a write that
+    the system refuses (a full disk, no permission) is a one-line SnapshotError."""
     created = datetime.now(UTC)
-    (home / "snapshots").mkdir(parents=True, exist_ok=True)
-    tmp = home / "snapshots" / f".tmp-{created.strftime('%Y%m%dT%H%M%S%fZ')}"
+    tmp = snapshot.temporary_dir(home, created)
     try:
+        (home / "snapshots").mkdir(parents=True, exist_ok=True)
         content_hash = snapshot.content_hash(nodes, edges)
         build_id = f"{created.strftime('%Y%m%dT%H%M%SZ')}-{content_hash[:8]}"
         nodes, edges = snapshot.stamp(nodes, build_id), snapshot.stamp(edges, build_id)
@@ -185,40 +202,56 @@ def build(
         progress("creating the embedded Cypher database")
         embedded.create_database(tmp / embedded.DB_FILE, nodes, edges)
         previous = _previous_manifest(home)
-        changes = None
+        manifest = _manifest(build_id, created, content_hash, nodes, edges, tables, catalog, sources, public_info)
+        manifest["previous_build_id"] = previous.get("build_id") if previous else None
         if previous:
-            from graph.diff import diff_snapshots
+            from graph.diff import diff_snapshots, summary_lines
 
             progress("comparing with the previous snapshot")
             changes = diff_snapshots(snapshot.current_dir(home), tmp)
             (tmp / "diff.json").write_text(json.dumps(changes, indent=2, ensure_ascii=False) + "\n")
-        manifest: dict[str, Any] = {
-            "build_id": build_id,
-            "created": created.isoformat(timespec="seconds"),
-            "schema_version": SCHEMA_VERSION,
-            "content_hash": content_hash,
-            "inputs": input_files(catalog, sources, public_info),
-            "public_sources": public_info,
-            "counts": {
-                "nodes": {k: v.num_rows for k, v in sorted(nodes.items())},
-                "edges": {k: v.num_rows for k, v in sorted(edges.items())},
-            },
-            "notes": tables.notes,
-            "previous_build_id": previous.get("build_id") if previous else None,
-        }
-        if changes is not None:
-            from graph.diff import summary_lines
-
             manifest["changes"] = summary_lines(changes)
-        manifest["counts"]["total_nodes"] = sum(manifest["counts"]["nodes"].values())
-        manifest["counts"]["total_edges"] = sum(manifest["counts"]["edges"].values())
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         progress("publishing the snapshot")
         snapshot.publish(home, tmp, build_id)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise snapshot.SnapshotError(
+            f"could not write the snapshot into {home}: {e.strerror or e}; the previous snapshot is still current"
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _manifest(
+    build_id: str,
+    created: datetime,
+    content_hash: str,
+    nodes: dict,
+    edges: dict,
+    tables: Tables,
+    catalog: Path,
+    sources: Path | None,
+    public_info: dict,
+) -> dict:
+    counts: dict[str, Any] = {
+        "nodes": {k: v.num_rows for k, v in sorted(nodes.items())},
+        "edges": {k: v.num_rows for k, v in sorted(edges.items())},
+    }
+    counts["total_nodes"] = sum(counts["nodes"].values())
+    counts["total_edges"] = sum(counts["edges"].values())
+    return {
+        "build_id": build_id,
+        "created": created.isoformat(timespec="seconds"),
+        "schema_version": SCHEMA_VERSION,
+        "content_hash": content_hash,
+        "inputs": input_files(catalog, sources, public_info),
+        "public_sources": public_info,
+        "counts": counts,
+        "notes": tables.notes,
+    }
 
 
 def _previous_manifest(home: Path) -> dict | None:

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     require_services: bool = Field(
         False, validation_alias="CRAFTGRAPH_REQUIRE_SERVICES", description="tests fail instead of skipping"
     )
+    query_memory_mb: int | None = Field(
+        None,
+        validation_alias="CRAFTGRAPH_QUERY_MEMORY_MB",
+        gt=0,
+        description="memory ceiling (MB) of the engine that answers user Cypher on the embedded store (default 1024)",
+    )
     neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI", description="Bolt URI of a Neo4j server")
     neo4j_username: str = Field("neo4j", validation_alias="NEO4J_USERNAME")
     neo4j_password: str = Field("", validation_alias="NEO4J_PASSWORD", repr=False)

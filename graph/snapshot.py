@@ -9,16 +9,23 @@ Layout of the home (CRAFTGRAPH_HOME, else a per-user data directory):
         nodes/<Label>.parquet edges/<TYPE>.parquet
         graph.lbug            the embedded Cypher database (LadybugDB), built from the tables
 
-A build writes into snapshots/.tmp-<build_id> and renames it when complete; `current` is switched
-last, so a failed build leaves the previous snapshot current and whole.
+A build writes into snapshots/.tmp-<time>-<host>-<pid> and renames it when complete; `current` is
+switched last, so a failed build leaves the previous snapshot current and whole. Writers hold the home's
+lock (`home_lock`, an advisory lock on home/.lock) while they write, so two builds into one home run one
+after the other and never delete each other's temporary folders.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import socket
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +37,9 @@ from graph import settings
 from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, REL_BY_NAME, Prop
 
 KEEP_SNAPSHOTS = 3
+LOCK_FILE = ".lock"
+DEFAULT_LOCK_WAIT_S = 600.0  # how long a build waits for another build into the same home
+TMP_PREFIX = ".tmp-"
 
 ARROW_TYPES = {
     "str": pa.string(),
@@ -43,6 +53,65 @@ ARROW_TYPES = {
 
 class SnapshotError(Exception):
     pass
+
+
+@contextlib.contextmanager
+def home_lock(
+    home: Path, wait_s: float = DEFAULT_LOCK_WAIT_S, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the home's write lock for the block: wait (saying so through `on_wait`) while another process
+    holds it, and raise SnapshotError when it is still held after `wait_s` seconds. The lock is released
+    when the block ends or the process dies."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; one writer at a time is the user's job
+        yield
+        return
+    home.mkdir(parents=True, exist_ok=True)
+    fd = os.open(home / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if not _try_lock(fcntl, fd):
+            holder = _lock_holder(fd)
+            if on_wait:
+                on_wait(f"waiting for another build into {home} ({holder}) to finish")
+            deadline = time.monotonic() + wait_s
+            while not _try_lock(fcntl, fd):
+                if time.monotonic() > deadline:
+                    raise SnapshotError(
+                        f"another build into {home} ({holder}) is still running after {wait_s:g} s; "
+                        "the current snapshot is unchanged: try again when it is done"
+                    )
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {_now()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _try_lock(fcntl, fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _lock_holder(fd: int) -> str:
+    try:
+        return os.pread(fd, 200, 0).decode(errors="replace").strip() or "holder unknown"
+    except OSError:
+        return "holder unknown"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def temporary_dir(home: Path, created: datetime) -> Path:
+    """A temporary snapshot folder name of this process's own (time, host and pid in the name)."""
+    host = "".join(c for c in socket.gethostname() if c.isalnum())[:20] or "host"
+    return home / "snapshots" / f"{TMP_PREFIX}{created.strftime('%Y%m%dT%H%M%S%fZ')}-{host}-{os.getpid()}"
 
 
 def default_home() -> Path:
@@ -160,7 +229,7 @@ def publish(home: Path, tmp: Path, build_id: str) -> Path:
     """Rename the finished temporary snapshot into place and switch `current` atomically."""
     final = home / "snapshots" / build_id
     os.replace(tmp, final)
-    pointer_tmp = home / ".current.tmp"
+    pointer_tmp = home / f".current.tmp-{os.getpid()}"
     pointer_tmp.write_text(build_id + "\n")
     os.replace(pointer_tmp, home / "current")
     _prune(home, keep=final)
@@ -168,12 +237,33 @@ def publish(home: Path, tmp: Path, build_id: str) -> Path:
 
 
 def _prune(home: Path, keep: Path) -> None:
+    """Old snapshots beyond KEEP_SNAPSHOTS, and temporary folders left by builds that died (called under
+    the home's lock: a live build's folder carries the pid of a running process on this host)."""
     snaps = snapshot_dirs(home)
     for old in snaps[:-KEEP_SNAPSHOTS]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
-    for stale in (home / "snapshots").glob(".tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for stale in (home / "snapshots").glob(f"{TMP_PREFIX}*"):
+        if not _owner_alive(stale.name):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _owner_alive(name: str) -> bool:
+    """Whether the temporary folder `name` belongs to a running process on this host."""
+    parts = name.rsplit("-", 2)
+    host = "".join(c for c in socket.gethostname() if c.isalnum())[:20] or "host"
+    if len(parts) != 3 or parts[1] != host or not parts[2].isdigit():
+        return False
+    pid = int(parts[2])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def read_tables(snap: Path) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:

@@ -59,6 +59,10 @@ class Graph:
             g.add_edges_from((r["src"], r["dst"], rel, {**r, "type": rel}) for r in records)
         return g
 
+    def session(self) -> EmbeddedCypher:
+        """A Cypher session of its own (its own worker process), e.g. one per explorer user."""
+        return EmbeddedCypher(self.path)
+
     def run(
         self,
         query: str,

@@ -1,0 +1,108 @@
+"""Builds into one home at once, and builds the system refuses to write: one line, the previous snapshot
+stays current."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from graph import snapshot
+from graph.cli import main
+from graph.pipeline import build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_two_builds_at_once_both_complete(catalog_copy, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    writing = threading.Event()
+    real_write = snapshot.write_tables
+
+    def slow_write(snap, nodes, edges):
+        writing.set()
+        time.sleep(1.0)  # hold the lock long enough for the other build to arrive
+        real_write(snap, nodes, edges)
+
+    monkeypatch.setattr(snapshot, "write_tables", slow_write)
+    messages: dict[str, list[str]] = {"a": [], "b": []}
+    results: dict[str, object] = {}
+
+    def run(name: str) -> None:
+        try:
+            results[name] = build(catalog_copy, home=home, progress=messages[name].append)
+        except BaseException as e:
+            results[name] = e
+
+    a = threading.Thread(target=run, args=("a",))
+    a.start()
+    assert writing.wait(120)
+    b = threading.Thread(target=run, args=("b",))
+    b.start()
+    a.join(300), b.join(300)
+    assert all(isinstance(r, dict) for r in results.values()), results
+    assert any(m.startswith("waiting for another build into") for m in messages["b"])
+    snaps = snapshot.snapshot_dirs(home)
+    assert len(snaps) == 2 and all((s / "graph.lbug").exists() for s in snaps)
+    assert snapshot.current_dir(home).name == results["b"]["build_id"]
+    assert not list((home / "snapshots").glob(".tmp-*"))
+
+
+def test_a_held_home_lock_refuses_after_the_wait(tmp_path):
+    home = tmp_path / "home"
+    with snapshot.home_lock(home):
+        t0 = time.monotonic()
+        held = r"another build into .* \(pid \d+ on .*\) is still running"
+        with pytest.raises(snapshot.SnapshotError, match=held), snapshot.home_lock(home, wait_s=0.5):
+            pass
+        assert time.monotonic() - t0 < 5
+    with snapshot.home_lock(home, wait_s=0.5):  # free again
+        pass
+
+
+def test_clean_up_touches_only_its_own_temporary_folders(catalog_copy, tmp_path):
+    home = tmp_path / "home"
+    build(catalog_copy, home=home)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        from datetime import UTC, datetime
+
+        live = snapshot.temporary_dir(home, datetime.now(UTC)).with_name(
+            snapshot.temporary_dir(home, datetime.now(UTC)).name.rsplit("-", 1)[0] + f"-{other.pid}"
+        )
+        live.mkdir()
+        (live / "part.parquet").write_text("another build's work in progress")
+        dead = live.with_name(live.name.rsplit("-", 1)[0] + "-999999999")
+        dead.mkdir()
+        build(catalog_copy, home=home)
+        assert live.exists() and (live / "part.parquet").exists()  # a running build's folder is left alone
+        assert not dead.exists()  # a dead build's folder is removed
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_full_disk_is_one_line_and_the_previous_snapshot_stays(catalog_copy, tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    first = build(catalog_copy, home=home)
+    (catalog_copy / "vendors.csv").write_text(
+        (catalog_copy / "vendors.csv").read_text() + "vendor:other,Other,GB,,src:fx-paper\n"
+    )
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(snapshot, "write_tables", full)
+    rc = main(["build", "--catalog", str(catalog_copy), "--home", str(home), "-q"])
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert rc != 0 and len(lines) == 1 and "Traceback" not in err, err
+    assert "No space left on device" in lines[0] and "previous snapshot is still current" in lines[0]
+    assert snapshot.current_dir(home).name == first["build_id"]
+    assert not list((home / "snapshots").glob(".tmp-*"))
