@@ -34,6 +34,8 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
+from graph.safe_text import csv_frame, csv_rows
+
 PLAIN_CELL = 60  # widest cell in a plain (not a terminal) table; longer text is cut with "..."
 
 # file=None: each console writes to whatever sys.stdout / sys.stderr is at the time (tests swap them).
@@ -146,7 +148,7 @@ def rows(columns: Sequence[str], data: Sequence[Sequence[Any]], fmt: OutputForma
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
-        w.writerows(data)
+        w.writerows(csv_rows(data))  # formula-neutral: graph.safe_text
         sys.stdout.write(buf.getvalue())
     else:
         table(columns, data)
@@ -163,7 +165,7 @@ def frame(df, fmt: OutputFormat | str, columns: Sequence[str] | None = None) -> 
         for c in d.columns:
             if d[c].map(_listlike).any():
                 d[c] = d[c].map(lambda v: cell(v) if _listlike(v) else v)
-        d.to_csv(sys.stdout, index=False)
+        csv_frame(d).to_csv(sys.stdout, index=False)  # formula-neutral: graph.safe_text
         return
     cols = [c for c in (columns or list(df.columns)) if c in df.columns]
     if not len(df):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import html
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
+
+from graph.safe_text import is_web_url, md_text
 
 SCENARIO_COLOURS = {"slow": "#4c78a8", "expected": "#f58518", "fast": "#e45756"}
 OTHER_COLOURS = ("#54a24b", "#b279a2", "#9d755d", "#72b7b2")
@@ -187,7 +189,7 @@ def _md_table(df: pd.DataFrame, cols: dict[str, str], fmt: dict | None = None) -
     if not len(df):
         return "_None in this build._\n"
     t = _display(df, cols, fmt)
-    t = t.map(lambda v: v.replace("|", "\\|").replace("\n", " "))  # a pipe or newline would break the row
+    t = t.map(md_text)  # catalog text is never markup: HTML, links, pipes and newlines escaped
     return t.to_markdown(index=False, tablefmt="pipe", disable_numparse=True) + "\n"
 
 
@@ -243,22 +245,28 @@ def _section_intro(b: BriefData, key: str) -> str:
     return ""
 
 
+def _md_link(url: str) -> str:
+    """An autolink for an http(s) URL; any other text is shown, escaped, never linked."""
+    return f"<{url}>" if is_web_url(url) else md_text(url)
+
+
 def brief_markdown(b: BriefData, embed_chart: bool = True) -> str:
-    out = [f"# {b.craft_name}: AI exposure brief", ""]
-    meta = [f"craft `{b.craft_id}`"]
+    m = md_text
+    out = [f"# {m(b.craft_name)}: AI exposure brief", ""]
+    meta = [f"craft {m(b.craft_id)}"]
     if b.department:
-        meta.append(f"department: {b.department}")
-    meta += [f"year {b.year}", f"scenario: {b.scenario}"]
+        meta.append(f"department: {m(b.department)}")
+    meta += [f"year {b.year}", f"scenario: {m(b.scenario)}"]
     out += [" · ".join(meta), ""]
     if b.description:
-        out += [b.description, ""]
-    out += [headline(b), ""]
+        out += [m(b.description), ""]
+    out += [headline(replace(b, craft_name=m(b.craft_name), scenario=m(b.scenario))), ""]
     if b.scenario_description:
-        out += [f"*Scenario {b.scenario}:* {b.scenario_description}", ""]
+        out += [f"*Scenario {m(b.scenario)}:* {m(b.scenario_description)}", ""]
     out += ["## Exposure over time", ""]
     svg = svg_exposure_chart(b.series, f"{b.craft_name}: exposure by scenario")
     if embed_chart:
-        out += [f"![{b.craft_name}: exposure by year and scenario]({svg_data_uri(svg)})", ""]
+        out += [f"![{m(b.craft_name)}: exposure by year and scenario]({svg_data_uri(svg)})", ""]
     table = b.series.copy()
     if len(table):
         table = table.sort_values(["scenario", "year"])
@@ -288,8 +296,10 @@ def brief_markdown(b: BriefData, embed_chart: bool = True) -> str:
     if len(src):
         for r in src.itertuples(index=False):
             claim = " (vendor's own claim)" if getattr(r, "vendor_claim", False) is True else ""
-            date = f", {r.date}" if _cell(getattr(r, "date", "")) else ""
-            out.append(f"- [{r.id}] {_cell(r.title)}. {_cell(r.publisher)}{date}. <{_cell(r.url)}>{claim}")
+            date = f", {m(r.date)}" if _cell(getattr(r, "date", "")) else ""
+            out.append(
+                f"- \\[{m(r.id)}\\] {m(_cell(r.title))}. {m(_cell(r.publisher))}{date}. {_md_link(_cell(r.url))}{claim}"
+            )
     else:
         out.append("_No sources cited._")
     out += ["", "## Method", "", _method_note(b), ""]
@@ -384,9 +394,10 @@ def brief_html(b: BriefData) -> str:
             url = _cell(r.url)
             claim = " <em>(vendor's own claim)</em>" if getattr(r, "vendor_claim", False) is True else ""
             date = f", {esc(_cell(r.date))}" if _cell(getattr(r, "date", "")) else ""
+            link = f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a>' if is_web_url(url) else esc(url)
             items.append(
                 f'<li id="{esc(r.id)}">[{esc(r.id)}] {esc(_cell(r.title))}. {esc(_cell(r.publisher))}{date}. '
-                f'<a href="{esc(url)}">{esc(url)}</a>{claim}</li>'
+                f"{link}{claim}</li>"
             )
         out.append(f'<ol class="sources">{"".join(items)}</ol>')
     else:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from explorer import neo4j_status
+from graph.cypher_policy import MAX_PARAM_DEPTH, check_params, json_depth
+from graph.embedded import EmbeddedCypher
 from graph.store import Graph
 
 QUERIES = Path(__file__).resolve().parents[1] / "graph" / "queries"
@@ -33,17 +35,20 @@ def header(text: str) -> str:
 
 
 def parse_params(text: str) -> dict:
-    """Query parameters from a JSON object; ValueError when it is not one."""
+    """Query parameters from a JSON object; ValueError (one line) when it is not one, or nests too deep."""
+    if json_depth(text or "") > MAX_PARAM_DEPTH:
+        raise ValueError(f"nested more than {MAX_PARAM_DEPTH} levels deep")
     params = json.loads(text or "{}")
     if not isinstance(params, dict):
         raise ValueError("parameters must be a JSON object")
-    return params
+    return check_params(params)
 
 
 def run_query(
-    g: Graph, text: str, params: dict, timeout_s: float, row_cap: int, use_neo4j: bool
+    g: Graph | EmbeddedCypher, text: str, params: dict, timeout_s: float, row_cap: int, use_neo4j: bool
 ) -> tuple[pd.DataFrame, bool]:
-    """(rows, truncated) of a read-only query on Neo4j or the embedded snapshot."""
+    """(rows, truncated) of a read-only query on Neo4j or the embedded snapshot (`g`: the session's own
+    EmbeddedCypher, see Graph.session)."""
     if use_neo4j:
         with neo4j_status.store() as store:
             res = store.query(text, params, timeout_s=timeout_s, row_cap=row_cap)

@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from graph.safe_text import csv_frame
+
 
 def pct(x) -> str:
     """0.123 -> "12%"; "–" for a missing or non-numeric value."""
@@ -31,5 +33,6 @@ def join_lists(df: pd.DataFrame, sep: str = ";") -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV, lists joined with `;`."""
-    return join_lists(df).to_csv(index=False).encode("utf-8")
+    """The frame as UTF-8 CSV, lists joined with `;`, text that a spreadsheet would run as a formula
+    (=, +, -, @ first) prefixed with an apostrophe."""
+    return csv_frame(join_lists(df)).to_csv(index=False).encode("utf-8")

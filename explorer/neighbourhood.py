@@ -174,6 +174,13 @@ CLICK_JS = """
 """
 
 
+def tooltip(text: str) -> str:
+    """A node's hover text, shown as text. vis-network shows a string title as text, but pyvis swaps in
+    its own popup, which sets the title as HTML, as soon as any title contains "href"; a word joiner
+    (invisible) inside every "href" keeps that popup out."""
+    return text.replace("href", "h\u2060ref")
+
+
 def render(
     G: nx.MultiDiGraph,
     nodes: list[str],
@@ -194,7 +201,7 @@ def render(
         net.add_node(
             n,
             label=str(title)[:40],
-            title=f"{label}: {title} ({n})",
+            title=tooltip(f"{label}: {title} ({n})"),
             color=COLOURS.get(label, "#999999"),
             size=28 if n == centre else 14,
         )

@@ -247,7 +247,7 @@ def parse_param_value(text: str) -> object:
     Nesting deeper than MAX_PARAM_DEPTH is a PolicyError (never a RecursionError)."""
     import json
 
-    if _json_depth(text) > MAX_PARAM_DEPTH:
+    if json_depth(text) > MAX_PARAM_DEPTH:
         raise PolicyError(f"a parameter value is nested more than {MAX_PARAM_DEPTH} levels deep")
     try:
         return json.loads(text)
@@ -255,7 +255,7 @@ def parse_param_value(text: str) -> object:
         return text
 
 
-def _json_depth(text: str) -> int:
+def json_depth(text: str) -> int:
     """The bracket depth of JSON text (strings skipped), without parsing it."""
     depth = deepest = 0
     in_str = escaped = False

@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.safe_text import csv_cell
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, data_dictionary
 from graph.store import Graph
 
@@ -58,19 +59,22 @@ def _cell(v: Any, ptype: str | None = None, delimiter: str = ARRAY_DELIMITER) ->
     return v
 
 
-def _write_csv(path: Path, header: list[str], rows) -> None:
+def _write_csv(path: Path, header: list[str], rows, neutral: bool = False) -> None:
+    """neutral: text a spreadsheet would run as a formula gets a leading apostrophe (graph.safe_text)."""
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(header)
         for r in rows:
-            w.writerow([_cell(v) for v in r])
+            cells = [_cell(v) for v in r]
+            w.writerow([csv_cell(v) for v in cells] if neutral else cells)
 
 
 def export_csv(g: Graph, dest: Path) -> None:
+    """One CSV per label and relationship type, for spreadsheets and other tools: formula-neutral."""
     for kind, tables in (("nodes", g.nodes), ("edges", g.edges)):
         (dest / kind).mkdir(parents=True, exist_ok=True)
         for name, df in tables.items():
-            _write_csv(dest / kind / f"{name}.csv", list(df.columns), df.itertuples(index=False))
+            _write_csv(dest / kind / f"{name}.csv", list(df.columns), df.itertuples(index=False), neutral=True)
 
 
 def export_parquet(g: Graph, dest: Path) -> None:

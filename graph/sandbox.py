@@ -312,7 +312,7 @@ def _engine_message(msg: str, timeout_ms: int) -> str:
         return "the query needed more memory than its ceiling and was stopped"
     if "read-only" in low:
         return "refused: this query would change the graph; queries here are read-only"
-    return _one_line(msg)
+    return _one_line(msg.replace('"EXPLAIN ', '"'))  # the engine quotes the query it planned
 
 
 def _one_line(text: str, limit: int = 400) -> str:

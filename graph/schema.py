@@ -660,6 +660,20 @@ def id_matches(label: str, node_id: str) -> bool:
     return bool(_ID_RES[label].match(node_id))
 
 
+def is_web_url(value: object) -> bool:
+    """True for an absolute http:// or https:// URL with a host: what any `url` property may hold (a
+    `javascript:` or `file:` link in the catalog would become a live link in briefs and pages)."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
 def check_value(prop: Prop, value: object) -> str | None:
     """Why `value` is not a valid value of `prop`, or None when it is. None/'' count as missing."""
     if value is None or value == "" or (isinstance(value, float) and value != value):
@@ -684,6 +698,8 @@ def check_value(prop: Prop, value: object) -> str | None:
         return f"{bad[0]!r} is not one of {', '.join(prop.choices or ())}" if bad else None
     if prop.choices and value not in prop.choices:
         return f"{value!r} is not one of {', '.join(prop.choices)}"
+    if prop.name == "url" and not is_web_url(value):
+        return f"expected an http:// or https:// URL, got {str(value)[:80]!r}"
     if prop.max_length and isinstance(value, str) and len(value) > prop.max_length:
         return f"{len(value)} characters, more than the {prop.max_length} allowed"
     if prop.range and isinstance(value, (int, float)):

@@ -14,15 +14,24 @@
 
 Every file is attempted; FetchError is raised at the end, listing every failure. Progress lines go to
 the `progress` callable when one is given, else to the `ingest.fetch` logger at INFO.
+
+Each download has an overall deadline (`deadline`, seconds), not only a per-read timeout, so a server
+that drip-feeds bytes cannot hold a fetch forever. A failed download leaves no temporary file, and the
+temporary files of a fetch that was killed are removed by the next one (fetches into one folder hold its
+lock, so no other fetch's work in progress is touched). A cached archive that cannot be read, or lacks
+the member or its pinned bytes, is downloaded again once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import shutil
 import tarfile
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +42,74 @@ import pooch
 from ingest import sources_file
 from ingest.base import Progress, reporter
 from ingest.sources_file import SOURCES_YAML, PinnedFile
+
+DEFAULT_DEADLINE_S = 900.0  # one file's whole download, however the server paces it
+_POOCH_TMP = re.compile(r"^tmp[a-z0-9_]{8}$")  # pooch's temporary download files (tempfile names)
+
+
+class DeadlineDownloader:
+    """A pooch downloader (requests, streamed) with an overall deadline per download as well as the
+    connect/read timeout; raises TimeoutError when the deadline passes."""
+
+    def __init__(self, timeout: float = 120.0, deadline: float = DEFAULT_DEADLINE_S):
+        self.timeout = timeout
+        self.deadline = deadline
+
+    def __call__(self, url: str, output_file, pooch_obj=None, check_only: bool = False) -> bool | None:
+        import requests
+
+        start = time.monotonic()
+        read_timeout = min(self.timeout, self.deadline)
+        with requests.get(url, stream=True, timeout=(min(self.timeout, 30.0), read_timeout)) as r:
+            r.raise_for_status()
+            if check_only:
+                return True
+            opened = open(output_file, "w+b") if isinstance(output_file, str | Path) else None  # noqa: SIM115
+            out = opened or output_file
+            try:
+                while chunk := r.raw.read1(1 << 16, decode_content=True):
+                    if time.monotonic() - start > self.deadline:
+                        raise TimeoutError(f"the download took longer than its deadline of {self.deadline:g} s")
+                    out.write(chunk)
+                if time.monotonic() - start > self.deadline:
+                    raise TimeoutError(f"the download took longer than its deadline of {self.deadline:g} s")
+            finally:
+                if opened:
+                    opened.close()
+        return None
+
+
+@contextlib.contextmanager
+def _dest_lock(dest: Path):
+    """One fetch at a time into `dest` (an advisory lock on a file in the temporary directory named after
+    `dest`, so that nothing is added to `dest`; waits for the other fetch)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    import hashlib
+
+    key = hashlib.sha256(str(dest.resolve()).encode()).hexdigest()[:16]
+    fd = os.open(Path(tempfile.gettempdir()) / f"craftgraph-fetch-{key}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_leftovers(dest: Path, files: list[PinnedFile]) -> None:
+    """Temporary files and folders of fetches that were killed (called under the folder's lock)."""
+    folders = {(dest / f.path).parent for f in files} | {dest, dest / ".archives"}
+    for d in folders:
+        if not d.is_dir():
+            continue
+        for p in d.iterdir():
+            if p.is_file() and _POOCH_TMP.match(p.name):
+                p.unlink(missing_ok=True)
+            elif p.is_dir() and p.name.startswith(".fetch-"):
+                shutil.rmtree(p, ignore_errors=True)
 
 
 class FetchError(Exception):
@@ -54,6 +131,7 @@ def fetch(
     manifest: Path = SOURCES_YAML,
     progress: Progress | None = None,
     timeout: float = 120.0,
+    deadline: float = DEFAULT_DEADLINE_S,
 ) -> dict[str, dict]:
     """Fetch the files of `sources` (source ids or paths; all when None) into `dest`.
 
@@ -65,7 +143,14 @@ def fetch(
     logging.getLogger("pooch").setLevel(logging.WARNING)
     dest = Path(dest)
     files = sources_file.load(manifest).select(sources)
-    downloader = pooch.HTTPDownloader(progressbar=False, timeout=timeout)
+    downloader = DeadlineDownloader(timeout=timeout, deadline=deadline)
+    dest.mkdir(parents=True, exist_ok=True)
+    with _dest_lock(dest):
+        _remove_leftovers(dest, files)
+        return _fetch_all(dest, files, base_url, downloader, say)
+
+
+def _fetch_all(dest: Path, files: list[PinnedFile], base_url: str | None, downloader, say) -> dict[str, dict]:
     report: dict[str, dict] = {}
     failures: list[str] = []
     for f in files:
@@ -101,20 +186,30 @@ def _attempts(f: PinnedFile, base_url: str | None) -> list[tuple[str, str | None
     return [(f.url, f.member)] + ([(f.mirror, None)] if f.mirror else [])
 
 
-def _fetch_file(url: str, target: Path, pin: str, downloader: pooch.HTTPDownloader) -> None:
+def _fetch_file(url: str, target: Path, pin: str, downloader) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # pooch streams to a temporary file in the same folder and moves it into place only when the
     # hash matches; on a mismatch it deletes the temporary file and raises ValueError.
     pooch.retrieve(url, known_hash=f"sha256:{pin}", fname=target.name, path=target.parent, downloader=downloader)
 
 
-def _fetch_member(
-    url: str, member: str, target: Path, pin: str, archives: Path, downloader: pooch.HTTPDownloader
-) -> None:
+def _fetch_member(url: str, member: str, target: Path, pin: str, archives: Path, downloader) -> None:
     """Download an archive (kept under `archives/`, its hash unknown in advance), extract `member`
-    into a temporary folder next to the target, check its sha256, move it into place."""
+    into a temporary folder next to the target, check its sha256, move it into place. A cached archive
+    that fails (unreadable, member missing, wrong bytes) is deleted and downloaded once more."""
     archives.mkdir(parents=True, exist_ok=True)
     name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+    cached = (archives / name).exists()
+    try:
+        _extract_member(url, member, target, pin, archives, name, downloader)
+    except (zipfile.BadZipFile, tarfile.TarError, KeyError, ValueError, OSError, EOFError):
+        if not cached:
+            raise
+        (archives / name).unlink(missing_ok=True)
+        _extract_member(url, member, target, pin, archives, name, downloader)
+
+
+def _extract_member(url: str, member: str, target: Path, pin: str, archives: Path, name: str, downloader) -> None:
     archive = pooch.retrieve(url, known_hash=None, fname=name, path=archives, downloader=downloader)
     unpack = pooch.Unzip if zipfile.is_zipfile(archive) else pooch.Untar
     inner = _member_name(archive, member)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from graph import snapshot
-from graph.cli import main
+from cli.main import main
 from graph.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,3 +106,34 @@ def test_a_full_disk_is_one_line_and_the_previous_snapshot_stays(catalog_copy, t
     assert "No space left on device" in lines[0] and "previous snapshot is still current" in lines[0]
     assert snapshot.current_dir(home).name == first["build_id"]
     assert not list((home / "snapshots").glob(".tmp-*"))
+
+
+def _big_field(cat: Path) -> None:
+    p = cat / "vendors.csv"
+    p.write_text(p.read_text() + f'vendor:big,"{"x" * (50 * 2**20)}",GB,,src:fx-paper\n')
+
+
+def _dir_named_csv(cat: Path) -> None:
+    (cat / "extra.csv").mkdir()
+
+
+def _dir_instead_of_a_catalog_file(cat: Path) -> None:
+    (cat / "vendors.csv").unlink()
+    (cat / "vendors.csv").mkdir()
+
+
+@pytest.mark.parametrize("damage", [_big_field, _dir_named_csv, _dir_instead_of_a_catalog_file])
+def test_edge_inputs_are_one_line_and_keep_the_previous_snapshot(damage, catalog_copy, tmp_path, capsys):
+    home = tmp_path / "home"
+    first = build(catalog_copy, home=home)
+    damage(catalog_copy)
+    rc = main(["build", "--catalog", str(catalog_copy), "--home", str(home), "-q"])
+    err = capsys.readouterr().err
+    assert rc != 0 and "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert all(len(line) < 400 for line in lines)
+    assert any(
+        line.startswith(str(catalog_copy / ("vendors.csv" if damage is not _dir_named_csv else "extra.csv")))
+        for line in lines
+    ), lines
+    assert snapshot.current_dir(home).name == first["build_id"]

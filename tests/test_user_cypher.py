@@ -266,3 +266,18 @@ def test_landlock_allows_only_the_given_paths(tmp_path, secret):
     assert res.returncode == 0, res.stderr
     lines = res.stdout.split()
     assert lines[0] == "fine" and "LEAK" not in lines and lines.count("denied") >= 2
+
+
+def test_cli_limits_and_deep_parameters_are_one_line(fixture_home, capsys):
+    from cli.main import main
+
+    for args in (["--timeout", "0"], ["--timeout", "-1"], ["--max-rows", "0"]):
+        assert main(["query", "--home", str(fixture_home), *args, "RETURN 1"]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert main(["query", "--home", str(fixture_home), "--param", "p=" + "[" * 5000 + "]" * 5000, "RETURN $p"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "nested more than" in err
+    secret = "MATCH (t:Tool) WITH t LIMIT 1LOAD FROM '/etc/passwd' (file_format='csv', delim=':') RETURN *"
+    assert main(["query", "--home", str(fixture_home), secret]) == 2
+    assert capsys.readouterr().err.startswith("query: refused: ")

@@ -43,12 +43,13 @@ def suggest_links(
     home: options.Home = None,
 ) -> None:
     """rank candidate capability → task/DWA links into a review file"""
+    from graph.safe_text import csv_frame
     from graph.store import load
     from graph.suggest import suggest
 
     found = suggest(load(options.home(home)), per_capability=per_capability, min_score=min_score)
     out.parent.mkdir(parents=True, exist_ok=True)
-    found.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
+    csv_frame(found).to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)  # formula-neutral for spreadsheets
     output.line(f"{len(found)} candidate link(s) for {found['capability_id'].nunique()} capabilities written to {out}")
     output.line("review them: fill weight, mode, rationale and source_ids, drop score and text, and move the rows")
     output.line("you accept into data/catalog/capability_tasks.<part>.csv; nothing else enters the graph")

@@ -6,7 +6,6 @@ reached, say so and answer from the embedded snapshot (unless `--no-fallback`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ import typer
 from cli import options, output
 from cli.errors import CommandError
 from cli.options import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Neo4jFlags
+from graph.cypher_policy import PolicyError, parse_param_value
 
 
 def parse_params(items: list[str] | None) -> dict:
@@ -26,9 +26,9 @@ def parse_params(items: list[str] | None) -> dict:
             raise CommandError(f"--param needs k=v, got {item!r}", exit_code=1)
         k, v = item.split("=", 1)
         try:
-            params[k] = json.loads(v)
-        except json.JSONDecodeError:
-            params[k] = v
+            params[k] = parse_param_value(v)  # JSON when it parses; nesting bounded (one-line error)
+        except PolicyError as e:
+            raise CommandError(f"--param {k}: {e}", exit_code=1) from None
     return params
 
 

@@ -13,10 +13,24 @@ from explorer import console, neo4j_status
 from explorer.cache import Build
 from explorer.ui import current_build, download_csv
 from explorer.widgets import param, set_param, store_toggle
-from graph.embedded import QueryError
+from graph.embedded import EmbeddedCypher, QueryError
 
 RESULT = "cypher-result"
 LINKED = "_cypher-linked"
+SESSION = "_cypher-session"
+
+
+def session_cypher(b: Build) -> EmbeddedCypher:
+    """This browser session's own query engine on the build (a worker process of its own, so one user's
+    slow query never holds up another's); replaced when the build changes."""
+    held = st.session_state.get(SESSION)
+    if held is not None and held[0] == b.graph.path:
+        return held[1]
+    if held is not None:
+        held[1].close()
+    runner = b.graph.session()
+    st.session_state[SESSION] = (b.graph.path, runner)
+    return runner
 
 
 def pick_example(examples: dict[str, str]) -> str:
@@ -48,7 +62,7 @@ def execute(b: Build, text: str, params_text: str, timeout_s: float, row_cap: in
     set_param("params", json.dumps(params) if params else None)
     try:
         with st.spinner("Running…"):
-            df, truncated = console.run_query(b.graph, text, params, timeout_s, row_cap, use_neo4j)
+            df, truncated = console.run_query(session_cypher(b), text, params, timeout_s, row_cap, use_neo4j)
     except QueryError as e:
         st.error(str(e))
         return
