@@ -253,7 +253,7 @@ def _md_link(url: str) -> str:
 def brief_markdown(b: BriefData, embed_chart: bool = True) -> str:
     m = md_text
     out = [f"# {m(b.craft_name)}: AI exposure brief", ""]
-    meta = [f"craft {m(b.craft_id)}"]
+    meta = [f"craft `{b.craft_id}`"]  # ids match the schema's id patterns: no backtick
     if b.department:
         meta.append(f"department: {m(b.department)}")
     meta += [f"year {b.year}", f"scenario: {m(b.scenario)}"]
@@ -298,7 +298,7 @@ def brief_markdown(b: BriefData, embed_chart: bool = True) -> str:
             claim = " (vendor's own claim)" if getattr(r, "vendor_claim", False) is True else ""
             date = f", {m(r.date)}" if _cell(getattr(r, "date", "")) else ""
             out.append(
-                f"- \\[{m(r.id)}\\] {m(_cell(r.title))}. {m(_cell(r.publisher))}{date}. {_md_link(_cell(r.url))}{claim}"
+                f"- [{m(r.id)}] {m(_cell(r.title))}. {m(_cell(r.publisher))}{date}. {_md_link(_cell(r.url))}{claim}"
             )
     else:
         out.append("_No sources cited._")

@@ -3,7 +3,8 @@
 - csv: nodes/<Label>.csv and edges/<TYPE>.csv (lists joined with `;`)
 - parquet: the snapshot's own tables
 - graphml: one graph.graphml for networkx, Gephi, Cytoscape (lists joined with `;`)
-- neo4j-import: CSV files with neo4j-admin headers and an import.sh for
+- neo4j-import: CSV files with neo4j-admin headers (values as they are: a machine format, not for
+  spreadsheets; the csv format is formula-neutral) and an import.sh for
   `neo4j-admin database import full` (the fastest way to load a large graph into an empty database)
 
 The data dictionary and the licences are written alongside every export.
