@@ -20,7 +20,7 @@ import pytest
 
 from cli.main import main
 from graph import neo4j_store, snapshot
-from graph.neo4j_store import BUILD_LABEL, STAMP, Neo4jQueryError, Settings, connect, load_snapshot
+from graph.neo4j_store import BUILD_LABEL, LOCK_LABEL, STAMP, Neo4jQueryError, Settings, connect, load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"
@@ -61,7 +61,8 @@ def server(cmd: str) -> subprocess.CompletedProcess:
 def dump(store) -> tuple[list, list]:
     """Every node (label, properties) and relationship (type, ends, properties), sorted."""
     nodes = store.read(
-        f"MATCH (n) WHERE NOT n:{BUILD_LABEL} RETURN labels(n) AS labels, properties(n) AS p ORDER BY n.id"
+        f"MATCH (n) WHERE NOT n:{BUILD_LABEL} AND NOT n:{LOCK_LABEL} "
+        "RETURN labels(n) AS labels, properties(n) AS p ORDER BY n.id"
     )
     rels = store.read(
         "MATCH (a)-[r]->(b) RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS p ORDER BY t, a, b, r.measure"
@@ -201,6 +202,7 @@ def test_load_creates_schema_and_matches_the_manifest(neo4j_settings, snap_a, ca
         by_label = {r["l"]: r["n"] for r in store.read("MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS n")}
         by_type = {r["t"]: r["n"] for r in store.read("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n")}
         assert by_label.pop(BUILD_LABEL) == 1
+        assert by_label.pop(LOCK_LABEL) == 1  # the load lock's node (see load_lock)
         assert by_label == {k: v for k, v in m["nodes"].items() if v}
         assert by_type == {k: v for k, v in m["edges"].items() if v}
     assert main(["load", "--snapshot", str(snap_a), "--check"]) == 0
