@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import snapshot
 from cli.main import main
+from graph import snapshot
 from graph.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
