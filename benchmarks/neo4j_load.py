@@ -50,140 +50,158 @@ def find_snapshot(path: Path) -> Path:
     return snapshot.current_dir(path)
 
 
-def synthetic_snapshot(out: Path, scale: float, seed: int = 42) -> Path:
-    """A snapshot shaped like the full graph (O*NET tasks, activities, study ratings, citations),
-    scaled; properties follow graph/schema.py."""
-    rng = random.Random(seed)
-    n = {
-        "Source": 400,
-        "Vendor": 80,
-        "AIType": 15,
-        "Tool": 300,
-        "Capability": 120,
-        "Limitation": 60,
-        "Milestone": 600,
-        "Department": 20,
-        "Craft": 150,
-        "Occupation": 1000,
-        "Task": 19000,
-        "WorkActivity": 2400,
-        "Study": 6,
-        "AIModel": 900,
-        "Incident": 1200,
-    }
-    n = {k: max(2, int(v * scale)) for k, v in n.items()}
+COUNTS = {
+    "Source": 400,
+    "Vendor": 80,
+    "AIType": 15,
+    "Tool": 300,
+    "Capability": 120,
+    "Limitation": 60,
+    "Milestone": 600,
+    "Department": 20,
+    "Craft": 150,
+    "Occupation": 1000,
+    "Task": 19000,
+    "WorkActivity": 2400,
+    "Study": 6,
+    "AIModel": 900,
+    "Incident": 1200,
+}
+PREFIXES = {
+    "Source": "src", "Vendor": "vendor", "AIType": "aitype", "Tool": "tool", "Capability": "cap",
+    "Limitation": "lim", "Milestone": "ms", "Department": "dept", "Craft": "craft", "Study": "study",
+    "AIModel": "model",
+}  # fmt: skip
+WORDS = ["edit", "cut", "grade", "mix", "light", "paint", "frame", "sound", "shot"]
 
-    def ids(label: str, prefix: str) -> list[str]:
-        if label == "Occupation":
-            return [f"onet:{11 + i // 9000:02d}-{i % 9000 + 1000:04d}.00" for i in range(n[label])]
-        if label == "Task":
-            return [f"task:onet:{i}" for i in range(n[label])]
-        if label == "WorkActivity":
-            return [f"dwa:4.A.{i}" for i in range(n[label])]
-        if label == "Incident":
-            return [f"incident:{i}" for i in range(n[label])]
-        return [f"{prefix}:{label.lower()}-{i}" for i in range(n[label])]
 
-    prefixes = {
-        "Source": "src", "Vendor": "vendor", "AIType": "aitype", "Tool": "tool", "Capability": "cap",
-        "Limitation": "lim", "Milestone": "ms", "Department": "dept", "Craft": "craft", "Study": "study",
-        "AIModel": "model",
-    }  # fmt: skip
-    node_ids = {label: ids(label, prefixes.get(label, "")) for label in n}
-    sources = node_ids["Source"]
+def _ids(label: str, count: int) -> list[str]:
+    if label == "Occupation":
+        return [f"onet:{11 + i // 9000:02d}-{i % 9000 + 1000:04d}.00" for i in range(count)]
+    if label == "Task":
+        return [f"task:onet:{i}" for i in range(count)]
+    if label == "WorkActivity":
+        return [f"dwa:4.A.{i}" for i in range(count)]
+    if label == "Incident":
+        return [f"incident:{i}" for i in range(count)]
+    return [f"{PREFIXES.get(label, '')}:{label.lower()}-{i}" for i in range(count)]
 
-    def text(k: int = 6) -> str:
-        return " ".join(rng.choice(["edit", "cut", "grade", "mix", "light", "paint", "frame", "sound", "shot"])
-                        for _ in range(k))  # fmt: skip
 
-    def value(p) -> object:
+class _Synthetic:
+    """Random nodes and relationships shaped like the full graph; properties follow graph/schema.py."""
+
+    def __init__(self, scale: float, seed: int):
+        self.rng = random.Random(seed)
+        self.n = {k: max(2, int(v * scale)) for k, v in COUNTS.items()}
+        self.ids = {label: _ids(label, count) for label, count in self.n.items()}
+        self.nodes: dict[str, list[dict]] = {}
+        self.edges: dict[str, list[dict]] = {}
+
+    def text(self, k: int = 6) -> str:
+        return " ".join(self.rng.choice(WORDS) for _ in range(k))
+
+    def value(self, p) -> object:
+        rng = self.rng
         if p.choices:
             return rng.choice(p.choices)
-        if p.type == "float":
-            lo, hi = p.range or (0.0, 1.0)
+        if p.type in ("float", "int"):
+            lo, hi = p.range or ((0.0, 1.0) if p.type == "float" else (1, 2030))
+            if p.type == "int":
+                return rng.randint(int(lo), int(hi))
             return round(rng.uniform(lo, min(hi, lo + 1e5)), 4)
-        if p.type == "int":
-            lo, hi = p.range or (1, 2030)
-            return rng.randint(int(lo), int(hi))
         if p.type == "bool":
             return rng.random() < 0.5
         if p.type == "date":
             return f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}"
         if p.type == "list":
+            sources = self.ids["Source"]
             return rng.sample(sources, k=min(len(sources), rng.randint(1, 3)))
-        return text(rng.randint(2, 10))
+        return self.text(rng.randint(2, 10))
 
-    nodes = {}
-    for label, id_list in node_ids.items():
-        spec = NODE_BY_NAME[label]
-        rows = []
-        for i in id_list:
-            row = {"id": i, "origin": "synthetic"}
-            for p in spec.props:
-                if p.required or rng.random() < 0.6:
-                    row[p.name] = value(p)
-            if label != "Source" and rng.random() < 0.5:
-                row["source_ids"] = value(SOURCE_LIST)
-            rows.append(row)
-        nodes[label] = rows
+    def make_nodes(self) -> None:
+        for label, id_list in self.ids.items():
+            spec = NODE_BY_NAME[label]
+            rows = []
+            for i in id_list:
+                row = {"id": i, "origin": "synthetic"}
+                row.update({p.name: self.value(p) for p in spec.props if p.required or self.rng.random() < 0.6})
+                if label != "Source" and self.rng.random() < 0.5:
+                    row["source_ids"] = self.value(SOURCE_LIST)
+                rows.append(row)
+            self.nodes[label] = rows
 
-    edges: dict[str, list[dict]] = {}
-
-    def add(rel: str, a: str, al: str, b: str, bl: str) -> None:
-        spec = REL_BY_NAME[rel]
+    def add(self, rel: str, a: str, al: str, b: str, bl: str) -> None:
         row = {"src": a, "dst": b, "src_label": al, "dst_label": bl}
-        for p in spec.all_props:
-            if p.required or rng.random() < 0.5:
-                row[p.name] = value(p)
-        edges.setdefault(rel, []).append(row)
+        for p in REL_BY_NAME[rel].all_props:
+            if p.required or self.rng.random() < 0.5:
+                row[p.name] = self.value(p)
+        self.edges.setdefault(rel, []).append(row)
 
-    def pick(label: str) -> str:
-        return rng.choice(node_ids[label])
+    def pick(self, label: str) -> str:
+        return self.rng.choice(self.ids[label])
 
-    for t in node_ids["Tool"]:
-        add("MADE_BY", t, "Tool", pick("Vendor"), "Vendor")
-        add("IS_A", t, "Tool", pick("AIType"), "AIType")
-        for c in rng.sample(node_ids["Capability"], k=min(3, n["Capability"])):
-            add("PROVIDES", t, "Tool", c, "Capability")
-        if rng.random() < 0.3:
-            add("HAS_LIMITATION", t, "Tool", pick("Limitation"), "Limitation")
-    for c in node_ids["Capability"]:
-        add("CONSTRAINED_BY", c, "Capability", pick("Limitation"), "Limitation")
-        for k in rng.sample(node_ids["Task"], k=min(30, n["Task"])):
-            add("PERFORMS", c, "Capability", k, "Task")
-        for w in rng.sample(node_ids["WorkActivity"], k=min(10, n["WorkActivity"])):
-            add("PERFORMS", c, "Capability", w, "WorkActivity")
-    for m in node_ids["Milestone"]:
-        add("MARKS", m, "Milestone", pick("Capability"), "Capability")
-        if rng.random() < 0.5:
-            add("ACHIEVED_WITH", m, "Milestone", pick("Tool"), "Tool")
-    for k in node_ids["Task"]:
-        for w in set(rng.choices(node_ids["WorkActivity"], k=rng.randint(1, 2))):
-            add("INVOLVES", k, "Task", w, "WorkActivity")
-        add("HAS_TASK", pick("Occupation"), "Occupation", k, "Task")
-    for i, w in enumerate(node_ids["WorkActivity"][50:], start=50):
-        add("PART_OF", w, "WorkActivity", node_ids["WorkActivity"][i % 50], "WorkActivity")
-    for cr in node_ids["Craft"]:
-        add("IN_DEPARTMENT", cr, "Craft", pick("Department"), "Department")
-        for o in rng.sample(node_ids["Occupation"], k=min(2, n["Occupation"])):
-            add("CLASSIFIED_AS", cr, "Craft", o, "Occupation")
-        for k in rng.sample(node_ids["Task"], k=min(20, n["Task"])):
-            add("HAS_TASK", cr, "Craft", k, "Task")
-    for s in node_ids["Study"]:
-        for o in node_ids["Occupation"]:
-            add("RATES", s, "Study", o, "Occupation")
-        for k in rng.sample(node_ids["Task"], k=n["Task"] // 2):
-            add("RATES", s, "Study", k, "Task")
-    for m in node_ids["AIModel"]:
-        add("DEMONSTRATES", m, "AIModel", pick("Capability"), "Capability")
-    for i in node_ids["Incident"]:
-        add("ILLUSTRATES", i, "Incident", pick("Limitation"), "Limitation")
-    for label, rows in nodes.items():
-        if label == "Source":
-            continue
-        for r in rows:
-            for sid in r.get("source_ids") or ():
-                add("CITES", r["id"], label, sid, "Source")
+    def sample(self, label: str, k: int) -> list[str]:
+        return self.rng.sample(self.ids[label], k=min(k, self.n[label]))
+
+    def tools_and_capabilities(self) -> None:
+        for t in self.ids["Tool"]:
+            self.add("MADE_BY", t, "Tool", self.pick("Vendor"), "Vendor")
+            self.add("IS_A", t, "Tool", self.pick("AIType"), "AIType")
+            for c in self.sample("Capability", 3):
+                self.add("PROVIDES", t, "Tool", c, "Capability")
+            if self.rng.random() < 0.3:
+                self.add("HAS_LIMITATION", t, "Tool", self.pick("Limitation"), "Limitation")
+        for c in self.ids["Capability"]:
+            self.add("CONSTRAINED_BY", c, "Capability", self.pick("Limitation"), "Limitation")
+            for k in self.sample("Task", 30):
+                self.add("PERFORMS", c, "Capability", k, "Task")
+            for w in self.sample("WorkActivity", 10):
+                self.add("PERFORMS", c, "Capability", w, "WorkActivity")
+        for m in self.ids["Milestone"]:
+            self.add("MARKS", m, "Milestone", self.pick("Capability"), "Capability")
+            if self.rng.random() < 0.5:
+                self.add("ACHIEVED_WITH", m, "Milestone", self.pick("Tool"), "Tool")
+
+    def work(self) -> None:
+        was = self.ids["WorkActivity"]
+        for k in self.ids["Task"]:
+            for w in set(self.rng.choices(was, k=self.rng.randint(1, 2))):
+                self.add("INVOLVES", k, "Task", w, "WorkActivity")
+            self.add("HAS_TASK", self.pick("Occupation"), "Occupation", k, "Task")
+        for i, w in enumerate(was[50:], start=50):
+            self.add("PART_OF", w, "WorkActivity", was[i % 50], "WorkActivity")
+        for cr in self.ids["Craft"]:
+            self.add("IN_DEPARTMENT", cr, "Craft", self.pick("Department"), "Department")
+            for o in self.sample("Occupation", 2):
+                self.add("CLASSIFIED_AS", cr, "Craft", o, "Occupation")
+            for k in self.sample("Task", 20):
+                self.add("HAS_TASK", cr, "Craft", k, "Task")
+
+    def public(self) -> None:
+        for s in self.ids["Study"]:
+            for o in self.ids["Occupation"]:
+                self.add("RATES", s, "Study", o, "Occupation")
+            for k in self.sample("Task", self.n["Task"] // 2):
+                self.add("RATES", s, "Study", k, "Task")
+        for m in self.ids["AIModel"]:
+            self.add("DEMONSTRATES", m, "AIModel", self.pick("Capability"), "Capability")
+        for i in self.ids["Incident"]:
+            self.add("ILLUSTRATES", i, "Incident", self.pick("Limitation"), "Limitation")
+        for label, rows in self.nodes.items():
+            for r in rows if label != "Source" else ():
+                for sid in r.get("source_ids") or ():
+                    self.add("CITES", r["id"], label, sid, "Source")
+
+
+def synthetic_snapshot(out: Path, scale: float, seed: int = 42) -> Path:
+    """A snapshot shaped like the full graph (O*NET tasks, activities, study ratings, citations),
+    scaled; properties follow graph/schema.py."""
+    syn = _Synthetic(scale, seed)
+    syn.make_nodes()
+    syn.tools_and_capabilities()
+    syn.work()
+    syn.public()
+    nodes, edges = syn.nodes, syn.edges
 
     import pandas as pd
 
