@@ -54,8 +54,16 @@ class Settings(BaseSettings):
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> Settings:
-        """Settings from `env` alone (not the process environment); empty values count as unset."""
-        return cls.model_validate({k: v for k, v in env.items() if v != ""})
+        """Settings from `env` alone (not the process environment); empty values count as unset.
+
+        Every field is given explicitly (its value in `env`, else its default), because pydantic-settings
+        fills fields missing from the input from the process environment."""
+        data = {}
+        for f in cls.model_fields.values():
+            alias = str(f.validation_alias)
+            value = env.get(alias, "")
+            data[alias] = value if value != "" else f.get_default(call_default_factory=True)
+        return cls.model_validate(data)
 
 
 def current() -> Settings:
