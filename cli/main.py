@@ -61,6 +61,7 @@ command("explain", exposure.explain)
 command("forecast", exposure.forecast)
 command("compare", exposure.compare)
 command("maturity", exposure.maturity)
+command("bands", exposure.bands)
 # Neo4j, the explorer, the cookbook
 command("load", neo4j.load)
 command("explore", explore.explore)

@@ -387,6 +387,10 @@ def test_cli_commands(hand, run_cli, capsys):
     assert json.loads(capsys.readouterr().out)[0]["threshold"] == 0.1
     assert run_cli("compare", "--top", "5") == 0
     assert "no study ratings" in capsys.readouterr().out
+    assert run_cli("bands", "--year", "2030", "--format", "json") == 0
+    b = json.loads(capsys.readouterr().out)
+    assert {r["entity_id"] for r in b} == {"craft:x", "craft:y"}
+    assert all(abs(r["timing_share"] + r["judgement_share"] - 1) < 1e-9 for r in b)
     assert run_cli("maturity", "--year", "2027", "--reach", "cap:a=production_used@2027") == 0
     assert "cap:a" in capsys.readouterr().out
 

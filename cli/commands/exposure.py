@@ -448,3 +448,32 @@ def maturity(
         "evidence)" + (f"; NOT converged: {', '.join(bad)}" if bad else ""),
         style="red" if bad else "dim",
     )
+
+
+def bands(
+    level: Annotated[Level, typer.Option("--level", help="craft, occupation, department or workforce")] = CRAFT,
+    year: Annotated[int, typer.Option("--year", metavar="YEAR", help="the year (default 2035)")] = 2035,
+    scenario: Scenario = "expected",
+    draws: Draws = None,
+    seed: Seed = None,
+    format: options.Format = output.OutputFormat.table,
+    home: options.Home = None,
+) -> None:
+    """Where each band comes from: timing (when capabilities mature) or judgement (the curated weights)
+
+    The 80% band width with everything varied, with only timing varied (maturity curves, pace, half-lives)
+    and with only judgement varied (link weights, severities, the level table), and each one's share of the
+    variance. See docs/method.md §0.
+    """
+    from graph.exposure import api
+
+    if str(level) in ("task", "all"):
+        raise CommandError("--level is one of craft, occupation, department, workforce")
+    g = load_graph(home)
+    try:
+        df = api.band_sources(g, level=str(level), year=year, scenario=scenario, draws=draws, seed=seed)
+    except ValueError as e:
+        raise CommandError(str(e)) from None
+    df = df.sort_values(["band_width", "entity_id"], ascending=[False, True], kind="stable")
+    cols = ["entity_id", "name", "year", "band_width", "band_width_timing_only", "band_width_judgement_only"]
+    output.frame(df, format, [*cols, "timing_share", "judgement_share"])
