@@ -160,7 +160,9 @@ def _rows(df: pd.DataFrame | None, n: int | None = None) -> pd.DataFrame:
 def headline(b: BriefData) -> str:
     s = b.summary
     if not s or s.get("median") is None or (isinstance(s.get("median"), float) and math.isnan(s["median"])):
-        return f"{b.craft_name} has no exposure score in this build (no task of it is linked to an AI capability)."
+        why = s.get("coverage_reason") if s else None
+        why = why if isinstance(why, str) and why else "no task of it is linked to an AI capability"
+        return f"{b.craft_name} is **not assessed** in this build ({why}): it has no exposure score, not a 0 %."
     parts = [
         f"In {b.year}, under the *{b.scenario}* scenario, an estimated **{_pct(s['median'])}** of "
         f"{b.craft_name} work (importance-weighted tasks) is exposed to AI "
@@ -170,6 +172,18 @@ def headline(b: BriefData) -> str:
         parts.append(
             f"Of the mean exposure, {_pct(s['automation'])} points come through automation and "
             f"{_pct(s['augmentation'])} through augmentation."
+        )
+    tech = s.get("technical_median")
+    if isinstance(tech, float) and not math.isnan(tech):
+        parts.append(
+            f"Without legal and contractual terms (technical reach) it would be {_pct(tech)}; "
+            f"{_pct(s['median'])} is the permitted reach, with them."
+        )
+    cov = s.get("coverage")
+    if isinstance(cov, float) and not math.isnan(cov) and cov < 0.999:
+        parts.append(
+            f"The catalog's capabilities reach {_pct(cov)} of its task weight ({s.get('coverage_status', '')}); "
+            "the rest of its work has not been assessed."
         )
     if s.get("potential") is not None and not (isinstance(s["potential"], float) and math.isnan(s["potential"])):
         parts.append(

@@ -58,7 +58,7 @@ LEAGUE_COLUMNS = (
     "basis",
     "method_version",
 )
-SERIES_COLUMNS = ("entity_id", "name", "year", "scenario", *VALUE_COLUMNS)
+SERIES_COLUMNS = ("entity_id", "name", "year", "scenario", *VALUE_COLUMNS, *STATUS_COLUMNS)
 
 
 @memoized

@@ -469,6 +469,11 @@ def test_brief_markdown_and_html(home):
     assert html.startswith("<!doctype html>") and "<svg" in html and 'href="https://example.org/paper"' in html
     ET.fromstring(svg_exposure_chart(series, "t"))  # well-formed SVG
     ET.fromstring(svg_exposure_chart(series.iloc[:0], "empty"))
+    # the permitted reach is stated next to the technical reach
+    assert "technical reach" in md
+    # a craft nothing reaches reads "not assessed" with its reason, never 0 %
+    nothing = brief_markdown(craft_brief(b, "craft:camera-operator", 2028, "expected"))
+    assert "**not assessed**" in nothing and "no capability in the catalog reaches" in nothing
 
 
 def test_brief_escapes_html():
