@@ -3,7 +3,8 @@
 Every known failure prints as `command: message` on one line; bad input (InputError) first lists each
 problem as `file:row: field: what is wrong`, then the one-line summary. Exit codes (unchanged from the
 argparse CLI): 1 for bad input, a failed fetch, a failed Neo4j load or a failed check; 2 for a usage
-mistake, a missing snapshot, a refused or failed query, or an unknown id. Anything else is a bug and
+mistake, a missing snapshot, a refused or failed query, an unknown id, or an optional package that is
+not installed (the message names the extra to install). Anything else is a bug and
 keeps its traceback.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cli import output
+from graph import extras
 
 
 class CommandError(Exception):
@@ -72,6 +74,10 @@ def _table(command: str) -> list[tuple[type[BaseException], int, Callable[[BaseE
 
 def report(command: str, exc: BaseException) -> int | None:
     """Print a known failure for the user and return its exit code; None for anything else (a bug)."""
+    missing = extras.missing(exc) if isinstance(exc, ImportError) else None
+    if missing:  # an optional part (pyproject extra) that is not installed
+        output.error(f"{command}: {missing}")
+        return 2
     for kind, code, lines in _table(command):
         if isinstance(exc, kind):
             for text in lines(exc):

@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from graph import settings, snapshot
+from graph import extras, settings, snapshot
 from graph.cypher_policy import PolicyError, check_limits, check_params, neo4j_plan_problem
 from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryError, Result
 from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, NODES, REL_BY_NAME, RELS, neo4j_schema_statements
@@ -223,9 +223,11 @@ def connect(
 
     `retry_time` bounds the driver's retries of transient failures (a batch whose server went away
     is retried for this long, then the load fails)."""
-    from neo4j import GraphDatabase
-
     settings = settings or Settings.resolve(args)
+    try:
+        from neo4j import GraphDatabase
+    except ImportError as e:
+        raise Neo4jUnavailable(extras.missing(e) or str(e)) from None
     try:
         driver = GraphDatabase.driver(
             settings.uri,

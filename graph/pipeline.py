@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph import embedded, settings, snapshot
+from graph import embedded, resources, settings, snapshot
 from graph.schema import SCHEMA_VERSION
 from graph.tables import WHERE, InputError, Problem, TableBuilder, Tables, merge
 from graph.validate import validate_tables
@@ -33,7 +33,7 @@ def resolve_catalog(path: str | Path | None) -> Path:
         return Path(path)
     if DEFAULT_CATALOG.is_dir():
         return DEFAULT_CATALOG
-    return Path(__file__).resolve().parents[1] / "data" / "catalog"
+    return resources.catalog_dir()
 
 
 def default_catalog() -> Path:

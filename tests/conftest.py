@@ -55,8 +55,21 @@ def fixture_home(tmp_path_factory) -> Path:
     return home
 
 
-REQUIRED_MARKS = {"neo4j", "browser", "notebooks", "fulldata"}
+REQUIRED_MARKS = {"neo4j", "browser", "notebooks", "fulldata", "wheel"}
 _skipped_required: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `wheel` (minutes: build the wheel, install it with its dependencies) run in CI
+    (CRAFTGRAPH_REQUIRE_SERVICES=1, scripts/test) or when selected with `-m wheel`; skipped otherwise."""
+    from graph import settings
+
+    if settings.current().require_services or "wheel" in (config.option.markexpr or "").replace("not wheel", ""):
+        return
+    skip = pytest.mark.skip(reason="slow packaging test: runs in CI (scripts/test) or with -m wheel")
+    for item in items:
+        if "wheel" in item.keywords:
+            item.add_marker(skip)
 
 
 def pytest_runtest_logreport(report):
