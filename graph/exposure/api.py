@@ -340,10 +340,25 @@ PATH_NAMES = {"direct": "direct", "dwa": "activity", "same_as": "equivalent_task
 
 
 def _reaches(tb, eng: Engine, build_id: str) -> None:
-    """REACHES edges: every effective capability -> task link, so Cypher users can follow the engine's paths."""
+    """REACHES edges: every effective capability -> task link, so Cypher users can follow the engine's paths.
+    `via`: the work activities a path goes through (`wa (in linked)` when the claim is on a broader one), or
+    the equivalent task."""
     cm = eng.compiled
-    for r in cm.links.itertuples(index=False):
-        _kind, via, _src = cm.path_detail(r.capability, r.task_id, r.mode)
+    links = cm.links
+    via = pd.Series("", index=links.index, dtype=object)
+    w = cm.wa_paths
+    if len(w):
+        joined: dict[tuple, list[str]] = {}
+        order = np.argsort(w["wa"].to_numpy(dtype=str), kind="stable")
+        cols = [w[c].to_numpy()[order] for c in ("capability", "task_id", "mode", "wa", "linked_to")]
+        for c, t, m, a, b in zip(*cols, strict=True):
+            joined.setdefault((c, t, m), []).append(a if a == b else f"{a} (in {b})")
+        keys = list(zip(links["capability"], links["task_id"], links["mode"], strict=True))
+        dwa = (links["kind"] == "dwa").to_numpy()
+        via[dwa] = [";".join(joined.get(k, ())) for k, d in zip(keys, dwa, strict=True) if d]
+    same = (links["kind"] == "same_as").to_numpy()
+    via[same] = links.loc[same, "via"].to_numpy()
+    for r, v in zip(links.itertuples(index=False), via, strict=True):
         tb.edge(
             "REACHES",
             r.capability,
@@ -353,7 +368,7 @@ def _reaches(tb, eng: Engine, build_id: str) -> None:
             weight=_unit(r.weight),
             mode=r.mode,
             path=PATH_NAMES[r.kind],
-            via=via or None,
+            via=v or None,
             method_version=METHOD_VERSION,
             build_id=build_id,
             _where="graph/exposure",
