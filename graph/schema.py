@@ -59,6 +59,8 @@ REQUIREMENT_KINDS: dict[str, str] = {
     "indemnity": "the employer answers for claims that arise from AI use it directs",
     "definition": "defines a term the other clauses use",
 }
+ROLE_EVIDENCE_KINDS = ("job_posting", "credit", "company_announcement", "union_agreement", "press_report")
+UNION_STATUSES = ("represented", "could_be_represented", "outside_bargaining_unit")
 QUOTE_MAX = 300  # characters: a clause quotation is a short extract, never the text copied
 
 
@@ -247,11 +249,22 @@ NODES: tuple[NodeLabel, ...] = (
     NodeLabel(
         "JobRole",
         rf"^role:{SLUG}$",
-        "A new AI-related role appearing on productions.",
+        "A new AI-related role appearing on productions, with dated evidence that people are hired into it.",
         (
             Prop("name", required=True),
             Prop("description", required=True),
             Prop("first_seen", "date"),
+            Prop("evidence", required=True, description="the dated evidence of real hiring, in one line"),
+            Prop("evidence_kind", required=True, choices=ROLE_EVIDENCE_KINDS),
+            Prop("evidence_date", "date", True, "date of that evidence (posting, credit, announcement, agreement)"),
+            Prop(
+                "union_status",
+                required=True,
+                choices=UNION_STATUSES,
+                description="represented: a union covers the role now; could_be_represented: a union's jurisdiction "
+                "reaches it; outside_bargaining_unit: managerial or supervisory, not a unit job",
+            ),
+            Prop("union_note", description="which union, and why"),
         ),
     ),
     NodeLabel(
@@ -553,6 +566,12 @@ RELS: tuple[RelType, ...] = (
     ),
     RelType("GROWS_FROM", (("JobRole", "Craft"),), "The new role grows out of this craft.", claim=True),
     RelType("WORKS_WITH", (("JobRole", "Tool"),), "The new role works with this tool.", claim=True),
+    RelType(
+        "REPRESENTABLE_BY",
+        (("JobRole", "UnionLocal"),),
+        "A union local that represents the role or whose jurisdiction could take it in (see the role's union_status).",
+        claim=True,
+    ),
     RelType("IN_INSTRUMENT", (("Clause", "Instrument"),), "The clause is part of the instrument."),
     RelType(
         "SUPERSEDES", (("Instrument", "Instrument"),), "The instrument replaces an earlier one (a successor agreement)."

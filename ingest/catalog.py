@@ -112,6 +112,7 @@ CATALOG_FILES: tuple[NodeFile | EdgeFile, ...] = (
         {
             "craft_ids": Link("GROWS_FROM", "Craft", many=True, required=True),
             "tool_ids": Link("WORKS_WITH", "Tool", many=True),
+            "local_ids": Link("REPRESENTABLE_BY", "UnionLocal", many=True),
         },
     ),
     NodeFile(

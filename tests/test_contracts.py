@@ -182,3 +182,44 @@ def test_repository_catalog_has_the_clauses_the_issue_asks_for():
     grades = t.nodes["Source"].set_index("id")["grade"]
     cited = {s for ids in clauses["source_ids"] for s in ids}
     assert grades.reindex(sorted(cited)).notna().all(), "every source a clause cites carries a grade"
+
+
+ROLE_HEADER = (
+    "id,name,description,first_seen,evidence,evidence_kind,evidence_date,union_status,union_note,craft_ids,tool_ids,"
+    "local_ids,source_ids\n"
+)
+ROLE = (
+    "role:fx-ai-compositor,AI compositor,Composites generated elements.,2024,A posting for an AI compositor.,"
+    "job_posting,2024-05,could_be_represented,VFX-IATSE organises compositors.,craft:compositor,,"
+    "local:iatse-839,src:fx-paper\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "fragment"),
+    [
+        (",job_posting,2024-05,", ",job_posting,,", "evidence_date", "required value is missing"),
+        (",job_posting,", ",rumour,", "evidence_kind", "not one of"),
+        ("A posting for an AI compositor.", "", "evidence", "required value is missing"),
+        (",could_be_represented,", ",maybe,", "union_status", "not one of"),
+        (",local:iatse-839,", ",craft:compositor,", "local_ids", "is not a UnionLocal id"),
+    ],
+)
+def test_a_role_without_dated_evidence_is_refused(catalog_copy, old, new, field, fragment):
+    (catalog_copy / "job_roles.csv").write_text(ROLE_HEADER + ROLE)
+    collect(catalog_copy, None)  # the fixture role is valid as written
+    (catalog_copy / "job_roles.csv").write_text(ROLE_HEADER + ROLE.replace(old, new, 1))
+    with pytest.raises(InputError) as err:
+        collect(catalog_copy, None)
+    hits = [p for p in err.value.problems if p.file.endswith("job_roles.csv") and p.row == 2 and p.field == field]
+    assert any(fragment in p.message for p in hits), "\n".join(map(str, err.value.problems))
+
+
+def test_repository_has_forty_roles_with_dated_evidence_and_crafts():
+    from graph.ai_types_doc import load
+
+    t = load()
+    roles = t.nodes["JobRole"]
+    assert len(roles) >= 40
+    assert roles["evidence_date"].notna().all()
+    assert set(roles["id"]) == set(t.edges["GROWS_FROM"]["src"])
