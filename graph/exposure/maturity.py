@@ -192,10 +192,20 @@ def pooled_prior(first: list[tuple], as_of: float, config: MethodConfig) -> Prio
 
 
 def fit_capabilities(compiled: Compiled) -> Fit:
-    config = compiled.config
-    as_of = compiled.as_of
-    n = len(compiled.caps)
-    ev = compiled.evidence
+    return fit_evidence(compiled.caps, compiled.cap_names, compiled.evidence, compiled.as_of, compiled.config)
+
+
+def fit_one(obs: list, nxt: str | None, as_of: float, prior: Prior, config: MethodConfig):
+    """One capability's MAP and Laplace covariance: (theta, cov, residuals, converged)."""
+    return _fit_one(obs, nxt, as_of, prior, config)
+
+
+def fit_evidence(
+    caps: list[str], cap_names: dict[str, str], ev: pd.DataFrame, as_of: float, config: MethodConfig
+) -> Fit:
+    """Fit every capability to the evidence rows given (column `cap` indexes `caps`), censored at `as_of`.
+    The backtest (graph/exposure/backtest.py) calls this with the evidence known at each cutoff."""
+    n = len(caps)
     by_cap = {c: g for c, g in ev.groupby("cap", sort=True)}
     empty = ev.iloc[:0]
     per_cap = [level_observations(by_cap.get(c, empty)) for c in range(n)]
@@ -225,8 +235,8 @@ def fit_capabilities(compiled: Compiled) -> Fit:
         z_now = (as_of - theta[0]) / s
         q_rows.append(
             dict(
-                capability=compiled.caps[c],
-                name=compiled.cap_names.get(compiled.caps[c], compiled.caps[c]),
+                capability=caps[c],
+                name=cap_names.get(caps[c], caps[c]),
                 n_milestones=int(n_ms.get(c, 0)),
                 n_tools=int(n_tl.get(c, 0)),
                 n_levels=n_obs,
@@ -250,7 +260,7 @@ def fit_capabilities(compiled: Compiled) -> Fit:
         for (lv, d, var, item), r in zip(obs, resid, strict=True):
             o_rows.append(
                 dict(
-                    capability=compiled.caps[c],
+                    capability=caps[c],
                     level=lv,
                     date=format_year(d),
                     t=d,
