@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from graph.exposure.backtest_report import calibration_line
 from graph.safe_text import is_web_url, md_text
 
 SCENARIO_COLOURS = {"slow": "#4c78a8", "expected": "#f58518", "fast": "#e45756"}
@@ -338,6 +339,9 @@ def _method_note(b: BriefData) -> str:
     )
     if stamp:
         parts.append(f"CraftGraph {stamp}.")
+    calibration = calibration_line()
+    if calibration:
+        parts.append(calibration)
     parts += b.notes
     return " ".join(parts)
 

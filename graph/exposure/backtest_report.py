@@ -251,3 +251,26 @@ def write(res: dict, docs: Path) -> None:
     intro = page.read_text(encoding="utf-8").split(INTRO_MARKER)[0] if page.exists() else "# Backtest\n"
     page.write_text(markdown(res, intro) + "\n", encoding="utf-8")
     plot_reliability(res, docs / "backtest_reliability.png")
+
+
+STORED = Path(__file__).resolve().parents[2] / "docs" / "backtest.json"
+
+
+def calibration_line(path: Path = STORED) -> str:
+    """One sentence on the forecast method's measured calibration (held-back cutoffs, 12 months), for briefs;
+    empty when no stored results are at hand (e.g. an installed wheel without docs/)."""
+    try:
+        res = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    late = {r["horizon_months"]: r for r in res.get("summary", {}).get("late", [])}
+    r = late.get(12)
+    if not r or r.get("coverage80") is None:
+        return ""
+    return (
+        f"Measured calibration of the maturity forecasts ({res['method_version']}, backtest on cutoffs "
+        f"{res['late'][0]}..{res['late'][-1]}, docs/backtest.md): 12 months ahead, the 80 % date intervals held "
+        f"{r['coverage80']:.0%} of recorded level dates (n = {r['n_dates']}), and the level probabilities scored a "
+        f"Brier skill of {r['bss_prior']:+.2f} against the pooled-prior baseline and {r['bss_persistence']:+.2f} "
+        f"against persistence (n = {r['n']}; above 0 is better than the baseline)."
+    )
