@@ -62,6 +62,7 @@ command("forecast", exposure.forecast)
 command("compare", exposure.compare)
 command("maturity", exposure.maturity)
 command("bands", exposure.bands)
+command("backtest", exposure.backtest)
 # Neo4j, the explorer, the cookbook
 command("load", neo4j.load)
 command("explore", explore.explore)

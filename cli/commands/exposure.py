@@ -477,3 +477,43 @@ def bands(
     df = df.sort_values(["band_width", "entity_id"], ascending=[False, True], kind="stable")
     cols = ["entity_id", "name", "year", "band_width", "band_width_timing_only", "band_width_judgement_only"]
     output.frame(df, format, [*cols, "timing_share", "judgement_share"])
+
+
+def backtest(
+    variants: Annotated[
+        bool, typer.Option("--variants", help="also compare method variants (chosen on the early cutoffs)")
+    ] = False,
+    draws: Annotated[int, typer.Option("--draws", metavar="N", min=50, help="Laplace draws per prediction")] = 400,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            metavar="DIR",
+            show_default=False,
+            help="store DIR/backtest.json and regenerate DIR/backtest.md and its plot",
+        ),
+    ] = None,
+    format: options.Format = output.OutputFormat.table,
+    catalog: options.Catalog = None,
+) -> None:
+    """rolling-origin backtest of capability maturity: Brier, skill vs baselines, interval coverage, CRPS
+
+    Refits every capability with the evidence known at each cutoff (2021-07..2025-07, six-monthly), predicts
+    its next levels 12 and 24 months ahead and scores the predictions against the catalog (docs/backtest.md).
+    Needs only the catalog."""
+    from graph.exposure import backtest as bt
+    from graph.exposure import backtest_report
+    from graph.pipeline import collect
+
+    tables, _ = collect(options.catalog(catalog), None)
+    res = backtest_report.results(bt.catalog_evidence(tables.nodes, tables.edges), draws, variants)
+    if write is not None:
+        backtest_report.write(res, write)
+    out = backtest_report.cli_summary(res)
+    if format is output.OutputFormat.json:
+        output.line(output.json_text(out))
+        return
+    output.note(f"backtest of {out['method_version']} (adopted: {out['adopted']}); cutoffs {', '.join(out['cutoffs'])}")
+    for part in ("all_cutoffs", "held_back_cutoffs"):
+        output.line(part.replace("_", " ") + ":")
+        output.frame(pd.DataFrame(out[part]), format)

@@ -153,6 +153,27 @@ def _table(rows: list[dict], cols: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
+def _targets(res: dict) -> list[str]:
+    """The issue's targets on the held-back cutoffs, stated plainly (met or missed)."""
+    late = res["summary"]["late"]
+
+    def verdict(ok: bool) -> str:
+        return "**met**" if ok else "**missed**"
+
+    cov = [r.get("coverage80") for r in late]
+    bss = [r.get("bss_prior") for r in late]
+    per = [r.get("bss_persistence") for r in late]
+    cov_ok = all(c is not None and 0.7 <= c <= 0.9 for c in cov)
+    bss_ok = all(b is not None and b > 0 for b in bss)
+    per_ok = all(b is not None and b > 0 for b in per)
+    show = lambda xs: ", ".join(f"{r['horizon_months']} months {_fmt(x)}" for r, x in zip(late, xs, strict=True))  # noqa: E731
+    return [
+        f"- 80 % interval coverage between 0.70 and 0.90: {verdict(cov_ok)} ({show(cov)}).",
+        f"- Brier skill above 0 against the pooled-prior baseline: {verdict(bss_ok)} ({show(bss)}).",
+        f"- Brier skill above 0 against persistence: {verdict(per_ok)} ({show(per)}).",
+    ]
+
+
 def markdown(res: dict, intro: str) -> str:
     """docs/backtest.md: the fixed text (rule, limits) plus the tables of the stored results."""
     main = ("horizon_months", "n", "base_rate", "brier", "bss_prior", "bss_persistence", "coverage50", "coverage80")
@@ -170,6 +191,8 @@ def markdown(res: dict, intro: str) -> str:
         "### Held-back cutoffs (the adopted method)",
         "",
         _table(res["summary"]["late"], (*main, "crps_years", "crps_years_prior")),
+        "",
+        *_targets(res),
         "",
         "### All cutoffs",
         "",
