@@ -48,6 +48,7 @@ def in_force(status: str | None, effective: str | None, expiry: str | None, on: 
 
 def check_contracts(t: Tables, problems: list[Problem]) -> None:
     """Append a problem for every clause or instrument that breaks a rule that needs both."""
+    _check_grounds(t, problems)
     insts = t.nodes.get("Instrument")
     clauses = t.nodes.get("Clause")
     if insts is not None:
@@ -62,6 +63,19 @@ def check_contracts(t: Tables, problems: list[Problem]) -> None:
         inst = by_id.get(parent.get(r["id"], ""))
         if inst is not None:
             _check_clause(r, inst, problems)
+
+
+def _check_grounds(t: Tables, problems: list[Problem]) -> None:
+    """A clause or instrument can only ground a legal limitation (its dates then date the limitation)."""
+    grounds, lims = t.edges.get("GROUNDS"), t.nodes.get("Limitation")
+    if grounds is None or lims is None:
+        return
+    kind = dict(zip(lims["id"], lims["kind"], strict=True))
+    for r in grounds.to_dict("records"):
+        k = kind.get(r["dst"])
+        if k is not None and k != "legal":
+            msg = f"{r['dst']} is a {k} limitation; only legal limitations rest on clauses or instruments"
+            _add(problems, r, "limitation_ids", msg)
 
 
 def _check_instrument(r: dict, problems: list[Problem]) -> None:

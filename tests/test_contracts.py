@@ -102,6 +102,15 @@ CASES = [
     ),
     ("bad-kind", "instruments.csv", ",collective_agreement,", ",contract,", 2, "kind", "not one of"),
     (
+        "grounds-technical-limitation",
+        "clauses.csv",
+        "aitype:generative-video,lim:consent,src:fx-paper",
+        "aitype:generative-video,lim:temporal,src:fx-paper",
+        2,
+        "limitation_ids",
+        "only legal limitations",
+    ),
+    (
         "term-bad-match",
         "clause_terms.csv",
         "digital replica,narrower",
