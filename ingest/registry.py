@@ -16,8 +16,10 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
+
 from graph.tables import WHERE, InputError, Problem, Tables
-from ingest import aiid, anthropic_index, bls, crosswalks, eloundou, epoch, felten, onet
+from ingest import aiid, anthropic_index, bls, crosswalks, eloundou, epoch, felten, oews_industry, onet, qcew
 from ingest.base import Context, Progress, Source, reporter, restore_ints, shared_data_dir
 
 # In build order: O*NET and the crosswalks first (the others join onto them).
@@ -30,6 +32,8 @@ SOURCES: dict[str, Source] = {
     "anthropic_index": anthropic_index,
     "epoch": epoch,
     "aiid": aiid,
+    "oews_industry": oews_industry,
+    "qcew": qcew,
 }
 
 # Sources whose Occupation properties are set on the O*NET Occupation rows.
@@ -65,6 +69,7 @@ def read_all(
         entry["problems"] = len(problems) - before
         entry["counts"] = tables.counts()
         info[name], by_name[name] = entry, tables
+    fold_places([by_name[n] for n in ("oews_industry", "qcew") if n in by_name])
     if "onet" in by_name:
         for name in FOLDED_SOURCES:
             if name in by_name:
@@ -106,6 +111,35 @@ def fold_occupations(onet_t: Tables, other: Tables, problems: list[Problem], ent
         base[c] = values.astype(object).where(values.notna(), None)
     entry["occupation_properties"] = props
     entry["occupations_enriched"] = int(base["id"].isin(idx.index).sum())
+
+
+def fold_places(parts: list[Tables]) -> None:
+    """Area and Industry nodes that several sources carry (the nation, the metros) are kept once, in
+    the first source that has them; an Industry whose parent_code is a known industry gets its WITHIN
+    edge here (QCEW's 512110 sits within OEWS's 512100)."""
+    for label in ("Area", "Industry"):
+        seen: set[str] = set()
+        for t in parts:
+            df = t.nodes.get(label)
+            if df is not None:
+                keep = ~df["id"].isin(seen)
+                seen |= set(df["id"])
+                t.nodes[label] = df[keep].reset_index(drop=True)
+    known = {i for t in parts if "Industry" in t.nodes for i in t.nodes["Industry"]["id"]}
+    for t in parts:
+        ind = t.nodes.get("Industry")
+        if ind is None:
+            continue
+        have = t.edges.get("WITHIN")
+        have_src = set() if have is None else set(have["src"])
+        new = [
+            {"src": r["id"], "dst": f"naics:{r['parent_code']}", "src_label": "Industry", "dst_label": "Industry"}
+            for r in ind.to_dict("records")
+            if r.get("parent_code") and f"naics:{r['parent_code']}" in known and r["id"] not in have_src
+        ]
+        if new:
+            extra = pd.DataFrame(new).reindex(columns=have.columns if have is not None else list(new[0]))
+            t.edges["WITHIN"] = extra if have is None else pd.concat([have, extra], ignore_index=True)
 
 
 def split_where(where: object) -> tuple[str, int | None]:

@@ -42,7 +42,18 @@ def result(root):
 
 def test_registry():
     names = list(registry.SOURCES)
-    assert names == ["onet", "crosswalks", "bls", "eloundou", "felten", "anthropic_index", "epoch", "aiid"]
+    assert names == [
+        "onet",
+        "crosswalks",
+        "bls",
+        "eloundou",
+        "felten",
+        "anthropic_index",
+        "epoch",
+        "aiid",
+        "oews_industry",
+        "qcew",
+    ]
     for name, m in registry.SOURCES.items():
         assert isinstance(m, Source) and name == m.NAME
 

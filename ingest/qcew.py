@@ -1,0 +1,198 @@
+"""BLS QCEW quarterly industry slices for NAICS 512110 (motion picture and video production), 2010 Q1 on
+→ QcewRecord nodes per (industry, area, ownership, quarter), with Area nodes for the nation, states,
+metro areas and counties.
+
+Files: `<root>/bls_qcew_512110/qcew_<year>_q1-q<n>_naics512110.csv`, one per year (BLS's
+`<year>.q1-q4 512110 ... .csv` in `<year>_qtrly_by_industry.zip`, renamed). Two header layouts: the
+over-the-year percent columns end in `_pct` up to 2015 (and that header repeats
+`oty_taxable_qtrly_wages_chg`) and in `_pct_chg` from 2016; neither is read, so both layouts read alike,
+and a file whose header has neither is reported as an unknown layout.
+
+Suppressed cells: disclosure_code `N` (withheld to protect an employer) or `-` (no figures) come with
+zeros in the file; such rows become no node (a zero would read as "no jobs") and are counted in the
+manifest; QcewRecord.disclosed is true on every node. Area codes: `US000` nation, `SS000` state,
+`CXXXX` metro (CBSA = XXXX0), otherwise a county FIPS; other codes (`USCMS`, `USNMS`, `SS999`
+unknown-county) are skipped and counted. QCEW counts UI-covered payroll jobs: no self-employed, no
+loan-out companies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from graph.tables import WHERE, Problem, TableBuilder, Tables
+from ingest.base import Context, finish
+from ingest.checks import Pattern, TableSpec, parse_float
+from ingest.manifest import new_entry, record_file
+from ingest.reader import LINE, FileProblems
+
+NAME = "qcew"
+DIR = "bls_qcew_512110"
+ORIGIN = "bls-qcew-512110"
+SOURCE_IDS = ["src:pd-bls-qcew"]
+NAICS_VERSION = "2022"  # 512110 is unchanged from NAICS 2007 through 2022
+FILE_RE = re.compile(r"^qcew_(\d{4})_q1-q([1-4])_naics(\d{6})\.csv$")
+COLUMNS = (
+    "area_fips",
+    "own_code",
+    "industry_code",
+    "year",
+    "qtr",
+    "disclosure_code",
+    "area_title",
+    "industry_title",
+    "qtrly_estabs_count",
+    "month1_emplvl",
+    "month2_emplvl",
+    "month3_emplvl",
+    "total_qtrly_wages",
+    "avg_wkly_wage",
+)
+LAYOUTS = {"oty_month1_emplvl_pct": "2010-2015 (_pct)", "oty_month1_emplvl_pct_chg": "2016 on (_pct_chg)"}
+SPEC = TableSpec(
+    COLUMNS,
+    {
+        "own_code": Pattern(re.compile(r"^\d$"), "an ownership code (0-9)"),
+        "industry_code": Pattern(re.compile(r"^\d{6}$"), "a 6-digit NAICS code"),
+        "year": Pattern(re.compile(r"^\d{4}$"), "a year"),
+        "qtr": Pattern(re.compile(r"^[1-4]$"), "a quarter (1-4)"),
+        "disclosure_code": Pattern(re.compile(r"^[N-]?$"), "a disclosure code (empty, N or -)"),
+    },
+    ("area_fips", "own_code", "industry_code", "year", "qtr"),
+    optional=tuple(LAYOUTS),
+)
+INTS = (
+    ("qtrly_estabs_count", "establishments"),
+    ("month1_emplvl", "month1_employment"),
+    ("month2_emplvl", "month2_employment"),
+    ("month3_emplvl", "month3_employment"),
+)
+
+
+def area_of(fips: str) -> tuple[str, str] | None:
+    """(area id, kind) of a QCEW area code, or None for the codes not kept."""
+    if fips == "US000":
+        return "area:us", "nation"
+    if re.fullmatch(r"\d{2}000", fips):
+        return f"area:state-{fips[:2]}", "state"
+    if re.fullmatch(r"C\d{4}", fips):
+        return f"area:metro-{fips[1:]}0", "metro"
+    if re.fullmatch(r"\d{5}", fips) and not fips.endswith("999"):
+        return f"area:county-{fips}", "county"
+    return None
+
+
+def industry_row(code: str, title: str) -> dict:
+    """A 6-digit NAICS industry; its parent is the 5-digit level with a trailing zero (512110 → 512100)."""
+    parent = code[:4].ljust(6, "0") if code[4:] != "00" else None
+    return {
+        "id": f"naics:{code}",
+        "name": title,
+        "naics_code": code,
+        "naics_version": NAICS_VERSION,
+        "parent_code": parent,
+        "origin": ORIGIN,
+        "source_ids": SOURCE_IDS,
+    }
+
+
+def find_files(root: Path) -> list[str]:
+    d = root / DIR
+    return sorted(f"{DIR}/{p.name}" for p in d.iterdir() if FILE_RE.match(p.name)) if d.is_dir() else []
+
+
+def read(ctx: Context) -> tuple[Tables, dict]:
+    entry = new_entry(ORIGIN, "", "BLS QCEW quarterly employment and wages, NAICS 512110")
+    files = find_files(ctx.root)
+    if not files:
+        ctx.problems.append(Problem(str(ctx.root / DIR), None, "path", "no qcew_<year>_q1-q<n>_naics<code>.csv found"))
+        return Tables(), entry
+    tb = TableBuilder()
+    counts: Counter[str] = Counter()
+    areas: dict[str, dict] = {}
+    industries: dict[str, str] = {}
+    layouts: dict[str, str] = {}
+    for rel in files:
+        got = SPEC.read(ctx.root / rel, ctx.problems)
+        if got is None:
+            continue
+        record_file(entry, ctx.root, rel, got.rows)
+        layouts[rel] = _layout(got.frame, got.fp)
+        year = int(FILE_RE.match(rel.rsplit("/", 1)[1])[1])  # type: ignore[index]
+        for r in _records(got.frame, counts):
+            _row(tb, r, got.fp, year, counts, areas)
+            industries.setdefault(r["industry_code"], r["industry_title"])
+    for code, title in sorted(industries.items()):
+        tb.node("Industry", industry_row(code, title))
+    for row in areas.values():
+        tb.node("Area", row)
+        if row["kind"] == "county" and f"area:state-{row['code'][:2]}" in areas:
+            tb.edge("WITHIN", row["id"], "Area", f"area:state-{row['code'][:2]}", "Area")
+    years = sorted({int(FILE_RE.match(f.rsplit("/", 1)[1])[1]) for f in files})  # type: ignore[index]
+    entry["version"] = f"{years[0]}-{years[-1]}"
+    entry["layouts"] = layouts
+    entry["totals"] = dict(sorted(counts.items()))
+    entry["notes"] += [
+        "rows with disclosure code N or - (figures withheld, zeros in the file) are counted, not kept",
+        "QCEW counts UI-covered payroll jobs by industry, not by craft; no self-employed, no loan-outs",
+    ]
+    t = finish(tb)
+    t.notes += [f"{ORIGIN}: {x}" for x in entry["notes"]]
+    return t, entry
+
+
+def _layout(df, fp: FileProblems) -> str:
+    """Which of the two BLS header layouts the file has (checked on the header the reader kept)."""
+    present = [name for col, name in LAYOUTS.items() if (df[col] != "").any()] if len(df) else []
+    if len(present) != 1 and len(df):
+        fp.add(1, "header", "unknown QCEW layout: expected oty_month1_emplvl_pct (to 2015) or _pct_chg (2016 on)")
+        return "unknown"
+    return present[0] if present else "empty"
+
+
+def _records(df, counts: Counter) -> list[dict]:
+    """The disclosed rows as dicts (the withheld ones only counted), without pandas' slow to_dict."""
+    for code, n in df["disclosure_code"][df["disclosure_code"] != ""].value_counts().items():
+        counts[f"rows withheld (disclosure code {code})"] += int(n)
+    df = df[df["disclosure_code"] == ""]
+    cols = [*COLUMNS, LINE]
+    return [dict(zip(cols, vals, strict=True)) for vals in zip(*(df[c].tolist() for c in cols), strict=True)]
+
+
+def _row(tb: TableBuilder, r: dict, fp: FileProblems, year: int, counts: Counter, areas: dict) -> None:
+    line = int(r[LINE])
+    if int(r["year"]) != year:
+        fp.add(line, "year", f"{r['year']} in the file of {year}")
+        return
+    area = area_of(r["area_fips"])
+    if area is None:
+        counts["rows skipped (area code not a nation, state, metro or county)"] += 1
+        return
+    aid, kind = area
+    areas.setdefault(aid, {"id": aid, "name": r["area_title"], "kind": kind, "code": r["area_fips"], "origin": ORIGIN})
+    row: dict = {
+        "id": f"qcew:{r['industry_code']}.{aid.removeprefix('area:')}.own{r['own_code']}.{year}q{r['qtr']}",
+        "year": year,
+        "quarter": int(r["qtr"]),
+        "naics_code": r["industry_code"],
+        "own_code": r["own_code"],
+        "disclosed": True,
+        "origin": ORIGIN,
+        "source_ids": SOURCE_IDS,
+        WHERE: fp.where(line),
+    }
+    nums = {c: parse_float(r[c], fp, line, c)[0] for c in COLUMNS[8:]}
+    row.update({p: _whole(nums[c]) for c, p in INTS})
+    months = [nums[f"month{i}_emplvl"] for i in (1, 2, 3)]
+    row["employment"] = round(sum(months) / 3, 1) if None not in months else None  # type: ignore[arg-type]
+    row["total_wages"], row["avg_weekly_wage"] = nums["total_qtrly_wages"], nums["avg_wkly_wage"]
+    counts[f"rows {kind}"] += 1
+    tb.node("QcewRecord", row)
+    tb.edge("FOR_AREA", row["id"], "QcewRecord", aid, "Area")
+    tb.edge("FOR_INDUSTRY", row["id"], "QcewRecord", f"naics:{r['industry_code']}", "Industry")
+
+
+def _whole(v: float | None) -> int | None:
+    return None if v is None else int(v)
