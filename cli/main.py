@@ -63,6 +63,7 @@ command("compare", exposure.compare)
 command("maturity", exposure.maturity)
 command("bands", exposure.bands)
 command("backtest", exposure.backtest)
+command("jobs", exposure.jobs)
 # Neo4j, the explorer, the cookbook
 command("load", neo4j.load)
 command("explore", explore.explore)

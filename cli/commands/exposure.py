@@ -191,6 +191,10 @@ def exposure(
         df = api.exposure(g, level=level_name, year=when, scenario=sc, draws=draws, seed=seed)
     except ValueError as e:
         raise CommandError(str(e)) from None
+    if level_name == "craft":  # headcount, wages and jobs exposed per craft (graph/jobs.py)
+        from graph.jobs import with_jobs
+
+        df = with_jobs(df, g)
     if level_name != "task":
         df = df.sort_values(["year", "median", "entity_id"], ascending=[True, False, True], kind="stable")
     if top:
@@ -209,6 +213,7 @@ def exposure(
             "coverage",
             "coverage_status",
         ]
+        + (["headcount", "median_wage", "jobs_exposed"] if level_name == "craft" else [])
         if level_name != "task"
         else ["task_id", "text", "year", "median", "low", "high", "automation", "augmentation"]
     )
@@ -517,3 +522,54 @@ def backtest(
     for part in ("all_cutoffs", "held_back_cutoffs"):
         output.line(part.replace("_", " ") + ":")
         output.frame(pd.DataFrame(out[part]), format)
+
+
+class JobsView(StrEnum):
+    headcounts = "headcounts"
+    exposed = "exposed"
+    trend = "trend"
+    departments = "departments"
+
+
+def jobs(
+    what: Annotated[
+        JobsView,
+        typer.Argument(
+            help="headcounts, exposed (jobs exposed by year), departments (headcount-weighted) or trend (QCEW)"
+        ),
+    ] = (JobsView.headcounts),
+    area: Annotated[
+        str, typer.Option("--area", help="area:us or a metro: area:metro-31080 (LA), -35620 (NY), -12060 (Atlanta)")
+    ] = "area:us",
+    scenario: Scenario = "expected",
+    draws: Draws = None,
+    seed: Seed = None,
+    format: options.Format = output.OutputFormat.table,
+    home: options.Home = None,
+) -> None:
+    """craft headcounts and wages (OEWS), jobs exposed by year, the QCEW film-production trend
+
+    Headcounts are payroll jobs: OEWS excludes the self-employed, so every figure is a floor. The method
+    (share-weighted occupations in the media industries; range by industry scope) is in graph/jobs.py.
+    """
+    from graph import jobs as jobs_mod
+    from graph.exposure import api
+
+    g = load_graph(home)
+    if what == JobsView.trend:
+        output.frame(jobs_mod.qcew_trend(g), format, None)
+        return
+    if what == JobsView.headcounts:
+        hc = jobs_mod.craft_headcounts(g)
+        hc = hc[hc["area_id"] == area] if not hc.empty else hc
+        cols = ["craft_id", "area", "headcount", "headcount_low", "headcount_high", "median_wage"]
+        output.frame(hc, format, [*cols, "wage_p10", "wage_p90"])
+        return
+    sc = _scenario(scenario, None, None, None, None, None)
+    df = api.exposure(g, level="craft", scenario=sc, draws=draws, seed=seed)
+    if what == JobsView.departments:
+        year = api.current_year(g)
+        dep = jobs_mod.departments(df[df["year"] == year], g, area)
+        output.frame(dep.sort_values("jobs_exposed", ascending=False), format, None)
+        return
+    output.frame(jobs_mod.jobs_exposed(df, g, area), format, None)

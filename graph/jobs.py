@@ -1,0 +1,307 @@
+"""Craft headcounts and wages from the BLS OEWS industry-specific and metro estimates, and the jobs each
+exposure touches.
+
+Headcount of a craft c (payroll jobs, May 2025), from the JobsEstimate nodes:
+
+- An OEWS estimate of SOC code s is split evenly over the O*NET-SOC occupations it is ESTIMATE_OF (as the
+  national file is on Occupation.employment), and an occupation's jobs are split over the crafts
+  CLASSIFIED_AS it in proportion to their `share`: w(c,o) = share(c,o) / sum of shares of all crafts on o.
+  Summing crafts therefore never counts a job twice.
+- **Point**: jobs of the craft's occupations in the media and entertainment industries MEDIA (512100
+  motion picture and video, 512200 sound recording, 516000 broadcasting and content providers, 711000
+  performing arts, spectator sports and related; disjoint NAICS 2022 codes), times w.
+- **Low**: the same in 512100 (motion picture and video) alone.
+- **High**: the point plus software publishers (513200, which holds video-game publishers).
+  The same occupations in all industries (the national cross-industry figure, Occupation.employment)
+  is given as `all_industries`, for context only: for an accountant or a carpenter it is mostly other
+  work. The range is the uncertainty of which industries a craft works in; no curated craft → industry
+  links exist yet, so every craft uses these three readings (stated in `rests_on`).
+- Per metro (Los Angeles, New York, Atlanta; OEWS publishes metros for all industries only): the metro's
+  all-industry jobs of the occupation times the national industry share of the point/low/high reading
+  (the metro is assumed to have the national industry mix, which understates film-heavy Los Angeles);
+  empty when every cell is suppressed.
+- Suppressed cells (footnote 8) count as 0 and are listed: the figure is then a floor.
+- OEWS excludes the self-employed, and many crafts are freelance or paid through loan-outs: **every
+  headcount is a floor** (`self_employed` says so); no adjustment factor is applied, since no sourced
+  self-employment share by craft is in the graph.
+
+Wages: the annual percentiles of the craft's occupations in 512100 (else the MEDIA industry with most
+jobs, else all industries), employment-weighted across occupations when a craft has several (an
+approximation: a weighted mean of medians is not the median of the pooled workers).
+
+Jobs exposed: headcount × exposure (the engine's median), band = headcount low × exposure low to
+headcount high × exposure high.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+FILM = "512100"
+MEDIA = ("512100", "512200", "516000", "711000")
+WIDER = ("513200",)  # software publishers, incl. video-game publishers (NAICS 2022)
+METROS = {"area:metro-31080": "Los Angeles", "area:metro-35620": "New York", "area:metro-12060": "Atlanta"}
+WAGE_COLS = ("wage_p10", "wage_p25", "median_wage", "wage_p75", "wage_p90")
+SELF_EMPLOYED = (
+    "floor: OEWS counts payroll jobs and excludes the self-employed (freelancers, loan-outs); no adjustment applied"
+)
+
+
+def _parts(graph) -> tuple[dict, dict]:
+    return (graph[0], graph[1]) if isinstance(graph, tuple) else (graph.nodes, graph.edges)
+
+
+def _weights(edges: dict) -> dict[str, dict[str, float]]:
+    """craft → {occupation: w(c,o)} (the craft's part of the occupation's jobs)."""
+    ca = edges.get("CLASSIFIED_AS")
+    if ca is None or ca.empty:
+        return {}
+    share = ca["share"].astype(float)
+    total = share.groupby(ca["dst"]).transform("sum")
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for c, o, s, t in zip(ca["src"], ca["dst"], share, total, strict=True):
+        if t > 0:
+            out[c][o] = out[c].get(o, 0.0) + s / t
+    return out
+
+
+def occupation_jobs(graph) -> pd.DataFrame:
+    """Per (O*NET occupation, area, industry code or 000000): jobs (split evenly over the occupations an
+    estimate is ESTIMATE_OF), wage percentiles, and whether employment was suppressed."""
+    nodes, edges = _parts(graph)
+    est, of = nodes.get("JobsEstimate"), edges.get("ESTIMATE_OF")
+    if est is None or of is None or est.empty:
+        return pd.DataFrame(columns=["occupation", "area", "naics", "jobs", "suppressed", *WAGE_COLS])
+    n_targets = of.groupby("src")["dst"].transform("count")
+    e = est.set_index("id")
+    df = pd.DataFrame({"estimate": of["src"], "occupation": of["dst"], "split": n_targets})
+    df["area"] = ["area:" + i.split(".")[1] for i in df["estimate"]]
+    df["naics"] = df["estimate"].map(e["naics_code"])
+    emp = df["estimate"].map(e["employment"]).astype(float)
+    df["suppressed"] = emp.isna()
+    df["jobs"] = (emp / df["split"]).fillna(0.0)
+    for c in WAGE_COLS:
+        df[c] = df["estimate"].map(e[c]).astype(float)
+    return df.drop(columns=["split"])
+
+
+def craft_headcounts(graph) -> pd.DataFrame:
+    """One row per (craft, area) for the nation and the three metros: headcount, low, high, wage
+    percentiles, what the figure rests on, and the self-employment caveat. Crafts whose occupations
+    have no industry estimate are left out."""
+    nodes, edges = _parts(graph)
+    jobs = occupation_jobs(graph)
+    if jobs.empty:
+        return pd.DataFrame()
+    occ = nodes["Occupation"].set_index("id")
+    all_ind = occ["employment"].astype(float)
+    nat = jobs[jobs["area"] == "area:us"]
+    by = {k: g.set_index("occupation") for k, g in nat.groupby("naics")}
+    rows = []
+    for craft, ws in sorted(_weights(edges).items()):
+        national = _national(craft, ws, by, all_ind)
+        if national is None:
+            continue
+        rows.append(national)
+        for area, name in METROS.items():
+            rows.append(_metro(craft, ws, jobs[jobs["area"] == area], national, area, name, all_ind))
+    return pd.DataFrame(rows)
+
+
+def _sum(ws: dict[str, float], frame: pd.DataFrame | None) -> tuple[float, list[str]]:
+    """Σ w × jobs over the craft's occupations, and the occupations whose cell is suppressed."""
+    if frame is None:
+        return 0.0, []
+    total, supp = 0.0, []
+    for o, w in ws.items():
+        if o in frame.index:
+            total += w * float(frame.at[o, "jobs"])
+            if bool(frame.at[o, "suppressed"]):
+                supp.append(o)
+    return total, supp
+
+
+def _national(craft: str, ws: dict[str, float], by: dict, all_ind: pd.Series) -> dict | None:
+    counted = [o for i in MEDIA if i in by for o in ws if o in by[i].index and not by[i].at[o, "suppressed"]]
+    if not counted:  # no industry estimate of the craft's occupations, or only suppressed ones
+        return None
+    low, supp = _sum(ws, by.get(FILM))
+    point = low
+    for i in MEDIA[1:]:
+        v, s = _sum(ws, by.get(i))
+        point, supp = point + v, supp + s
+    high = point
+    for i in WIDER:
+        high += _sum(ws, by.get(i))[0]
+    all_industries = sum(w * float(all_ind.get(o) or 0.0) for o, w in ws.items())
+    wages, wage_basis = _wages(ws, by, MEDIA)
+    rests = (
+        f"OEWS May 2025, occupations {', '.join(sorted(ws))} (craft's part of each by CLASSIFIED_AS share); "
+        f"point: industries {'+'.join(MEDIA)}; low: {FILM} only; high: also {'+'.join(WIDER)}"
+    )
+    if supp:
+        rests += f"; suppressed cells counted as 0: {', '.join(sorted(set(supp)))}"
+    return {
+        "craft_id": craft,
+        "area_id": "area:us",
+        "area": "United States",
+        "headcount": round(point),
+        "headcount_low": round(min(low, point)),
+        "headcount_high": round(high),
+        "all_industries": round(all_industries),
+        **wages,
+        "wage_basis": wage_basis,
+        "rests_on": rests,
+        "self_employed": SELF_EMPLOYED,
+    }
+
+
+def _wages(ws: dict[str, float], by: dict, order: tuple[str, ...]) -> tuple[dict, str]:
+    """Employment-weighted wage percentiles from the first industry (film first, then the MEDIA industry
+    with most of the craft's jobs) where the craft's occupations have a median."""
+    ranked = [order[0], *sorted(order[1:], key=lambda i: -_sum(ws, by.get(i))[0])]
+    for ind in ranked:
+        f = by.get(ind)
+        if f is None:
+            continue
+        got = _weighted(ws, f)
+        if got is not None:
+            return got, f"OEWS May 2025, NAICS {ind}, national"
+    return dict.fromkeys(WAGE_COLS), "no wage published for these occupations in the media industries"
+
+
+def _weighted(ws: dict[str, float], f: pd.DataFrame) -> dict | None:
+    have = [
+        (o, w * max(float(f.at[o, "jobs"]), 1.0))
+        for o, w in ws.items()
+        if o in f.index and f.at[o, "median_wage"] == f.at[o, "median_wage"]
+    ]
+    if not have:
+        return None
+    tot = sum(w for _, w in have)
+    out = {}
+    for c in WAGE_COLS:
+        vals = [(float(f.at[o, c]), w) for o, w in have if f.at[o, c] == f.at[o, c]]
+        out[c] = round(sum(v * w for v, w in vals) / sum(w for _, w in vals), -1) if vals else None
+    return out if tot > 0 else None
+
+
+def _metro(craft, ws, mjobs: pd.DataFrame, national: dict, area: str, name: str, all_ind: pd.Series) -> dict:
+    f = mjobs.set_index("occupation") if not mjobs.empty else None
+    high, supp = _sum(ws, f)
+    nat_all = sum(w * float(all_ind.get(o) or 0.0) for o, w in ws.items())
+    share_point = national["headcount"] / nat_all if nat_all else 0.0
+    share_low = national["headcount_low"] / nat_all if nat_all else 0.0
+    share_high = national["headcount_high"] / nat_all if nat_all else 0.0
+    counted = bool(f is not None and any(o in f.index and not f.at[o, "suppressed"] for o in ws))
+    wages = _weighted(ws, f) if f is not None else None
+    rests = (
+        f"OEWS May 2025 {name} metro, all industries, times the national media-industry share of the craft's "
+        f"occupations ({share_point:.1%}; film only {share_low:.1%}, with software publishers {share_high:.1%}): "
+        "assumes the national industry mix"
+    )
+    if supp:
+        rests += f"; suppressed cells counted as 0: {', '.join(sorted(set(supp)))}"
+    return {
+        "craft_id": craft,
+        "area_id": area,
+        "area": name,
+        "headcount": round(high * share_point) if counted else None,
+        "headcount_low": round(high * share_low) if counted else None,
+        "headcount_high": round(high * share_high) if counted else None,
+        "all_industries": round(high) if counted else None,
+        **(wages or dict.fromkeys(WAGE_COLS)),
+        "wage_basis": f"OEWS May 2025, {name} metro, all industries" if wages else "no metro wage published",
+        "rests_on": rests,
+        "self_employed": SELF_EMPLOYED,
+    }
+
+
+def with_jobs(exposure: pd.DataFrame, graph, area: str = "area:us") -> pd.DataFrame:
+    """Craft exposure rows joined with the craft's headcount and wages in `area`, and jobs exposed
+    (headcount × median exposure) with its band (low × low, high × high). Other rows get empty cells."""
+    hc = craft_headcounts(graph)
+    cols = ["headcount", "headcount_low", "headcount_high", "median_wage", "wage_p10", "wage_p90", "wage_basis"]
+    if hc.empty:
+        out = exposure.copy()
+        for c in [*cols, "jobs_exposed", "jobs_exposed_low", "jobs_exposed_high"]:
+            out[c] = None
+        return out
+    hc = hc[hc["area_id"] == area].set_index("craft_id")[[*cols, "rests_on", "self_employed"]]
+    out = exposure.join(hc, on="entity_id")
+    out["jobs_exposed"] = (out["headcount"] * out["median"]).round()
+    out["jobs_exposed_low"] = (out["headcount_low"] * out["low"]).round()
+    out["jobs_exposed_high"] = (out["headcount_high"] * out["high"]).round()
+    return out
+
+
+def jobs_exposed(exposure: pd.DataFrame, graph, area: str = "area:us", thresholds=(0.1, 0.25, 0.5)) -> pd.DataFrame:
+    """All crafts per year: jobs exposed with its band, the headcount covered, and the workers in crafts
+    whose median exposure is at or above each threshold (with the low/high headcounts)."""
+    j = with_jobs(exposure[exposure["label"] == "Craft"], graph, area)
+    j = j[j["headcount"].notna()]
+    rows = []
+    for year, g in j.groupby("year"):
+        row = {
+            "year": int(year),
+            "area_id": area,
+            "crafts": len(g),
+            "headcount": int(g["headcount"].sum()),
+            "jobs_exposed": int(g["jobs_exposed"].sum()),
+            "jobs_exposed_low": int(g["jobs_exposed_low"].sum()),
+            "jobs_exposed_high": int(g["jobs_exposed_high"].sum()),
+        }
+        for t in thresholds:
+            above = g[g["median"] >= t]
+            row[f"workers_above_{int(t * 100)}pct"] = int(above["headcount"].sum())
+            row[f"workers_above_{int(t * 100)}pct_low"] = int(above["headcount_low"].sum())
+            row[f"workers_above_{int(t * 100)}pct_high"] = int(above["headcount_high"].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# QCEW film-production trend: private (ownership 5) employment, quarterly.
+TREND_AREAS = {
+    "area:us": "United States",
+    "area:state-06": "California",
+    "area:state-36": "New York",
+    "area:state-13": "Georgia",
+    "area:county-06037": "Los Angeles County",
+}
+# Periods a reader needs beside the series (quarters touched): the COVID production shutdown (from
+# mid-March 2020; the first quarter is barely touched) and the 2023 WGA (2 May - 27 Sep) and
+# SAG-AFTRA (14 Jul - 9 Nov) strikes.
+PERIODS = (("covid", (2020, 2), (2020, 4)), ("2023 strikes", (2023, 2), (2023, 4)))
+
+
+def period_of(year: int, quarter: int) -> str | None:
+    for name, start, end in PERIODS:
+        if start <= (year, quarter) <= end:
+            return name
+    return None
+
+
+def qcew_trend(graph, naics: str = "512110", areas: dict[str, str] = TREND_AREAS) -> pd.DataFrame:
+    """One row per quarter: private employment (mean of the three months) per area, the period mark, and
+    the change on the same quarter a year earlier for the nation."""
+    nodes, _ = _parts(graph)
+    q = nodes.get("QcewRecord")
+    if q is None or q.empty:
+        return pd.DataFrame()
+    q = q[(q["naics_code"] == naics) & (q["own_code"] == "5")]
+    q = q.assign(area=[i.split(".")[1] for i in q["id"]])
+    wide = q.pivot_table(index=["year", "quarter"], columns="area", values="employment", aggfunc="first")
+    keep = {a.removeprefix("area:"): name for a, name in areas.items()}
+    wide = wide.reindex(columns=list(keep)).rename(columns=keep).reset_index()
+    wide["year"] = wide["year"].astype(int)
+    wide["quarter"] = wide["quarter"].astype(int)
+    wide.insert(2, "period", [period_of(y, qq) for y, qq in zip(wide["year"], wide["quarter"], strict=True)])
+    nat = next(iter(keep.values()))
+    prev = wide.set_index(["year", "quarter"])[nat]
+    wide[f"{nat} change on a year earlier"] = [
+        None if (y - 1, qq) not in prev.index else round(v / prev[(y - 1, qq)] - 1, 4)
+        for y, qq, v in zip(wide["year"], wide["quarter"], wide[nat], strict=True)
+    ]
+    return wide

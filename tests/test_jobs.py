@@ -1,0 +1,100 @@
+"""Craft headcounts, wages and jobs exposed (graph/jobs.py) on a small hand-made graph, and the QCEW trend."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from graph import jobs
+
+
+def _est(area: str, naics: str, soc: str, emp, median=None) -> dict:
+    row = {"id": f"oews:2025.{area}.{naics}.{soc}", "naics_code": naics, "employment": emp}
+    wages = dict(zip(jobs.WAGE_COLS, (None,) * 5, strict=True))
+    if median is not None:
+        wages = {"wage_p10": median * 0.5, "wage_p25": median * 0.75, "median_wage": median}
+        wages |= {"wage_p75": median * 1.25, "wage_p90": median * 2}
+    return row | wages
+
+
+def _graph():
+    est = [
+        _est("us", "512100", "27-4032", 300, 80000),
+        _est("us", "516000", "27-4032", 100, 60000),
+        _est("us", "513200", "27-4032", 50, 90000),
+        _est("us", "711000", "27-4031", None, 50000),  # employment suppressed
+        _est("metro-31080", "000000", "27-4032", 200, 100000),
+    ]
+    nodes = {
+        "JobsEstimate": pd.DataFrame(est),
+        "Occupation": pd.DataFrame({"id": ["onet:27-4032.00", "onet:27-4031.00"], "employment": [1000.0, 500.0]}),
+    }
+    of = pd.DataFrame({"src": [e["id"] for e in est], "dst": [f"onet:{e['id'][-7:]}.00" for e in est]})
+    ca = pd.DataFrame(
+        {
+            "src": ["craft:editor", "craft:assistant", "craft:camera"],
+            "dst": ["onet:27-4032.00", "onet:27-4032.00", "onet:27-4031.00"],
+            "share": [1.0, 1.0, 1.0],
+        }
+    )
+    return nodes, {"ESTIMATE_OF": of, "CLASSIFIED_AS": ca}
+
+
+def test_headcount_split_and_range():
+    hc = jobs.craft_headcounts(_graph()).set_index(["craft_id", "area_id"])
+    ed = hc.loc[("craft:editor", "area:us")]
+    # two crafts share 27-4032 equally: point = (300 + 100) / 2, low = 512100 only, high = + 513200
+    assert (ed["headcount"], ed["headcount_low"], ed["headcount_high"], ed["all_industries"]) == (200, 150, 225, 500)
+    assert ed["median_wage"] == 80000 and ed["wage_basis"].endswith("NAICS 512100, national")
+    assert "floor" in ed["self_employed"] and "512100+512200+516000+711000" in ed["rests_on"]
+    la = hc.loc[("craft:editor", "area:metro-31080")]
+    # metro all-industry 200 / 2 = 100, times the national industry shares 200/500, 150/500, 225/500
+    assert (la["headcount"], la["headcount_low"], la["headcount_high"]) == (40, 30, 45)
+    assert la["median_wage"] == 100000
+    assert pd.isna(hc.loc[("craft:editor", "area:metro-35620"), "headcount"])  # no figures there
+    # the camera craft's only media-industry cell is suppressed: no estimate rather than a false 0
+    assert "craft:camera" not in hc.index.get_level_values(0)
+
+
+def test_crafts_never_count_a_job_twice():
+    hc = jobs.craft_headcounts(_graph())
+    us = hc[hc["area_id"] == "area:us"]
+    assert us["headcount"].sum() == 400  # all of 27-4032 in the media industries, once
+
+
+def test_jobs_exposed_with_band():
+    ex = pd.DataFrame(
+        {
+            "entity_id": ["craft:editor", "craft:assistant", "craft:camera"] * 2,
+            "label": ["Craft"] * 6,
+            "year": [2026] * 3 + [2030] * 3,
+            "median": [0.5, 0.1, 0.9, 0.6, 0.3, 0.9],
+            "low": [0.4, 0.05, 0.8, 0.5, 0.2, 0.8],
+            "high": [0.6, 0.2, 1.0, 0.7, 0.4, 1.0],
+        }
+    )
+    rows = jobs.with_jobs(ex, _graph())
+    ed = rows[(rows["entity_id"] == "craft:editor") & (rows["year"] == 2026)].iloc[0]
+    assert (ed["jobs_exposed"], ed["jobs_exposed_low"], ed["jobs_exposed_high"]) == (100, 60, 135)
+    total = jobs.jobs_exposed(ex, _graph(), thresholds=(0.25,)).set_index("year")
+    assert total.loc[2026, "jobs_exposed"] == 100 + 20 and total.loc[2026, "crafts"] == 2  # camera: no headcount
+    assert total.loc[2026, "workers_above_25pct"] == 200 and total.loc[2030, "workers_above_25pct"] == 400
+    assert total.loc[2026, "jobs_exposed_low"] <= 120 <= total.loc[2026, "jobs_exposed_high"]
+
+
+def test_qcew_trend_marks_periods():
+    ids = [f"qcew:512110.{a}.own5.{y}q{q}" for a in ("us", "state-06") for y in (2019, 2020) for q in (1, 2)]
+    q = pd.DataFrame(
+        {
+            "id": ids,
+            "naics_code": "512110",
+            "own_code": "5",
+            "year": [int(i[-6:-2]) for i in ids],
+            "quarter": [int(i[-1]) for i in ids],
+            "employment": [100.0, 110.0, 105.0, 55.0, 50.0, 52.0, 51.0, 20.0],
+        }
+    )
+    t = jobs.qcew_trend(({"QcewRecord": q}, {}))
+    assert [p if isinstance(p, str) else None for p in t["period"]] == [None, None, None, "covid"]
+    assert list(t["California"]) == [50.0, 52.0, 51.0, 20.0]
+    assert t["United States change on a year earlier"].iloc[3] == pytest.approx(55 / 110 - 1, abs=1e-4)
