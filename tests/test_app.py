@@ -172,6 +172,11 @@ def test_craft_page_tabs(home, tab):
         assert {"date", "date_low", "date_high", "capability_name", "task"} <= set(frames[0].columns)
 
 
+def test_craft_jobs_tab_without_public_data(home):
+    at = ok(open_page("craft", craft="craft:compositor", tab="Jobs and wages"))
+    assert any("No BLS OEWS industry estimate" in c.value for c in at.caption)
+
+
 def test_craft_brief_downloads(home):
     at = ok(open_page("craft", craft="craft:compositor", tab="Brief"))
     assert {"Brief (HTML)", "Brief (Markdown)", "Chart (SVG)"} <= set(downloads(at))

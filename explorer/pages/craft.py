@@ -24,6 +24,7 @@ TABS = [
     "Limitations",
     "Forecast path",
     "Occupations",
+    "Jobs and wages",
     "Sources",
     "Brief",
 ]
@@ -158,6 +159,25 @@ def occupations(b: Build, craft_id: str) -> None:
         nav.link("occupation", f"Occupation: {getattr(o, 'title', o.occupation)}", occupation=o.occupation)
 
 
+def jobs_and_wages(v: View) -> None:
+    from graph import jobs
+
+    hc = v.b.memo(("craft_headcounts",), lambda: jobs.craft_headcounts(v.b.graph))
+    rows = hc[hc["craft_id"] == v.craft_id] if len(hc) else hc
+    if not len(rows):
+        st.caption("No BLS OEWS industry estimate for this craft's occupations (or a catalog-only build).")
+        return
+    st.caption(
+        "Payroll jobs, BLS OEWS May 2025: a floor, since OEWS excludes the self-employed. Point: the craft's "
+        "part of its occupations in film/video, sound recording, broadcasting and performing arts; low: film and "
+        "video only; high: plus software publishers (video games). Metros assume the national industry mix."
+    )
+    cols = ["area", "headcount", "headcount_low", "headcount_high", "wage_p10", "median_wage", "wage_p90"]
+    shown = rows[cols].rename(columns=lambda c: c.replace("_", " ").capitalize())
+    table(shown, f"jobs-{v.craft_id}")
+    st.caption(str(rows.iloc[0]["rests_on"]))
+
+
 def sources(v: View) -> None:
     st.caption("Every source behind the links, tools, limitations and maturity evidence of this craft's score.")
     srcs = lookup.craft_sources(lookup.node(v.b, v.craft_id), v.explanation())
@@ -217,6 +237,7 @@ SHOW = {
     "Limitations": limitations,
     "Forecast path": forecast,
     "Occupations": lambda v: occupations(v.b, v.craft_id),
+    "Jobs and wages": jobs_and_wages,
     "Sources": sources,
     "Brief": brief,
 }
