@@ -305,3 +305,36 @@ def qcew_trend(graph, naics: str = "512110", areas: dict[str, str] = TREND_AREAS
         for y, qq, v in zip(wide["year"], wide["quarter"], wide[nat], strict=True)
     ]
     return wide
+
+
+def departments(exposure: pd.DataFrame, graph, area: str = "area:us") -> pd.DataFrame:
+    """Department exposure weighted by the crafts' headcounts (point), per year, beside the plain mean the
+    engine reports; jobs exposed summed with its band. Crafts without a headcount are left out of the
+    weighted figure and counted in `crafts_without_headcount`."""
+    nodes, edges = _parts(graph)
+    dep = edges.get("IN_DEPARTMENT")
+    if dep is None or dep.empty:
+        return pd.DataFrame()
+    j = with_jobs(exposure[exposure["label"] == "Craft"], graph, area)
+    j = j.merge(dep[["src", "dst"]].rename(columns={"src": "entity_id", "dst": "department_id"}), on="entity_id")
+    names = nodes["Department"].set_index("id")["name"]
+    rows = []
+    for (d, year), g in j.groupby(["department_id", "year"]):
+        w = g[g["headcount"].notna() & g["median"].notna()]
+        total = float(w["headcount"].sum())
+        rows.append(
+            {
+                "department_id": d,
+                "name": names.get(d),
+                "year": int(year),
+                "crafts": len(g),
+                "crafts_without_headcount": int(len(g) - len(w)),
+                "headcount": round(total),
+                "exposure_plain_mean": float(g["median"].mean()),
+                "exposure_headcount_weighted": float((w["median"] * w["headcount"]).sum() / total) if total else None,
+                "jobs_exposed": int(w["jobs_exposed"].sum()),
+                "jobs_exposed_low": int(w["jobs_exposed_low"].sum()),
+                "jobs_exposed_high": int(w["jobs_exposed_high"].sum()),
+            }
+        )
+    return pd.DataFrame(rows)

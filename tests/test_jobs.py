@@ -98,3 +98,26 @@ def test_qcew_trend_marks_periods():
     assert [p if isinstance(p, str) else None for p in t["period"]] == [None, None, None, "covid"]
     assert list(t["California"]) == [50.0, 52.0, 51.0, 20.0]
     assert t["United States change on a year earlier"].iloc[3] == pytest.approx(55 / 110 - 1, abs=1e-4)
+
+
+def test_departments_weighted_by_headcount():
+    nodes, edges = _graph()
+    nodes["Department"] = pd.DataFrame({"id": ["dept:post"], "name": ["Post"]})
+    edges["IN_DEPARTMENT"] = pd.DataFrame(
+        {"src": ["craft:editor", "craft:assistant", "craft:camera"], "dst": ["dept:post"] * 3}
+    )
+    ex = pd.DataFrame(
+        {
+            "entity_id": ["craft:editor", "craft:assistant", "craft:camera"],
+            "label": "Craft",
+            "year": 2026,
+            "median": [0.5, 0.1, 0.9],
+            "low": [0.4, 0.05, 0.8],
+            "high": [0.6, 0.2, 1.0],
+        }
+    )
+    d = jobs.departments(ex, (nodes, edges)).iloc[0]
+    assert d["crafts"] == 3 and d["crafts_without_headcount"] == 1 and d["headcount"] == 400
+    assert d["exposure_plain_mean"] == pytest.approx(0.5)
+    assert d["exposure_headcount_weighted"] == pytest.approx((0.5 * 200 + 0.1 * 200) / 400)
+    assert d["jobs_exposed"] == 120
