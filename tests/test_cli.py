@@ -21,7 +21,7 @@ def commands() -> list[str]:
 def test_core_commands_exist():
     expected = {"validate", "build", "stats", "query", "schema", "exposure", "explain", "forecast", "compare", "bands"}
     expected |= {"maturity", "load", "explore", "cookbook", "export", "fetch", "catalog-report", "suggest-links"}
-    expected |= {"backtest"}
+    expected |= {"backtest", "jobs"}
     assert set(commands()) == expected
 
 
