@@ -1,4 +1,4 @@
-// Film-industry employment of the occupations a capability reaches, nationally and in a metro area: the
+// How many film-industry jobs do the occupations a capability reaches hold, nationally and in a metro area? The
 // occupations of the crafts whose tasks the capability reaches (capability -REACHES-> task <-HAS_TASK-
 // craft -CLASSIFIED_AS-> occupation), with BLS OEWS May 2025 jobs and median wage in an industry (NAICS
 // 2022, e.g. 512100 motion picture and video) for the nation, and all-industry jobs and median wage in
