@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from graph.schema import GRADES
 from graph.store import Graph
 
 
@@ -78,6 +79,47 @@ def claims_by_source_kind(g: Graph) -> pd.DataFrame:
     )
 
 
+def _claims(g: Graph) -> pd.DataFrame:
+    """One row per claim: a relationship or a sourced node row, with the source ids it rests on."""
+    frames = []
+    for rel, df in g.edges.items():
+        if rel != "CITES" and "source_ids" in df.columns:
+            frames.append(pd.DataFrame({"claim": rel, "source_ids": df["source_ids"]}))
+    for label, df in g.nodes.items():
+        if label != "Source" and "source_ids" in df.columns and (df.get("origin") == "catalog").any():
+            rows = df[df["origin"] == "catalog"]
+            frames.append(pd.DataFrame({"claim": label, "source_ids": rows["source_ids"]}))
+    if not frames:
+        return pd.DataFrame(columns=["claim", "source_ids"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[out["source_ids"].map(lambda s: s is not None and len(s) > 0)].reset_index(drop=True)
+
+
+def grade_mix(g: Graph) -> pd.DataFrame:
+    """Sources per evidence grade, and the claims that cite a source of that grade."""
+    sources = _nodes(g, "Source")
+    grades = sources.get("grade", pd.Series(index=sources.index, dtype=object)).fillna("(none)")
+    by_id = dict(zip(sources["id"], grades, strict=True))
+    cites = _claims(g)["source_ids"].explode().map(by_id).fillna("(none)")
+    out = pd.DataFrame({"grade": [*GRADES, "(none)"]})
+    out["sources"] = out["grade"].map(grades.value_counts()).fillna(0).astype(int)
+    out["citations"] = out["grade"].map(cites.value_counts()).fillna(0).astype(int)
+    out["share_of_sources"] = (out["sources"] / max(len(sources), 1)).round(3)
+    return out[(out["grade"] != "(none)") | (out["sources"] > 0)].reset_index(drop=True)
+
+
+def aggregator_only(g: Graph) -> pd.DataFrame:
+    """Per kind of claim: how many rest only on aggregator sources (listings, mirrors, wikis)."""
+    sources = _nodes(g, "Source")
+    agg = set(sources.loc[sources.get("grade", pd.Series(index=sources.index, dtype=object)) == "aggregator", "id"])
+    claims = _claims(g)
+    claims["aggregator_only"] = claims["source_ids"].map(lambda s: all(sid in agg for sid in s))
+    out = claims.groupby("claim").agg(claims=("claim", "size"), aggregator_only=("aggregator_only", "sum"))
+    out.loc["(all)"] = out.sum()
+    out["share"] = (out["aggregator_only"] / out["claims"].clip(lower=1)).round(3)
+    return out.reset_index().sort_values(["aggregator_only", "claim"], ascending=[False, True]).reset_index(drop=True)
+
+
 def milestone_counts(g: Graph) -> pd.DataFrame:
     caps = _nodes(g, "Capability")[["id", "name"]]
     marks = _edges(g, "MARKS")
@@ -92,6 +134,8 @@ def report(g: Graph) -> dict[str, pd.DataFrame]:
         "departments": department_coverage(g),
         "ai_types": ai_type_coverage(g),
         "claims_by_source_kind": claims_by_source_kind(g),
+        "grade_mix": grade_mix(g),
+        "claims_on_aggregators_only": aggregator_only(g),
         "capabilities_fewest_milestones": milestone_counts(g).head(15),
         "crafts_without_tools": crafts[crafts["tools"] == 0][["craft", "name", "department", "tasks"]],
         "crafts_with_few_tasks": crafts[crafts["tasks"] < 8][["craft", "name", "tasks"]],

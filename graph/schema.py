@@ -28,6 +28,7 @@ MILESTONE_LEVELS = (
 )
 LIMITATION_KINDS = ("technical", "legal", "economic")
 LINK_MODES = ("automate", "augment")
+GRADES = ("primary", "secondary", "vendor", "aggregator")  # a Source's evidence grade
 
 # Contracts and law: what an instrument is, where it stands, and what its clauses require.
 INSTRUMENT_KINDS = ("collective_agreement", "side_letter", "statute", "regulation", "bill", "code_of_practice")
@@ -394,7 +395,8 @@ NODES: tuple[NodeLabel, ...] = (
             Prop("vendor_claim", "bool", description="the fact is the vendor's own claim"),
             Prop(
                 "grade",
-                choices=("primary", "secondary", "vendor", "aggregator"),
+                required=True,
+                choices=GRADES,
                 description=(
                     "evidence grade: primary (the vendor's, court's, union's or legislature's own record of its own"
                     " act), secondary (reputable press or paper), vendor (a vendor's claim about its product),"
