@@ -52,6 +52,9 @@ def _table(command: str) -> list[tuple[type[BaseException], int, Callable[[BaseE
         return _listed(e.problems, f"{command}: {len(e.problems)} problem(s) found; {outcome}")
 
     def fetch_lines(e):
+        summary = getattr(e, "summary", None)
+        if summary:  # one line per source and a hint (the per-file details are on the exception)
+            return [f"{command}: {line}" for line in summary]
         failures = getattr(e, "failures", None)
         if not failures:
             return [f"{command}: {e}"]

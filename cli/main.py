@@ -53,6 +53,7 @@ def command(name: str, function: Callable[..., None]) -> None:
 command("validate", snapshot.validate)
 command("build", snapshot.build)
 command("stats", snapshot.stats)
+command("snapshots", snapshot.snapshots)
 command("query", query.query)
 command("schema", snapshot.schema)
 # Exposure

@@ -52,6 +52,7 @@ DEFAULT_LOCK_WAIT_S = 300.0  # how long a load waits for another load into the s
 STAMP = "loaded_build"  # the property every loaded node and relationship carries (the snapshot build_id)
 DEFAULT_BATCH_SIZE = 10_000  # chosen with benchmarks/neo4j_load.py on the full graph: docs/cypher.md, "Batch size"
 DEFAULT_CLEANUP_BATCH = 10_000
+DEFAULT_MAX_DELETE_SHARE = 0.5  # a load that would delete more of the server's graph is refused unless forced
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 START_HINT = 'start a local one with: eval "$(scripts/neo4j-server start)"'
 
@@ -81,6 +82,10 @@ class Neo4jQueryError(Neo4jError, QueryError):
 
 class LoadError(Neo4jError):
     """A load that did not complete. Nothing was deleted; the previous graph is still queryable."""
+
+
+class LoadRefused(LoadError):
+    """A load that would delete too much of the server's graph; nothing was written."""
 
 
 class ShortBatch(Exception):
@@ -641,6 +646,38 @@ def _wait_for_lock(store: Neo4jStore, wait_s: float, progress) -> None:
         )
 
 
+def would_delete(store: Neo4jStore, snap: Path, chunk: int = 20_000) -> tuple[dict[str, int], int]:
+    """What a load of `snap` would delete: ({label: nodes whose id the snapshot does not hold}, the
+    number of CraftGraph nodes on the server now). Looked up by id through the uniqueness constraints."""
+    server = {k: v for k, v in store.counts()["nodes"].items() if k in NODE_BY_NAME}
+    gone = {}
+    for label, n in server.items():
+        path = snap / "nodes" / f"{label}.parquet"
+        ids = pq.read_table(path, columns=["id"]).column("id").to_pylist() if path.exists() else []
+        kept = 0
+        for i in range(0, len(ids), chunk):
+            rows = store.read(
+                f"UNWIND $ids AS id MATCH (n:`{label}` {{id: id}}) RETURN count(n) AS n", {"ids": ids[i : i + chunk]}
+            )
+            kept += rows[0]["n"]
+        if n - kept > 0:
+            gone[label] = n - kept
+    return gone, sum(server.values())
+
+
+def guard_deletions(store: Neo4jStore, snap: Path, max_share: float = DEFAULT_MAX_DELETE_SHARE) -> None:
+    """Raise LoadRefused, naming what would go, when loading `snap` would delete more than `max_share`
+    of the CraftGraph nodes on the server."""
+    gone, total = would_delete(store, snap)
+    n = sum(gone.values())
+    if total and n > max_share * total:
+        what = ", ".join(f"{label} {k:,}" for label, k in sorted(gone.items(), key=lambda x: -x[1]))
+        raise LoadRefused(
+            f"refused: loading {snap.name} would delete {n:,} of the {total:,} nodes in {store.settings.database} "
+            f"({n / total:.0%}, more than {max_share:.0%}): {what}; the graph there is unchanged; --force loads anyway"
+        )
+
+
 def load_snapshot(
     store: Neo4jStore,
     snap: Path,
@@ -649,16 +686,22 @@ def load_snapshot(
     after_batch: Callable[[LoadEvent], None] | None = None,
     cleanup_batch: int = DEFAULT_CLEANUP_BATCH,
     lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
+    force: bool = False,
+    max_delete_share: float = DEFAULT_MAX_DELETE_SHARE,
 ) -> LoadReport:
     """Load snapshot `snap` into Neo4j (see the module docstring), holding the database's load lock, so
     that two loads at once run one after the other. Raises LoadError (or another Neo4jError) on any
-    failure; nothing is deleted unless every batch committed."""
+    failure; nothing is deleted unless every batch committed. Unless `force`, a load that would delete
+    more than `max_delete_share` of the server's CraftGraph nodes is refused (LoadRefused) before
+    anything is written."""
     if batch_size < 1:
         raise LoadError("the batch size must be at least 1")
     manifest = snapshot.read_manifest(snap)
     _check_stamp_free(snap)
     emit = progress or (lambda _e: None)
     with load_lock(store, lock_wait_s, emit):
+        if not force:
+            guard_deletions(store, snap, max_delete_share)
         return _load_locked(store, snap, manifest, batch_size, emit, after_batch, cleanup_batch)
 
 

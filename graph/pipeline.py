@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,23 @@ from ingest.catalog import read_catalog
 
 Progress = Callable[[str], None]
 DEFAULT_CATALOG = Path("data/catalog")
+
+# The catalog kinds a graph cannot do without: a catalog without one of them is refused (unless forced).
+REQUIRED_KINDS = ("sources", "ai_types", "vendors", "tools", "capabilities", "departments", "crafts", "craft_tasks")
+# A build is refused when it would drop more than this share of any node label of the current snapshot
+# (labels with fewer than COLLAPSE_MIN_NODES nodes are not compared: a handful of rows may well go).
+COLLAPSE_SHARE = 0.5
+COLLAPSE_MIN_NODES = 10
+DERIVED_LABELS = ("ExposureScore",)  # computed after the check (they follow the labels compared)
+FORCE_HINT = "--force builds anyway"
+CATALOG_ONLY_NOTICE = (
+    "catalog-only build: the public datasets (O*NET, BLS, ...) were not found, so occupations, tasks and "
+    "scores cover the curated catalog only; `craftgraph fetch` then `craftgraph build` gives the full numbers"
+)
+
+
+class BuildRefused(snapshot.SnapshotError):
+    """A build that cannot be right, refused before anything was written: the current snapshot is unchanged."""
 
 
 def _quiet(_: str) -> None:
@@ -46,13 +64,97 @@ def default_sources() -> Path | None:
     return settings.current().sources
 
 
+@dataclass(frozen=True)
+class SourcesChoice:
+    """The public sources a build reads (None: catalog-only) and why they were chosen."""
+
+    path: Path | None
+    reason: str
+
+    @property
+    def catalog_only(self) -> bool:
+        return self.path is None
+
+
+def sources_available(path: Path | None) -> bool:
+    """Whether `path` holds every file data/sources.yaml pins (by name; the build checks the content)."""
+    if path is None or not Path(path).is_dir():
+        return False
+    from ingest import sources_file
+
+    return all((Path(path) / f.path).is_file() for f in sources_file.load(sources_file.SOURCES_YAML).select(None))
+
+
+def choose_sources(home: Path, given: Path | None = None, drop: bool = False) -> SourcesChoice:
+    """The sources of a build that names none: the ones given; none when `drop`; else the first available
+    of $CRAFTGRAPH_SOURCES, the current snapshot's sources (a rebuild keeps them), the shared data
+    directory ($CRAFTGRAPH_SHARED_DATA or ../shared/data) and the `craftgraph fetch` cache (these two
+    unless CRAFTGRAPH_FIND_SOURCES=0); else none."""
+    if given is not None:
+        return SourcesChoice(Path(given), "given")
+    if drop:
+        return SourcesChoice(None, "dropped (--no-sources)")
+    from ingest.base import shared_data_dir
+
+    previous = _previous_manifest(home) or {}
+    candidates = [
+        (settings.current().sources, "$CRAFTGRAPH_SOURCES"),
+        (Path(previous["sources_dir"]) if previous.get("sources_dir") else None, "the current snapshot's sources"),
+    ]
+    if settings.current().find_sources:
+        candidates += [(shared_data_dir(), "the shared data directory"), (settings.fetch_cache(), "the fetch cache")]
+    for path, reason in candidates:
+        if sources_available(path):
+            return SourcesChoice(path, reason)
+    return SourcesChoice(None, "none available")
+
+
+def catalog_refusal(catalog: Path) -> str | None:
+    """Why `catalog` cannot make a graph (no catalog files, a required kind missing), or None."""
+    from ingest.catalog import CATALOG_FILES, files_for
+
+    present = {spec.kind for spec in CATALOG_FILES if files_for(catalog, spec.kind)}
+    if not present:
+        return f"{catalog} holds no catalog files (e.g. tools.csv, crafts.csv; see docs/catalog.md)"
+    missing = [k for k in REQUIRED_KINDS if k not in present]
+    if missing:
+        return f"{catalog} lacks required catalog kind(s): {', '.join(f'{k}.csv' for k in missing)}"
+    return None
+
+
+def collapse(previous: dict, new: dict, share: float = COLLAPSE_SHARE) -> list[str]:
+    """The node labels of which more than `share` would be gone, as `Label old → new`."""
+    out = []
+    for label, old in sorted(previous.items()):
+        now = new.get(label, 0)
+        if old >= COLLAPSE_MIN_NODES and old - now > share * old:
+            out.append(f"{label} {old:,} → {now:,}")
+    return out
+
+
+def check_collapse(home: Path, nodes: dict) -> None:
+    """Raise BuildRefused when the build would make any node label of the current snapshot collapse."""
+    previous = _previous_manifest(home)
+    if not previous:
+        return
+    before = {k: n for k, n in previous["counts"]["nodes"].items() if k not in DERIVED_LABELS}
+    gone = collapse(before, {k: v.num_rows for k, v in nodes.items()})
+    if gone:
+        hint = " (the current one has public sources: pass --sources DIR)" if previous.get("sources_dir") else ""
+        raise BuildRefused(
+            f"refused: more than {COLLAPSE_SHARE:.0%} of {', '.join(gone)} would be gone against the current "
+            f"snapshot {previous['build_id']}{hint}; it stays current; {FORCE_HINT}"
+        )
+
+
 def ensure_snapshot(
     home: Path | None = None,
     catalog: Path | None = None,
     sources: Path | None = None,
     progress: Progress | None = None,
 ) -> tuple[Path, bool]:
-    """The current snapshot of `home`, building one first when there is none: (path, built_now).
+    """The current snapshot of `home`, building one first when there is none: (path, built_now). The build
+    reads the public sources when they are available (`choose_sources`).
 
     Raises graph.tables.InputError (with every problem) when the inputs do not validate."""
     home = home or snapshot.default_home()
@@ -60,20 +162,25 @@ def ensure_snapshot(
         return snapshot.current_dir(home), False
     except snapshot.SnapshotError:
         pass
-    build(
-        catalog or default_catalog(),
-        home=home,
-        sources=sources or default_sources(),
-        progress=progress or _quiet,
-    )
+    chosen = choose_sources(home, sources)
+    say = progress or _quiet
+    if chosen.catalog_only:
+        say(CATALOG_ONLY_NOTICE)
+    build(catalog or default_catalog(), home=home, sources=chosen.path, progress=say, sources_reason=chosen.reason)
     return snapshot.current_dir(home), True
 
 
-def collect(catalog: Path, sources: Path | None, progress: Progress = _quiet) -> tuple[Tables, dict]:
-    """Read and validate every input; raise InputError listing every problem."""
+def collect(
+    catalog: Path, sources: Path | None, progress: Progress = _quiet, force: bool = False
+) -> tuple[Tables, dict]:
+    """Read and validate every input; raise InputError listing every problem, BuildRefused for a catalog
+    that cannot make a graph (unless `force`)."""
     problems: list[Problem] = []
     if not catalog.is_dir():
         raise InputError([Problem(str(catalog), None, "path", "catalog directory not found")])
+    refusal = None if force else catalog_refusal(catalog)
+    if refusal:
+        raise BuildRefused(f"refused: {refusal}; {FORCE_HINT}")
     progress(f"reading the catalog in {catalog}")
     parts = [read_catalog(catalog, problems)]
     public_info: dict = {}
@@ -163,18 +270,26 @@ def build(
     sources: Path | None = None,
     progress: Progress = _quiet,
     with_scores: bool = True,
+    force: bool = False,
+    sources_reason: str | None = None,
 ) -> dict:
-    """Build a snapshot into `home` and make it current. Returns its manifest."""
+    """Build a snapshot into `home` and make it current. Returns its manifest.
+
+    Refused (BuildRefused, nothing written) unless `force`: a catalog without catalog files or without a
+    required kind, and a build that would make a node label of the current snapshot collapse."""
     home = home or snapshot.default_home()
-    tables, public_info = collect(catalog, sources, progress)
+    tables, public_info = collect(catalog, sources, progress, force=force)
     progress("converting tables")
     nodes = {k: snapshot.node_table(k, df.drop(columns=[WHERE], errors="ignore")) for k, df in tables.nodes.items()}
     edges = {k: snapshot.edge_table(k, df.drop(columns=[WHERE], errors="ignore")) for k, df in tables.edges.items()}
+    if not force:
+        check_collapse(home, nodes)
     if with_scores:
         nodes, edges = add_scores(nodes, edges, progress)
 
     with snapshot.home_lock(home, on_wait=progress):
-        return _write_snapshot(home, nodes, edges, tables, catalog, sources, public_info, progress)
+        manifest = _write_snapshot(home, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason)
+    return manifest
 
 
 def _write_snapshot(
@@ -186,6 +301,7 @@ def _write_snapshot(
     sources: Path | None,
     public_info: dict,
     progress: Progress,
+    sources_reason: str | None = None,
 ) -> dict:
     """Write the snapshot into a temporary folder of this build's own and publish it (under the home's
     lock). A failure removes that folder only, and leaves the previous snapshot current; a write that
@@ -204,6 +320,9 @@ def _write_snapshot(
         previous = _previous_manifest(home)
         manifest = _manifest(build_id, created, content_hash, nodes, edges, tables, catalog, sources, public_info)
         manifest["previous_build_id"] = previous.get("build_id") if previous else None
+        manifest["sources_dir"] = str(Path(sources).resolve()) if sources is not None else None
+        manifest["sources_reason"] = sources_reason or ("given" if sources is not None else "none")
+        manifest["catalog_only"] = sources is None
         if previous:
             from graph.diff import diff_snapshots, summary_lines
 

@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     shared_data: Path | None = Field(
         None, validation_alias="CRAFTGRAPH_SHARED_DATA", description="public data directory (default: ../shared/data)"
     )
+    find_sources: bool = Field(
+        True,
+        validation_alias="CRAFTGRAPH_FIND_SOURCES",
+        description="a build that names no sources looks in the shared data directory and the fetch cache",
+    )
+    keep_snapshots: int | None = Field(
+        None, validation_alias="CRAFTGRAPH_KEEP_SNAPSHOTS", ge=1, description="snapshots a build keeps (default 3)"
+    )
     onet_release: str | None = Field(
         None, validation_alias="CRAFTGRAPH_ONET_RELEASE", description="O*NET release directory, e.g. db_30_1_text"
     )
@@ -64,6 +72,13 @@ class Settings(BaseSettings):
             value = env.get(alias, "")
             data[alias] = value if value != "" else f.get_default(call_default_factory=True)
         return cls.model_validate(data)
+
+
+def fetch_cache() -> Path:
+    """Where `craftgraph fetch` puts the public datasets (and `craftgraph build` looks for them)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("craftgraph", appauthor=False)) / "sources"
 
 
 def current() -> Settings:

@@ -13,6 +13,10 @@ A build writes into snapshots/.tmp-<time>-<host>-<pid> and renames it when compl
 switched last, so a failed build leaves the previous snapshot current and whole. Writers hold the home's
 lock (`home_lock`, an advisory lock on home/.lock) while they write, so two builds into one home run one
 after the other and never delete each other's temporary folders.
+
+Retention: a build keeps the newest KEEP_SNAPSHOTS snapshots ($CRAFTGRAPH_KEEP_SNAPSHOTS, default 3) and
+never removes the current one; `craftgraph snapshots` lists them and `craftgraph snapshots use ID` makes
+one of them current again (the same atomic switch of `current`).
 """
 
 from __future__ import annotations
@@ -117,6 +121,69 @@ def temporary_dir(home: Path, created: datetime) -> Path:
 def default_home() -> Path:
     env = settings.current().home
     return env if env else Path(platformdirs.user_data_dir("craftgraph", appauthor=False))
+
+
+def keep_snapshots() -> int:
+    """How many snapshots a build keeps: $CRAFTGRAPH_KEEP_SNAPSHOTS, else KEEP_SNAPSHOTS."""
+    return settings.current().keep_snapshots or KEEP_SNAPSHOTS
+
+
+def catalog_only(manifest: dict) -> bool:
+    """Whether the snapshot was built from the curated catalog alone (no public datasets)."""
+    return bool(manifest.get("catalog_only", not manifest.get("public_sources")))
+
+
+def current_id(home: Path) -> str | None:
+    """The build id `current` names, or None."""
+    pointer = home / "current"
+    return pointer.read_text().strip() if pointer.exists() else None
+
+
+def list_snapshots(home: Path) -> list[dict]:
+    """Every complete snapshot of `home`, oldest first: id, created, sources, counts, hash, current."""
+    cur = current_id(home)
+    out = []
+    for snap in snapshot_dirs(home):
+        m = read_manifest(snap)
+        c = m.get("counts", {})
+        out.append(
+            {
+                "id": m["build_id"],
+                "created": m.get("created"),
+                "sources": "catalog only" if catalog_only(m) else ", ".join(sorted(m.get("public_sources") or {})),
+                "nodes": c.get("total_nodes"),
+                "relationships": c.get("total_edges"),
+                "content_hash": m.get("content_hash"),
+                "current": m["build_id"] == cur,
+            }
+        )
+    return out
+
+
+def find_snapshot(home: Path, ref: str) -> Path:
+    """The snapshot whose build id is `ref` or starts with it (unique); SnapshotError otherwise."""
+    snaps = snapshot_dirs(home)
+    hits = [p for p in snaps if p.name == ref] or [p for p in snaps if ref and p.name.startswith(ref)]
+    if len(hits) != 1:
+        known = ", ".join(p.name for p in snaps) or "none"
+        what = "matches several snapshots" if hits else "is not a snapshot"
+        raise SnapshotError(f"{ref!r} {what} of {home} (there: {known})")
+    return hits[0]
+
+
+def use(home: Path, ref: str) -> Path:
+    """Make the snapshot `ref` (a build id or a unique prefix) current, atomically (under the home's lock,
+    so no build publishes meanwhile); return it."""
+    with home_lock(home):
+        snap = find_snapshot(home, ref)
+        _switch_current(home, snap.name)
+    return snap
+
+
+def _switch_current(home: Path, build_id: str) -> None:
+    pointer_tmp = home / f".current.tmp-{os.getpid()}"
+    pointer_tmp.write_text(build_id + "\n")
+    os.replace(pointer_tmp, home / "current")
 
 
 def current_dir(home: Path | None = None) -> Path:
@@ -229,19 +296,19 @@ def publish(home: Path, tmp: Path, build_id: str) -> Path:
     """Rename the finished temporary snapshot into place and switch `current` atomically."""
     final = home / "snapshots" / build_id
     os.replace(tmp, final)
-    pointer_tmp = home / f".current.tmp-{os.getpid()}"
-    pointer_tmp.write_text(build_id + "\n")
-    os.replace(pointer_tmp, home / "current")
+    _switch_current(home, build_id)
     _prune(home, keep=final)
     return final
 
 
 def _prune(home: Path, keep: Path) -> None:
-    """Old snapshots beyond KEEP_SNAPSHOTS, and temporary folders left by builds that died (called under
-    the home's lock: a live build's folder carries the pid of a running process on this host)."""
+    """Old snapshots beyond keep_snapshots() (never `keep` nor the current one), and temporary folders
+    left by builds that died (called under the home's lock: a live build's folder carries the pid of a
+    running process on this host)."""
+    cur = current_id(home)
     snaps = snapshot_dirs(home)
-    for old in snaps[:-KEEP_SNAPSHOTS]:
-        if old != keep:
+    for old in snaps[: -keep_snapshots()]:
+        if old != keep and old.name != cur:
             shutil.rmtree(old, ignore_errors=True)
     for stale in (home / "snapshots").glob(f"{TMP_PREFIX}*"):
         if not _owner_alive(stale.name):

@@ -35,7 +35,7 @@ import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pooch
 
@@ -112,11 +112,18 @@ def _remove_leftovers(dest: Path, files: list[PinnedFile]) -> None:
                 shutil.rmtree(p, ignore_errors=True)
 
 
+OFFLINE_HINTS = ("connectionerror", "connection refused", "name resolution", "max retries", "network is unreachable")
+
+
 class FetchError(Exception):
-    """One or more files could not be fetched with the pinned hash."""
+    """One or more files could not be fetched with the pinned hash. `failures`: one line per file
+    (`path: url: reason; url: reason`); `summary` (set by fetch): one line per source and a hint."""
+
+    summary: list[str]
 
     def __init__(self, failures: list[str]):
         self.failures = failures
+        self.summary = []
         super().__init__(
             f"{len(failures)} file(s) could not be fetched (nothing was cached for them):\n"
             + "\n".join(f"  {f}" for f in failures)
@@ -147,7 +154,11 @@ def fetch(
     dest.mkdir(parents=True, exist_ok=True)
     with _dest_lock(dest):
         _remove_leftovers(dest, files)
-        return _fetch_all(dest, files, base_url, downloader, say)
+        try:
+            return _fetch_all(dest, files, base_url, downloader, say)
+        except FetchError as e:
+            e.summary = summarize(e.failures, files, manifest)
+            raise
 
 
 def _fetch_all(dest: Path, files: list[PinnedFile], base_url: str | None, downloader, say) -> dict[str, dict]:
@@ -160,7 +171,7 @@ def _fetch_all(dest: Path, files: list[PinnedFile], base_url: str | None, downlo
             continue
         errors = []
         for url, member in _attempts(f, base_url):
-            say(f"fetching {f.path} from {url}")
+            say(f"fetching {f.path}" + ("" if not errors else f" (trying {urlsplit(url).hostname})"))
             try:
                 if member:
                     _fetch_member(url, member, target, f.sha256, dest / ".archives", downloader)
@@ -177,6 +188,44 @@ def _fetch_all(dest: Path, files: list[PinnedFile], base_url: str | None, downlo
     if failures:
         raise FetchError(failures)
     return report
+
+
+def summarize(failures: list[str], files: list[PinnedFile], manifest: Path = SOURCES_YAML) -> list[str]:
+    """One line per source that failed (files fetched, hosts tried, the first reason), then a hint: you
+    are offline when every failure was a failed connection."""
+    doc = sources_file.load(manifest)
+    failed = {line.split(": ", 1)[0]: line.split(": ", 1)[1] for line in failures}
+    lines, offline = [], True
+    for src in doc.sources:
+        mine = [f for f in files if doc.source_of(f.path).id == src.id]
+        bad = [f for f in mine if f.path in failed]
+        if not bad:
+            continue
+        reasons = [failed[f.path] for f in bad]
+        offline &= all(any(h in r.lower() for h in OFFLINE_HINTS) for r in reasons)
+        hosts = sorted({urlsplit(u).hostname or u for f in bad for u, _ in _attempts(f, None)})
+        first = reasons[0].split("; ")[0].split(": ", 1)[-1]
+        lines.append(
+            f"{src.id}: {len(mine) - len(bad)} of {len(mine)} file(s) fetched; tried {', '.join(hosts)}: "
+            f"{_short(first)}"
+        )
+    lines.append(
+        "you seem to be offline (no connection could be made): connect and run `craftgraph fetch` again; "
+        "`craftgraph build` meanwhile builds the catalog-only graph"
+        if offline
+        else "files already fetched are kept; run `craftgraph fetch` again to retry the others"
+    )
+    return lines
+
+
+def _short(reason: str, limit: int = 120) -> str:
+    """A reason cut to its gist: requests' messages nest the same error several times."""
+    text = " ".join(reason.split())
+    for marker in ("Failed to establish a new connection: ", "NameResolutionError", "Read timed out"):
+        if marker in text:
+            text = text[text.index(marker) :].split("'))")[0].rstrip(")'\"")
+            break
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _attempts(f: PinnedFile, base_url: str | None) -> list[tuple[str, str | None]]:

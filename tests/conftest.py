@@ -13,6 +13,12 @@ REPO_CATALOG = ROOT / "data" / "catalog"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def _no_source_discovery(monkeypatch):
+    """Builds in tests read public sources only when a test names them (no search of ../shared/data)."""
+    monkeypatch.setenv("CRAFTGRAPH_FIND_SOURCES", "0")
+
+
 @pytest.fixture
 def catalog_copy(tmp_path: Path) -> Path:
     """A writable copy of the fixture catalog."""

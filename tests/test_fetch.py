@@ -230,3 +230,47 @@ def test_tar_archive_member(tmp_path):
         report = fetch(dest, manifest=manifest(tmp_path / "s.yaml", files))
     assert report["t/x.csv"]["status"] == "downloaded" and sha(dest / "t" / "x.csv") == sha(good)
     assert leftovers(dest) == [".archives/bundle.tar.gz", "t/x.csv"]  # no extraction folder left behind
+
+
+def refusing_url() -> str:
+    """http://127.0.0.1:PORT where nothing listens: every connection is refused (as when offline)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_offline_fetch_says_so_in_one_line_per_source(tmp_path, monkeypatch, capsys):
+    from cli.main import main
+
+    url = refusing_url()
+    source = {"title": "t", "version": "1", "publisher": "p", "licence": "l", "citation": "c"}
+    files = [
+        {"path": rel, "url": f"{url}/pub/{quote(rel)}", "mirror": f"{url}/mirror/{quote(rel)}", "sha256": "0" * 64}
+        for rel in FIXTURE_FILES
+    ]
+    doc = {
+        "version": 1,
+        "sources": [{"id": "one", **source, "files": files[:2]}, {"id": "two", **source, "files": files[2:]}],
+    }
+    m = tmp_path / "sources.yaml"
+    m.write_text(yaml.safe_dump(doc, sort_keys=False))
+    with pytest.raises(FetchError) as err:
+        fetch(tmp_path / "cache", manifest=m, timeout=5)
+    summary = err.value.summary
+    assert len(summary) == 3
+    assert summary[0].startswith("one: 0 of 2 file(s) fetched; tried 127.0.0.1: ")
+    assert summary[1].startswith("two: 0 of 1 file(s) fetched")
+    assert all(len(line) < 300 for line in summary)
+    assert summary[-1].startswith("you seem to be offline")
+    assert len(err.value.failures) == 3  # the details stay available
+
+    import ingest.fetch as fetch_module
+
+    real = fetch_module.fetch
+    monkeypatch.setattr(fetch_module, "fetch", functools.partial(real, manifest=m, timeout=5))
+    assert main(["fetch", "--dest", str(tmp_path / "cache"), "-q"]) == 1
+    err_lines = capsys.readouterr().err.strip().splitlines()
+    assert err_lines == [f"fetch: {line}" for line in summary]

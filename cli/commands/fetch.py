@@ -5,15 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import platformdirs
 import typer
 
 from cli import options, output
 from cli.errors import CommandError
-
-
-def default_dest() -> Path:
-    return Path(platformdirs.user_cache_dir("craftgraph", appauthor=False)) / "sources"
+from graph.settings import fetch_cache as default_dest
 
 
 def fetch(
@@ -48,4 +44,7 @@ def fetch(
         raise CommandError(str(e)) from None
     downloaded = sum(1 for r in result.values() if r["status"] == "downloaded")
     output.line(f"{len(result)} file(s) in {dest} ({downloaded} downloaded, {len(result) - downloaded} already cached)")
-    output.line(f"build with them: craftgraph build --sources {dest}")
+    if dest == default_dest():
+        output.line("`craftgraph build` finds them there (no --sources needed)")
+    else:
+        output.line(f"build with them: craftgraph build --sources {dest}")

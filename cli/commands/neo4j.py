@@ -39,6 +39,10 @@ def load(
             "--check", help="load nothing: show the loaded build and compare Neo4j's counts with the snapshot's"
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="load even when it would delete more than half of the server's graph"),
+    ] = False,
     quiet: options.Quiet = False,
     uri: options.Uri = None,
     username: options.Username = None,
@@ -49,8 +53,9 @@ def load(
 
     Create the constraints and indexes of graph/schema.py, then load the current snapshot into Neo4j in
     batches (MERGE on ids and relationship keys). Only after every batch committed are nodes and
-    relationships the snapshot no longer holds removed. Connection: NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
-    NEO4J_DATABASE, or the flags below.
+    relationships the snapshot no longer holds removed. A load that would delete more than half of the
+    server's CraftGraph nodes is refused, naming them, unless --force. Connection: NEO4J_URI,
+    NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE, or the flags below.
     """
     from graph import neo4j_store, snapshot
 
@@ -61,7 +66,9 @@ def load(
             _check(store, manifest)
             return
         with output.Progress(quiet) as progress:
-            report = neo4j_store.load_snapshot(store, snap, batch_size=batch_size, progress=_events(progress))
+            report = neo4j_store.load_snapshot(
+                store, snap, batch_size=batch_size, progress=_events(progress), force=force
+            )
         diffs = neo4j_store.count_differences(manifest["counts"], store.counts())
     s = report.seconds
     output.line(f"loaded {report.build_id} into {store.settings.uri} (database {store.settings.database})")
