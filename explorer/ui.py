@@ -36,6 +36,23 @@ PCT_NAMES = (
 )
 
 
+CATALOG_ONLY = (
+    "**Catalog-only build**: this snapshot has no public datasets (O*NET, BLS, ...), so occupations, tasks "
+    "and scores cover the curated catalog only and are much lower than the full-data numbers. "
+    "Run `craftgraph fetch` then `craftgraph build` for the full graph."
+)
+
+
+def catalog_only_banner() -> None:
+    """The app shell's one warning when the current snapshot was built from the catalog alone."""
+    try:
+        manifest = snapshot.read_manifest(snapshot.current_dir(snapshot.default_home()))
+    except (snapshot.SnapshotError, OSError, ValueError):
+        return
+    if snapshot.catalog_only(manifest):
+        st.warning(CATALOG_ONLY, icon=":material/warning:")
+
+
 def current_build() -> cache.Build | None:
     """The current snapshot, loaded (a new build is picked up on the next rerun); built first when the
     home has none. On failure, says why on the page and returns None."""

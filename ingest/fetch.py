@@ -169,7 +169,7 @@ def _fetch_all(dest: Path, files: list[PinnedFile], base_url: str | None, downlo
         if target.exists() and pooch.file_hash(str(target)) == f.sha256:
             report[f.path] = {"status": "cached", "url": None, "sha256": f.sha256}
             continue
-        errors = []
+        errors: list[str] = []
         for url, member in _attempts(f, base_url):
             say(f"fetching {f.path}" + ("" if not errors else f" (trying {urlsplit(url).hostname})"))
             try:

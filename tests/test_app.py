@@ -600,3 +600,26 @@ def test_cypher_console_and_graph_view_on_neo4j(fixture_home, neo4j_settings, ne
         assert "8 nodes" in texts(at)
     finally:
         neo4j_status.clear()
+
+
+def test_catalog_only_banner(fixture_home, tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from explorer.ui import CATALOG_ONLY
+    from graph import snapshot
+
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("CRAFTGRAPH_HOME", str(fixture_home))
+    at = ok(open_page("overview"))
+    assert [w.value for w in at.warning].count(CATALOG_ONLY) == 1
+
+    full = tmp_path / "home"
+    shutil.copytree(fixture_home, full)
+    mpath = snapshot.current_dir(full) / "manifest.json"
+    manifest = json.loads(mpath.read_text())
+    manifest.update(catalog_only=False, public_sources={"onet": {}})
+    mpath.write_text(json.dumps(manifest))
+    monkeypatch.setenv("CRAFTGRAPH_HOME", str(full))
+    at = ok(open_page("overview"))
+    assert CATALOG_ONLY not in [w.value for w in at.warning]
