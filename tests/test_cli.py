@@ -22,6 +22,7 @@ def test_core_commands_exist():
     expected = {"validate", "build", "stats", "query", "schema", "exposure", "explain", "forecast", "compare", "bands"}
     expected |= {"maturity", "load", "explore", "cookbook", "export", "fetch", "catalog-report", "suggest-links"}
     expected |= {"backtest", "jobs"}
+    expected |= {"snapshots"}
     assert set(commands()) == expected
 
 
