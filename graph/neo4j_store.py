@@ -698,10 +698,10 @@ def load_snapshot(
         raise LoadError("the batch size must be at least 1")
     manifest = snapshot.read_manifest(snap)
     _check_stamp_free(snap)
+    if not force:
+        guard_deletions(store, snap, max_delete_share)
     emit = progress or (lambda _e: None)
     with load_lock(store, lock_wait_s, emit):
-        if not force:
-            guard_deletions(store, snap, max_delete_share)
         return _load_locked(store, snap, manifest, batch_size, emit, after_batch, cleanup_batch)
 
 

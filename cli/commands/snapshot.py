@@ -75,9 +75,11 @@ def build(
     options.one_of(sources=sources, no_sources=no_sources)
     home = options.home(home)
     chosen = choose_sources(home, sources, drop=no_sources)
-    if chosen.catalog_only:
+    if quiet:  # the manifest records it; `craftgraph stats` shows it
+        pass
+    elif chosen.catalog_only:
         output.note(CATALOG_ONLY_NOTICE if not no_sources else "catalog-only build (--no-sources)")
-    elif chosen.reason != "given" and not quiet:
+    elif chosen.reason != "given":
         output.note(f"public sources: {chosen.path} ({chosen.reason})", style="")
     with output.Progress(quiet) as progress:
         manifest = build_snapshot(
