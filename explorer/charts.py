@@ -7,7 +7,11 @@ import pandas as pd
 
 SCENARIO_COLOURS = {"slow": "#4c78a8", "expected": "#f58518", "fast": "#e45756", "custom": "#54a24b"}
 MODE_COLOURS = {"automation": "#d62728", "augmentation": "#1f77b4", "automate": "#d62728", "augment": "#1f77b4"}
-PCT = ".0%"
+PCT = ".1~%"  # 0.5%, 1%, 20%: ticks never repeat ("0% 0% 1%")
+LEAGUE_ROWS = 200  # every craft in the catalog; the page says "top N of M" when it cuts
+YEAR_DOMAIN = [2024, 2036]
+# 20 distinguishable colours (Vega's tableau20): one per department up to 20
+DEPARTMENT_SCHEME = "tableau20"
 
 
 def _scenario_scale(values) -> alt.Scale:
@@ -73,7 +77,7 @@ def automation_augmentation(df: pd.DataFrame, title: str = "", height: int = 260
     )
 
 
-def league(df: pd.DataFrame, label: str = "name", title: str = "", max_rows: int = 60) -> alt.Chart:
+def league(df: pd.DataFrame, label: str = "name", title: str = "", max_rows: int = LEAGUE_ROWS) -> alt.Chart:
     """Horizontal bars of the median with the 80% band as an error bar, sorted by median.
 
     df: <label>, median, low, high (and optionally department)."""
@@ -88,7 +92,10 @@ def league(df: pd.DataFrame, label: str = "name", title: str = "", max_rows: int
     ]
     colour = alt.value("#f58518")
     if "department" in d.columns:
-        colour = alt.Color("department:N", title="department")
+        depts = sorted(str(x) for x in d["department"].fillna("").unique())
+        colour = alt.Color(
+            "department:N", title="department", scale=alt.Scale(domain=depts, scheme=DEPARTMENT_SCHEME)
+        )
         tip.append("department")
     bars = (
         alt.Chart(d)
@@ -155,22 +162,21 @@ def timeline(fc: pd.DataFrame, title: str = "", height_per_row: int = 22) -> alt
     with the 80% band of dates. fc: label, t_median, t_low, t_high, mode, date."""
     d = fc.copy()
     d = d[pd.notna(d["t_median"])]
-    d["t_low"] = d["t_low"].clip(upper=2036)
-    d["t_high"] = d["t_high"].clip(upper=2036)
-    d["t_median"] = d["t_median"].clip(upper=2036)
+    for c in ("t_low", "t_high", "t_median"):  # a date axis: 2024-2036, bands beyond it end at its edge
+        d[c] = d[c].clip(*YEAR_DOMAIN)
     order = list(d["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
     x = alt.X(
         "t_median:Q",
         title="date the link crosses the threshold (median, 80% band)",
-        scale=alt.Scale(domain=[2024, 2036]),
-        axis=alt.Axis(format="d"),
+        scale=alt.Scale(domain=YEAR_DOMAIN, nice=False),
+        axis=alt.Axis(format="d", values=list(range(YEAR_DOMAIN[0], YEAR_DOMAIN[1] + 1))),
     )
     colour = alt.Color(
         "mode:N",
         scale=alt.Scale(domain=["automate", "augment"], range=[MODE_COLOURS["automate"], MODE_COLOURS["augment"]]),
     )
-    rule = alt.Chart(d).mark_rule(strokeWidth=3, opacity=0.5).encode(y=y, x="t_low:Q", x2="t_high:Q", color=colour)
+    rule = alt.Chart(d).mark_rule(strokeWidth=6, opacity=0.45).encode(y=y, x="t_low:Q", x2="t_high:Q", color=colour)
     pts = (
         alt.Chart(d)
         .mark_point(filled=True, size=80)

@@ -23,8 +23,11 @@ class PageDef:
 
 
 SECTIONS: dict[str, dict[str, PageDef]] = {
+    "Start": {
+        "start": PageDef("start.py", "Start", "start", ":material/search:", default=True),
+    },
     "Exposure": {
-        "overview": PageDef("overview.py", "Overview", "overview", ":material/leaderboard:", default=True),
+        "overview": PageDef("overview.py", "Overview", "overview", ":material/leaderboard:"),
         "craft": PageDef("craft.py", "Craft", "craft", ":material/construction:"),
         "occupation": PageDef("occupation.py", "Occupation", "occupation", ":material/work:"),
         "scenarios": PageDef("scenarios.py", "Scenarios", "scenarios", ":material/tune:"),

@@ -4,7 +4,9 @@ with click-through (click a node to centre the view on it, double-click to open 
 
 from __future__ import annotations
 
+import html as html_lib
 import json
+import re
 
 import networkx as nx
 from pyvis.network import Network
@@ -209,13 +211,44 @@ def render(
             pages[n] = [page_urls[label], {PAGE_OF[label][1]: n}]
     for a, b, k in edges:
         net.add_edge(a, b, title=k, label=k if len(edges) < 60 else "")
-    html = net.generate_html(notebook=False)
+    html = offline(net.generate_html(notebook=False))
+    html = html.replace("<body>", "<body>" + legend({G.nodes[n].get("label", "") for n in nodes}), 1)
     js = (
         CLICK_JS.replace("CENTRE", json.dumps(centre))
         .replace("KEEP", json.dumps(keep or {}))
         .replace("PAGES", json.dumps(pages))
     )
     return html.replace("</body>", js + "</body>")
+
+
+CDN_TAG = re.compile(r"<(?:link|script)\b[^>]*(?:href|src)=\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?", re.I)
+
+
+def offline(html: str) -> str:
+    """The page without its remote assets: vis-network is inlined (cdn_resources="in_line"); pyvis still
+    links Bootstrap from a CDN, which the view does not use, so those tags are removed."""
+    return CDN_TAG.sub("", html)
+
+
+def legend(labels: set[str]) -> str:
+    """A colour legend for the labels in view (HTML, escaped)."""
+    items = "".join(
+        f'<span style="margin-right:12px;white-space:nowrap"><span style="display:inline-block;width:11px;'
+        f'height:11px;border-radius:50%;background:{COLOURS.get(lab, "#999999")};margin-right:4px"></span>'
+        f"{html_lib.escape(lab)}</span>"
+        for lab in sorted(x for x in labels if x)
+    )
+    return f'<div id="legend" style="font:13px sans-serif;padding:4px 0">{items}</div>'
+
+
+def hidden(G: nx.MultiDiGraph, centre: str, depth: int, labels: set[str], rels: set[str], shown: list[str]):
+    """What the node cap hid: {label: count} of the nodes in the uncapped neighbourhood not shown."""
+    every, _, _ = neighbourhood(G, centre, depth, labels, rels, cap=10**9)
+    out: dict[str, int] = {}
+    for n in set(every) - set(shown):
+        lab = G.nodes[n].get("label", "")
+        out[lab] = out.get(lab, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def embedded_view(g: Graph, centre: str, depth: int, labels: tuple, rels: tuple, cap: int, keep: tuple, page_urls):

@@ -184,13 +184,31 @@ def forecast_path(b: Build, entity_id: str, sc: Spec, threshold: float) -> pd.Da
     return fc
 
 
+def crossing_threshold(b: Build, entity_id: str, sc: Spec, thresholds: tuple[float, ...]) -> float:
+    """The highest threshold at which some link of the entity crosses within the horizon (the lowest when
+    none does), so the forecast path opens on something that moves."""
+    for th in sorted(thresholds, reverse=True):
+        fc = forecast_path(b, entity_id, sc, th)
+        if len(fc) and fc["t_median"].le(YEARS[-1] + 1).any():  # inf: never crosses
+            return th
+    return min(thresholds)
+
+
 def _short(text: str, n: int = 70) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-@memoized
+HEADLINE_YEAR = 2030  # the pages open on a year where the scenarios differ (at the as-of year they coincide)
+
+
 def default_year(b: Build) -> int:
+    """The year the pages open on: HEADLINE_YEAR (within the engine's years), never before the as-of year."""
+    return min(max(HEADLINE_YEAR, as_of_year(b), YEARS[0]), YEARS[-1])
+
+
+@memoized
+def as_of_year(b: Build) -> int:
     """The year of the graph's as-of date (the latest source access, milestone or tool date), read from
     the tables without compiling the engine."""
     g = b.graph

@@ -6,34 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer import cache, lookup
+from explorer import cache, labels, lookup
 from explorer.formatting import csv_bytes, slug
 from graph import snapshot
 
-PCT_COL = st.column_config.NumberColumn(format="percent")
-PCT_NAMES = (
-    "median",
-    "low",
-    "high",
-    "automation",
-    "augmentation",
-    "potential",
-    "mean",
-    "share",
-    "contribution",
-    "held_back",
-    "task_exposure",
-    "maturity",
-    "damped_maturity",
-    "importance_share",
-    "share_of_work",
-    "baseline",
-    "custom",
-    "change",
-    "current",
-    "share_of_held_back",
-    "p_by_end",
-)
+PCT_COL = st.column_config.NumberColumn(format="percent")  # a marker: such columns are shown by labels.display
+PCT_NAMES = tuple(labels.PCT_NAMES)
 
 
 CATALOG_ONLY = (
@@ -117,9 +95,24 @@ def download_csv(df: pd.DataFrame, file_name: str, key: str, **kw) -> None:
     )
 
 
+def plain(df: pd.DataFrame, column_config: dict | None = None) -> tuple[pd.DataFrame, dict]:
+    """The frame as shown (explorer.labels.display) and its column config: names not ids, human titles,
+    percentages, Yes/No/Unknown. Columns marked PCT_COL are shown as percentages; other configs given
+    (e.g. a LinkColumn) are kept, with the human title."""
+    given = dict(column_config or {})
+    pcts = set(labels.PCT_NAMES) | {c for c, v in given.items() if v is PCT_COL or v == PCT_COL}
+    shown, config = labels.display(df, pcts)
+    for c, v in given.items():
+        if c in config and config[c] is not None and v is not None and not (v is PCT_COL or v == PCT_COL):
+            config[c] = {**dict(v), "label": config[c]["label"]}
+    return shown, config
+
+
 def table(df: pd.DataFrame, name: str, *, key: str | None = None, download: bool = True, **kw) -> None:
-    """A table with a CSV download of exactly what it shows (lists joined with `;`)."""
-    st.dataframe(df, hide_index=kw.pop("hide_index", True), **kw)
+    """A table in plain labels (see `plain`) with a CSV download of the data itself (ids and fractions kept,
+    lists joined with `;`)."""
+    shown, config = plain(df, kw.pop("column_config", None))
+    st.dataframe(shown, hide_index=kw.pop("hide_index", True), column_config=config, **kw)
     if download:
         download_csv(df, f"{slug(name)}.csv", key or f"dl-{slug(name)}")
 

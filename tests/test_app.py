@@ -7,6 +7,7 @@ Chromium.
 
 from __future__ import annotations
 
+import json
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -86,13 +87,107 @@ def metric(at: AppTest, label: str) -> str:
 def test_every_page_renders(home, page):
     at = ok(open_page(page))
     title = at.title[0].value
-    assert title.startswith("Which crafts" if page == "overview" else PAGES[page].title), "the page asked for ran"
+    first = {"overview": "Which crafts", "start": "CraftGraph"}.get(page, PAGES[page].title)
+    assert title.startswith(first), "the page asked for ran"
 
 
 def test_every_page_script_is_registered():
     scripts = {p.name for p in (ROOT / "explorer" / "pages").glob("*.py")}
     assert scripts == {p.file for p in PAGES.values()}
     assert len({p.url_path for p in PAGES.values()}) == len(PAGES)
+
+
+# ------------------------------------------------------------------------------------------ start
+
+
+def test_start_is_the_default_page():
+    assert [k for k, p in PAGES.items() if p.default] == ["start"]
+
+
+def test_start_page_reads_and_lists_the_most_exposed(home):
+    at = ok(open_page("start"))
+    t = texts(at)
+    assert "Not assessed" in t and "not 0%" in t, "how to read it says what not assessed means"
+    links = [p.proto.label for p in at.get("page_link")]
+    assert any(lab.startswith("VFX Compositor: ") for lab in links), links
+    assert "Most exposed crafts, 2030" in t
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "page", "target"),
+    [
+        ("compositor", "Craft", "craft", "craft:compositor"),
+        ("video a", "Tool", "tool", "tool:video-a"),
+        ("rotoscope", "Capability", "capability", "cap:rotoscope"),
+        ("animation guild", "Union local", "graph", "local:iatse-839"),
+    ],
+)
+def test_start_search_lands_on_the_right_page(home, query, kind, page, target):
+    from explorer import search
+
+    b = cache.current(home)
+    hits = [h for h in search.search(b, query) if h.kind == kind]
+    assert hits, f"{query!r} finds a {kind}"
+    assert hits[0].page == page and (target is None or hits[0].target == target)
+    at = ok(open_page("start"))
+    at.text_input(key="start-search").input(query).run()
+    ok(at)
+    links = [p.proto for p in at.get("page_link") if p.proto.label.startswith(f"{kind}: ")]
+    assert links, "the match is offered as a link"
+    assert links[0].page.endswith(PAGES[page].url_path), (links[0].page, page)
+    if target:
+        assert f"={target}" in links[0].query_string.replace("%3A", ":"), links[0].query_string
+
+
+def test_search_finds_occupation_job_titles(home):
+    from explorer import search
+
+    b = cache.current(home)
+    occ = b.graph.nodes["Occupation"].iloc[0]
+    word = str(occ["title"]).split()[0]
+    hits = [h for h in search.search(b, word) if h.kind == "Job title"]
+    assert occ["id"] in {h.target for h in hits}
+    assert not search.search(b, "zzzz-no-such-title")
+
+
+# ------------------------------------------------------------------------------------------ plain labels
+
+
+def test_plain_labels():
+    from explorer.labels import display, pct_text
+
+    assert (pct_text(0.1431), pct_text(0.0431), pct_text(None), pct_text(float("nan"), "not assessed")) == (
+        "14%",
+        "4.3%",
+        "–",
+        "not assessed",
+    )
+    df = pd.DataFrame(
+        {
+            "entity_id": ["craft:a", "craft:b"],
+            "task": ["task:craft:a:1", "task:craft:b:2"],
+            "name": ["A", "B"],
+            "median": [0.1643, 0.0431],
+            "vendor_claim": [True, None],
+        }
+    )
+    shown, config = display(df)
+    assert config["entity_id"] is None and config["task"] is None, "id columns hidden"
+    assert config["name"]["label"] == "Name" and config["median"]["label"] == "Exposure (median)"
+    assert list(shown["median"].round(2)) == [16.43, 4.31] and config["median"]["type_config"]["format"] == "%.1f%%"
+    assert list(shown["vendor_claim"]) == ["Yes", "Unknown"]
+    assert list(df["median"]) == [0.1643, 0.0431], "the data (and so the CSV) keeps fractions"
+
+
+def test_overview_table_hides_ids_and_shows_percentages(home):
+    at = ok(open_page("overview"))
+    el = at.dataframe[0]
+    league = el.value
+    assert league["median"].max() > 1, "shares shown as percentages"
+    cfg = {c.get("label") or "" for c in json.loads(el.proto.columns).values()} if el.proto.columns else set()
+    assert "Exposure (median)" in cfg
+    hidden = [k for k, c in json.loads(el.proto.columns).items() if c.get("hidden")]
+    assert "entity_id" in hidden
 
 
 # ------------------------------------------------------------------------------------------ overview

@@ -160,7 +160,8 @@ def wait_until(pg, predicate, timeout_s: float = 30.0) -> None:
 
 
 PAGES = {
-    "/": "Which crafts are most exposed to AI?",
+    "/": "CraftGraph: AI and the entertainment crafts",
+    "/overview": "Which crafts are most exposed to AI?",
     "/craft?craft=craft:compositor": "Craft",
     "/occupation?occupation=onet:27-1014.00": "Occupation",
     "/scenarios?reach=cap:rotoscope%3Dindustry_standard%402025&remove=lim:consent": "Scenarios: what if?",
@@ -214,7 +215,7 @@ def test_change_craft_and_scenario(page, server):
 
 
 def test_overview_row_opens_the_craft(page, server):
-    visit(page, server, "/?year=2030&scenario=slow")
+    visit(page, server, "/overview?year=2030&scenario=slow")
     assert params(page)["scenario"] == ["slow"]
     page.get_by_role("radio", name="expected", exact=True).click()
     wait_until(page, lambda: params(page).get("scenario") == ["expected"])
@@ -259,7 +260,7 @@ def test_cypher_write_is_refused(page, server):
 
 
 def test_table_csv_download(page, server):
-    visit(page, server, "/?year=2028")
+    visit(page, server, "/overview?year=2028")
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download CSV").first.click()
     lines = Path(dl.value.path()).read_text().splitlines()
@@ -316,3 +317,42 @@ def test_page_links_carry_the_view(page, server):
     rendered(page)
     no_exception(page)
     assert params(page)["craft"] == ["craft:compositor"]
+
+
+def test_start_search_opens_the_craft(page, server):
+    visit(page, server, "/")
+    box = page.get_by_role("textbox", name="Search by job title, craft, union local, tool or capability")
+    box.fill("compositor")
+    box.press("Enter")
+    rendered(page)
+    page.get_by_role("link", name="Craft: VFX Compositor").click()
+    wait_until(page, lambda: urlparse(page.url).path.endswith("/craft"))
+    rendered(page)
+    no_exception(page)
+    assert params(page)["craft"] == ["craft:compositor"]
+
+
+def test_no_raw_id_column_by_default(page, server):
+    visit(page, server, "/overview?year=2030")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    grid.locator("th").first.wait_for(state="attached")
+    headers = [h.strip() for h in grid.locator("th").all_text_contents()]
+    assert headers and "entity_id" not in headers and "Exposure (median)" in " ".join(headers), headers
+
+
+def test_graph_renders_with_the_network_blocked(page, server):
+    blocked: list[str] = []
+
+    def only_local(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        blocked.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", only_local)
+    visit(page, server, "/graph?node=craft:compositor")
+    frame = page.locator("iframe").first.element_handle().content_frame()
+    frame.wait_for_function("() => typeof network !== 'undefined' && network.body.data.nodes.length > 0")
+    assert frame.locator("#legend").inner_text().strip(), "the graph has a legend"
+    assert not [u for u in blocked if "jsdelivr" in u or "cdnjs" in u or "unpkg" in u], blocked

@@ -134,9 +134,11 @@ def limitations(v: View) -> None:
 
 
 def forecast(v: View) -> None:
+    auto = scores.crossing_threshold(v.b, v.craft_id, spec(v.scenario), THRESHOLDS)
     th = choice(
-        "Threshold", list(THRESHOLDS), "threshold", 0.25, kind="segmented", fmt=lambda x: f"{100 * x:.0f}% of a task"
+        "Threshold", list(THRESHOLDS), "threshold", auto, kind="segmented", fmt=lambda x: f"{100 * x:.0f}% of a task"
     )
+    st.caption(f"Opens on {100 * auto:.0f}%: the highest threshold at which some link crosses by 2036.")
     fc = scores.forecast_path(v.b, v.craft_id, spec(v.scenario), float(th))
     st.caption(
         f"Each row is a capability → task link, in the order in which the share of the task the "

@@ -44,7 +44,7 @@ def inputs(b: Build) -> None:
         st.subheader("Public sources in this build")
         if isinstance(ps, dict):
             rows = [{"source": k, **(v if isinstance(v, dict) else {"value": v})} for k, v in ps.items()]
-            table(pd.DataFrame(rows).astype(str), "public-sources")
+            table(join_lists(pd.DataFrame(rows), "; ").astype(str), "public-sources")
         else:
             st.json(ps, expanded=False)
     if m.get("notes"):
@@ -82,6 +82,16 @@ def browse(b: Build) -> None:
     download_csv(df, f"{kind}-{name}.csv", "dl-browse")
 
 
+def licences_markdown(text: str = LICENCES) -> str:
+    """The licences as Markdown under the page's own heading: its title line dropped (said once), and
+    Markdown's emphasis characters escaped so "O*NET" stays as written (the attribution O*NET requires)."""
+    lines = text.strip().splitlines()
+    if lines and lines[0].startswith("#"):
+        lines = lines[1:]
+    body = "\n".join(lines).strip()
+    return body.replace("*", "\\*")
+
+
 def main() -> None:
     st.title("Data and sources")
     b = current_build()
@@ -91,7 +101,7 @@ def main() -> None:
     inputs(b)
     browse(b)
     st.subheader("Licences and attribution")
-    st.markdown(LICENCES)
+    st.markdown(licences_markdown())
     with st.expander("Data dictionary"):
         st.markdown(data_dictionary())
     st.download_button(

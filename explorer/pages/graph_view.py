@@ -107,9 +107,12 @@ def main() -> None:
     view = from_neo4j(centre, depth, labels, rels, cap, keep) if use_neo4j else None
     html, nodes, rows, n_edges, cut = view or from_embedded(b, centre, depth, labels, rels, cap, keep)
     if cut:
+        gone = neighbourhood.hidden(G, centre, depth, labels, rels, nodes) if not use_neo4j else {}
+        what = ", ".join(f"{n} {lab}" for lab, n in gone.items())
         st.warning(
-            f"The neighbourhood has more than {cap} nodes: only the first {cap} are shown. "
-            "Narrow the labels or relationships, lower the depth or raise the cap."
+            f"The neighbourhood has more than {cap} nodes: only the nearest {cap} are shown"
+            + (f"; hidden: {what}" if what else "")
+            + ". Narrow the labels or relationships, lower the depth or raise the cap."
         )
     st.caption(
         f"{len(nodes)} nodes, {n_edges} relationships · click a node to centre on it, double-click to open its page"

@@ -11,7 +11,7 @@ from explorer import charts, nav, scores
 from explorer.cache import Build
 from explorer.formatting import pct
 from explorer.scenario import spec
-from explorer.ui import chart, current_build, download_csv, pct_columns, table
+from explorer.ui import chart, current_build, download_csv, plain, table
 from explorer.widgets import year_and_scenario
 
 LEAGUE_VIEW = [
@@ -51,16 +51,22 @@ def league_table(b: Build, lg: pd.DataFrame, year: int, scenario: str, chosen: l
     st.subheader(f"Craft league table, {year}, {scenario} scenario")
     scored = lg.dropna(subset=["median"])
     if len(scored):
+        shown = min(len(scored), charts.LEAGUE_ROWS)
+        st.caption(
+            f"Showing all {shown} assessed crafts." if shown == len(scored) else
+            f"Top {shown} of {len(scored)} assessed crafts; the table below has all."
+        )
         chart(b, charts.league, scored, key=(year, scenario, tuple(chosen)))
     view = scored[[*LEAGUE_VIEW, "entity_id"]]
     st.caption(
         "Median = permitted reach (with legal and contractual terms); technical = what AI could do without them. "
         "Coverage = share of the craft's task weight the catalog's capabilities reach."
     )
+    shown, config = plain(view)
     ev = st.dataframe(
-        view,
+        shown,
         hide_index=True,
-        column_config=pct_columns(view),
+        column_config=config,
         on_select="rerun",
         selection_mode="single-row",
         key="overview-league",
@@ -73,7 +79,7 @@ def league_table(b: Build, lg: pd.DataFrame, year: int, scenario: str, chosen: l
     unassessed = lg[lg["median"].isna()]
     if len(unassessed):
         with st.expander(f"Not assessed: {len(unassessed)} crafts (no score, not a zero)"):
-            st.dataframe(unassessed[["name", "department", "coverage_reason", "entity_id"]], hide_index=True)
+            table(unassessed[["name", "department", "coverage_status", "coverage_reason", "entity_id"]], "not-assessed")
 
 
 def departments(b: Build, s: pd.DataFrame, scenario: str) -> None:
@@ -86,7 +92,6 @@ def departments(b: Build, s: pd.DataFrame, scenario: str) -> None:
     table(
         dep[["entity_id", "name", "year", "scenario", "median", "low", "high", "automation", "augmentation"]],
         f"department-exposure-{scenario}",
-        column_config=pct_columns(dep),
     )
 
 
