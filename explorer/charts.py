@@ -93,9 +93,7 @@ def league(df: pd.DataFrame, label: str = "name", title: str = "", max_rows: int
     colour = alt.value("#f58518")
     if "department" in d.columns:
         depts = sorted(str(x) for x in d["department"].fillna("").unique())
-        colour = alt.Color(
-            "department:N", title="department", scale=alt.Scale(domain=depts, scheme=DEPARTMENT_SCHEME)
-        )
+        colour = alt.Color("department:N", title="department", scale=alt.Scale(domain=depts, scheme=DEPARTMENT_SCHEME))
         tip.append("department")
     bars = (
         alt.Chart(d)

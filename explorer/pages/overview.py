@@ -53,8 +53,9 @@ def league_table(b: Build, lg: pd.DataFrame, year: int, scenario: str, chosen: l
     if len(scored):
         shown = min(len(scored), charts.LEAGUE_ROWS)
         st.caption(
-            f"Showing all {shown} assessed crafts." if shown == len(scored) else
-            f"Top {shown} of {len(scored)} assessed crafts; the table below has all."
+            f"Showing all {shown} assessed crafts."
+            if shown == len(scored)
+            else f"Top {shown} of {len(scored)} assessed crafts; the table below has all."
         )
         chart(b, charts.league, scored, key=(year, scenario, tuple(chosen)))
     view = scored[[*LEAGUE_VIEW, "entity_id"]]

@@ -65,7 +65,8 @@ def top_crafts(b: Build, year: int) -> None:
         m = m.dropna(subset=["change"]).sort_values(["change", "name"], ascending=[False, True]).head(TOP_N)
         st.caption(f"Largest rise in median exposure from {first} to {year} (expected scenario).")
         for r in m.itertuples():
-            nav.link("craft", f"{r.name}: {pct_text(r.median_now)} → {pct_text(r.median)}", craft=r.entity_id, year=year)
+            label = f"{r.name}: {pct_text(r.median_now)} → {pct_text(r.median)}"
+            nav.link("craft", label, craft=r.entity_id, year=year)
     unassessed = lg["median"].isna().sum()
     if unassessed:
         st.caption(f"{unassessed} of {len(lg)} crafts are not assessed (no score, not a zero): see the Overview.")
