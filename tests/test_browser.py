@@ -47,7 +47,14 @@ def server(tmp_path_factory):
     """`streamlit run app.py` on a free port, an empty home and the fixture catalog; stopped afterwards."""
     home = tmp_path_factory.mktemp("browser-home") / "home"
     port = _free_port()
-    env = {**os.environ, "CRAFTGRAPH_HOME": str(home), "CRAFTGRAPH_CATALOG": str(FIXTURE_CATALOG)}
+    # the fixture catalog alone: the app must not go looking for the public datasets (CRAFTGRAPH_FIND_SOURCES=0 is
+    # set per test by conftest, after this module-scoped server has started)
+    env = {
+        **os.environ,
+        "CRAFTGRAPH_HOME": str(home),
+        "CRAFTGRAPH_CATALOG": str(FIXTURE_CATALOG),
+        "CRAFTGRAPH_FIND_SOURCES": "0",
+    }
     env.pop("NEO4J_URI", None)
     log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
     cmd = [
