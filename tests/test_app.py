@@ -676,7 +676,7 @@ def test_cypher_console_and_graph_view_on_neo4j(fixture_home, neo4j_settings, ne
     from graph import snapshot
     from graph.neo4j_store import load_snapshot
 
-    load_snapshot(neo4j_store, snapshot.current_dir(fixture_home))
+    load_snapshot(neo4j_store, snapshot.current_dir(fixture_home), force=True)
     monkeypatch.setenv("CRAFTGRAPH_HOME", str(fixture_home))
     for k, v in (
         ("NEO4J_URI", neo4j_settings.uri),

@@ -50,7 +50,7 @@ def loaded(store, home):
     manifest = snapshot.read_manifest(snap)
     b = store.loaded_build()
     if not b or b.get("content_hash") != manifest["content_hash"] or b.get("loading"):
-        load_snapshot(store, snap)
+        load_snapshot(store, snap, force=True)
         assert count_differences(manifest["counts"], store.counts()) == []
     return store
 

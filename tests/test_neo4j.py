@@ -116,7 +116,7 @@ def snap_b(tmp_path_factory) -> Path:
 
 
 def load_cli(snap: Path, *extra: str) -> int:
-    return main(["load", "--snapshot", str(snap), "-q", *extra])
+    return main(["load", "--snapshot", str(snap), "-q", "--force", *extra])
 
 
 # --- without a server -----------------------------------------------------------------------
@@ -184,7 +184,7 @@ def test_no_server_configured_is_one_clear_line(fixture_home, capsys, monkeypatc
 
 @pytest.mark.neo4j
 def test_load_creates_schema_and_matches_the_manifest(neo4j_settings, snap_a, capsys):
-    assert main(["load", "--snapshot", str(snap_a)]) == 0
+    assert main(["load", "--snapshot", str(snap_a), "--force"]) == 0
     out = capsys.readouterr().out
     assert "loaded " + snapshot.read_manifest(snap_a)["build_id"] in out
     with connect(settings=neo4j_settings) as store:

@@ -107,7 +107,7 @@ def test_administration_procedures_and_writes_are_refused(neo4j_store, query):
 
 
 def test_allowed_reads_run(neo4j_store, snap):
-    load_snapshot(neo4j_store, snap)
+    load_snapshot(neo4j_store, snap, force=True)
     labels = {r[0] for r in neo4j_store.query("CALL db.labels() YIELD label RETURN label").rows}
     assert "Tool" in labels
     assert neo4j_store.query("SHOW INDEXES YIELD name RETURN count(*) AS n").rows[0][0] > 0
@@ -196,14 +196,14 @@ def test_two_loads_into_an_empty_database_do_not_duplicate(neo4j_settings, snap)
 
 
 def test_duplicated_relationships_are_found_and_repaired(neo4j_store, snap):
-    load_snapshot(neo4j_store, snap)
+    load_snapshot(neo4j_store, snap, force=True)
     total = relationship_count(neo4j_store)
     # what two unlocked first loads left behind: every relationship twice
     _duplicate_all(neo4j_store)
     assert relationship_count(neo4j_store) == 2 * total
     found = neo4j_store.duplicate_relationships()
     assert sum(found.values()) == total and found
-    report = load_snapshot(neo4j_store, snap)
+    report = load_snapshot(neo4j_store, snap, force=True)
     assert sum(report.repaired_duplicates.values()) == total
     assert_loaded(neo4j_store, snap)
     assert relationship_count(neo4j_store) == total
@@ -221,9 +221,9 @@ def test_a_held_lock_makes_a_load_wait_then_refuse(neo4j_store, neo4j_settings, 
     with connect(settings=neo4j_settings) as holder, load_lock(holder):
         t0 = time.monotonic()
         with pytest.raises(LoadError, match="another `craftgraph load` is writing to this database") as e:
-            load_snapshot(neo4j_store, snap, lock_wait_s=2)
+            load_snapshot(neo4j_store, snap, lock_wait_s=2, force=True)
         assert time.monotonic() - t0 < 10
         assert "\n" not in str(e.value)
     assert neo4j_store.loaded_build() == before  # nothing was changed
-    load_snapshot(neo4j_store, snap, lock_wait_s=2)  # free again once the holder is done
+    load_snapshot(neo4j_store, snap, lock_wait_s=2, force=True)  # free again once the holder is done
     assert neo4j_store.read(f"MATCH (b:{BUILD_LABEL}) RETURN count(b) AS n")[0]["n"] == 1

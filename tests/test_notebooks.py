@@ -80,7 +80,7 @@ def neo4j_holds_catalog(catalog_home):
     with connect() as store:
         b = store.loaded_build()
         if not b or b.get("content_hash") != snapshot.read_manifest(snap)["content_hash"] or b.get("loading"):
-            load_snapshot(store, snap)
+            load_snapshot(store, snap, force=True)
     return True
 
 

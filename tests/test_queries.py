@@ -73,7 +73,7 @@ def neo4j_loaded(neo4j_settings, fixture_home):
 
     snap = snapshot.current_dir(fixture_home)
     with connect(settings=neo4j_settings) as store:
-        load_snapshot(store, snap)
+        load_snapshot(store, snap, force=True)
         assert count_differences(snapshot.read_manifest(snap)["counts"], store.counts()) == []
         yield store
 
