@@ -38,7 +38,7 @@ from graph.cypher_policy import (
 
 DB_FILE = "graph.lbug"
 DEFAULT_MEMORY_MB = 1024  # buffer pool of a worker; CRAFTGRAPH_QUERY_MEMORY_MB
-HEADROOM_MB = 256  # address space above the pool: result rows, Python objects, thread stacks
+HEADROOM_MB = 512  # address space above the pool: result rows, Python objects, thread stacks (8 MB each)
 GRACE_S = 2.0  # after the engine's own timeout, how long the parent waits before it kills the worker
 START_TIMEOUT_S = 60.0
 IDLE_EXIT_S = 900.0  # a worker with no query for this long exits (the next query starts a new one)
