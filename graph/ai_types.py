@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from graph.tables import WHERE, Problem, Tables
+from graph.tables import Problem, Tables
+from graph.tables import add_problem as _add
 
 
 def check_ai_types(t: Tables, problems: list[Problem]) -> None:
@@ -59,12 +60,3 @@ def _has_cycle(start: str, parent: dict[str, str]) -> bool:
         seen.add(node)
         node = parent[node]
     return False
-
-
-def _add(problems: list[Problem], r: dict, fld: str, message: str) -> None:
-    where = r.get(WHERE)
-    if isinstance(where, str) and where.rpartition(":")[2].isdigit():
-        file, _, line = where.rpartition(":")
-        problems.append(Problem(file, int(line), fld, message))
-    else:
-        problems.append(Problem(str(r.get("id")), None, fld, message))

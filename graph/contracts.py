@@ -15,7 +15,8 @@ from typing import TypeGuard
 import pandas as pd
 
 from graph.schema import CONTRACT_KINDS
-from graph.tables import WHERE, Problem, Tables
+from graph.tables import Problem, Tables
+from graph.tables import add_problem as _add
 
 # Instrument statuses under which a clause can apply on some date (a bill or a draft never does).
 LEGAL_EFFECT = ("in_force", "not_yet_in_force", "superseded", "expired")
@@ -112,12 +113,3 @@ def _valid(v: str) -> bool:
     except ValueError:
         return False  # the schema check already reports it
     return True
-
-
-def _add(problems: list[Problem], r: dict, fld: str, message: str) -> None:
-    where = r.get(WHERE)
-    if isinstance(where, str) and where.rpartition(":")[2].isdigit():
-        file, _, line = where.rpartition(":")
-        problems.append(Problem(file, int(line), fld, message))
-    else:
-        problems.append(Problem(str(r.get("id")), None, fld, message))

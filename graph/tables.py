@@ -55,6 +55,16 @@ class Tables:
         }
 
 
+def add_problem(problems: list[Problem], row: dict, field: str, message: str) -> None:
+    """A problem at a row's `file:line` (from its WHERE cell), or at its id when it has none."""
+    where = row.get(WHERE)
+    if isinstance(where, str) and where.rpartition(":")[2].isdigit():
+        file, _, line = where.rpartition(":")
+        problems.append(Problem(file, int(line), field, message))
+    else:
+        problems.append(Problem(str(row.get("id")), None, field, message))
+
+
 class TableBuilder:
     """Collects rows per label and type, then turns them into frames with every schema column."""
 
