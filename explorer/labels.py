@@ -8,6 +8,8 @@ import re
 
 import pandas as pd
 
+from explorer import glossary
+
 # share columns (fractions 0..1 in the data; shown as percentages)
 PCT_NAMES = frozenset(
     {
@@ -37,9 +39,11 @@ PCT_NAMES = frozenset(
         "technical_high",
         "coverage",
         "weight",
+        "range_low",
+        "range_high",
     }
 )
-# column -> (title, help)
+# column -> (title, help); the help of a column the glossary defines comes from the glossary
 COLUMNS: dict[str, tuple[str, str]] = {
     "rank": ("Rank", "Rank by median exposure among the assessed entities"),
     "name": ("Name", ""),
@@ -84,6 +88,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "count": ("Count", ""),
     "p_by_end": ("Chance by 2036", "Probability the link crosses the threshold by the end of the horizon"),
     "technical_low": ("Technical low", ""),
+    "range_low": ("Scenarios: lowest", ""),
+    "range_high": ("Scenarios: highest", ""),
     "technical_high": ("Technical high", ""),
 }
 ID_COLUMNS = frozenset({"id", "entity_id", "src", "dst", "source_ids"})
@@ -144,6 +150,7 @@ def display(df: pd.DataFrame, pct: frozenset[str] | set[str] = PCT_NAMES) -> tup
     for c in out.columns:
         s = out[c]
         t, help_ = COLUMNS.get(c, (title(c), ""))
+        help_ = glossary.help_text(c, help_)
         if has_name and _is_id_column(c, s):
             config[c] = None  # hidden; the CSV keeps it
         elif c in pct and pd.api.types.is_numeric_dtype(s):
@@ -153,6 +160,8 @@ def display(df: pd.DataFrame, pct: frozenset[str] | set[str] = PCT_NAMES) -> tup
             out[c] = s.map(yes_no)
             config[c] = _cfg(t, help_)
         else:
+            if c == "measure" and _texty(s):  # a study's code, e.g. gpt4_beta: its name, the code beside it
+                out[c] = s.map(lambda v: f"{glossary.name_of(v)} ({v})" if glossary.term(str(v)) else v)
             if s.dtype == object and s.map(lambda v: isinstance(v, (list, tuple))).any():
                 out[c] = s.map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
             config[c] = _cfg(t, help_)

@@ -41,6 +41,7 @@ SECTIONS: dict[str, dict[str, PageDef]] = {
         "graph": PageDef("graph_view.py", "Graph", "graph", ":material/hub:"),
         "cypher": PageDef("cypher.py", "Cypher console", "cypher", ":material/terminal:"),
         "data": PageDef("data_sources.py", "Data and sources", "data", ":material/dataset:"),
+        "glossary": PageDef("glossary.py", "Glossary", "glossary", ":material/menu_book:"),
     },
 }
 PAGES: dict[str, PageDef] = {key: p for section in SECTIONS.values() for key, p in section.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from explorer.cache import Build, memoized
-from explorer.scenario import YEARS, Spec, make_scenario
+from explorer.scenario import SCENARIO_NAMES, YEARS, Spec, make_scenario, spec
 from graph.exposure.evidence import WORKFORCE
 
 
@@ -152,6 +152,22 @@ def entity_series(b: Build, entity_id: str, scs: tuple[Spec, ...]) -> pd.DataFra
     parts = [summary(b, sc) for sc in scs]
     out = pd.concat([s[s["entity_id"] == entity_id] for s in parts], ignore_index=True)
     return out[list(SERIES_COLUMNS)].reset_index(drop=True)
+
+
+@memoized
+def scenario_range(b: Build, year: int, label: str = "Craft") -> pd.DataFrame:
+    """Per entity of `label`: the lowest and highest median over the preset scenarios in `year`
+    (entity_id, range_low, range_high; NaN when not assessed)."""
+    parts = [league(b, spec(name), year, label)[["entity_id", "median"]] for name in SCENARIO_NAMES]
+    both = pd.concat(parts, ignore_index=True)
+    g = both.groupby("entity_id", sort=False)["median"]
+    return pd.DataFrame({"range_low": g.min(), "range_high": g.max()}).reset_index()
+
+
+def series_range(series: pd.DataFrame, year: int) -> tuple[float, float]:
+    """(lowest, highest) median over the scenarios in an entity_series frame, in `year`."""
+    m = series.loc[series["year"] == year, "median"].dropna()
+    return (float(m.min()), float(m.max())) if len(m) else (float("nan"), float("nan"))
 
 
 def scenario_change(b: Build, base: Spec, custom: Spec, year: int, label: str = "Craft") -> pd.DataFrame:

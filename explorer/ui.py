@@ -1,12 +1,23 @@
-"""Display helpers every page uses: the current build (or why there is none), tables with their CSV,
-sources, percent columns, charts drawn from cached specs."""
+"""Display helpers every page uses: the page's top (`page`: title, what it answers, the current build),
+metrics with their glossary tooltip, tables with their CSV, sources, percent columns, charts drawn from
+cached specs, "not assessed" with its reason.
+
+A new page:
+
+    b = ui.page("Union locals", "Which crafts each local represents and how exposed they are.")
+    if b is None:
+        return
+    ui.metric(col, "Exposure 2030", pct(x), "median")      # the tooltip comes from explorer.glossary
+    ui.table(frame, "locals")                               # plain labels, ids hidden, CSV keeps them
+    ui.terms("median", "band", "coverage_status")           # "What these numbers mean"
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from explorer import cache, labels, lookup
+from explorer import cache, glossary, labels, lookup, nav
 from explorer.formatting import csv_bytes, slug
 from graph import snapshot
 
@@ -19,6 +30,38 @@ CATALOG_ONLY = (
     "and scores cover the curated catalog only and are much lower than the full-data numbers. "
     "Run `craftgraph fetch` then `craftgraph build` for the full graph."
 )
+
+
+def page(title: str, intro: str | None = None) -> cache.Build | None:
+    """Every page's top, one layout: its title, one caption saying what the page answers, then the current
+    build (None, with the reason shown on the page, when there is none: the page returns)."""
+    st.title(title)
+    if intro:
+        st.caption(intro)
+    return current_build()
+
+
+def metric(container, label: str, value: str, term: str | None = None, *, help: str | None = None, **kw) -> None:
+    """st.metric with its tooltip: `help`, else the glossary's text for `term` (a measure's code)."""
+    container.metric(label, value, help=help or glossary.help_text(term or "") or None, **kw)
+
+
+def terms(*keys: str, label: str = "What these numbers mean") -> None:
+    """A collapsed expander defining the given glossary terms, with a link to the whole glossary."""
+    with st.expander(label, icon=":material/help:"):
+        st.markdown(glossary.bullets(list(keys)))
+        nav.link("glossary", "The whole glossary")
+
+
+def not_assessed(row, what: str = "craft") -> None:
+    """The "not assessed" state, with its reason: no score, never a 0%."""
+    status = row.get("coverage_status") if hasattr(row, "get") else None
+    reason = row.get("coverage_reason") if hasattr(row, "get") else None
+    status = status if isinstance(status, str) and status else glossary.NOT_ASSESSED
+    text = f"**{status.capitalize()}**: this {what} has no exposure score in this build (which is not a 0%)."
+    if isinstance(reason, str) and reason:
+        text += f" Reason: {reason}"
+    st.info(text, icon=":material/help:")
 
 
 def catalog_only_banner() -> None:

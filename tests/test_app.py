@@ -279,7 +279,10 @@ def test_craft_brief_downloads(home):
 
 def test_craft_without_a_score_says_so(home):
     at = ok(open_page("craft", craft="craft:camera-operator"))
-    assert at.header[0].value == "Camera Operator"  # scored 0: no capability reaches its task
+    assert at.header[0].value == "Camera Operator"  # no capability reaches its task
+    info = " ".join(i.value for i in at.info)
+    assert "Not assessed" in info and "not a 0%" in info and "Reason:" in info, info
+    assert not at.metric, "no figure for a craft that is not assessed"
 
 
 def test_craft_selection_goes_to_the_url(home):
@@ -718,3 +721,48 @@ def test_catalog_only_banner(fixture_home, tmp_path, monkeypatch):
     monkeypatch.setenv("CRAFTGRAPH_HOME", str(full))
     at = ok(open_page("overview"))
     assert CATALOG_ONLY not in [w.value for w in at.warning]
+
+
+# ------------------------------------------------------------------------------------------ glossary, tooltips
+
+
+@pytest.mark.parametrize(
+    "page, params",
+    [
+        ("overview", {"year": "2030"}),
+        ("craft", {"craft": "craft:compositor", "year": "2030"}),
+        ("occupation", {"occupation": "onet:27-1014.00", "year": "2030"}),
+        ("capability", {"capability": "cap:rotoscope"}),
+    ],
+)
+def test_every_metric_has_a_tooltip(home, page, params):
+    at = ok(open_page(page, **params))
+    assert at.metric, page
+    bare = [m.label for m in at.metric if not m.proto.help]
+    assert not bare, f"metrics without a tooltip on {page}: {bare}"
+
+
+def test_craft_shows_the_scenario_range_beside_the_band(home):
+    at = ok(open_page("craft", craft="craft:compositor", year="2030"))
+    b = cache.current()
+    s = scores.entity_series(b, "craft:compositor", tuple(spec(x) for x in SCENARIO_NAMES))
+    m = s[s["year"] == 2030]["median"]
+    assert m.max() > m.min(), "the fixture's scenarios differ in 2030"
+    want = f"{100 * m.min():.0f}%–{100 * m.max():.0f}%"
+    assert metric(at, "Scenario range") == want
+    labels_in_order = [x.label for x in at.metric]
+    assert labels_in_order.index("Scenario range") == labels_in_order.index("80% band") + 1
+
+
+def test_overview_league_has_the_scenario_range(home):
+    at = ok(open_page("overview", year="2030"))
+    league = next(d.value for d in at.dataframe if "range_low" in d.value.columns)
+    assert (league["range_low"] <= league["median"] + 1e-9).all() and (
+        league["median"] <= league["range_high"] + 1e-9
+    ).all()
+
+
+def test_glossary_page_filters(home):
+    at = ok(open_page("glossary", q="gpt4_beta"))
+    t = texts(at)
+    assert "GPT-4 rating, β" in t and "Technical reach" not in t

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import lookup, nav
+from explorer import lookup, nav, ui
 from explorer.cache import Build
-from explorer.ui import current_build, table
+from explorer.ui import table
 from explorer.widgets import param
 
 
@@ -19,9 +19,7 @@ def tool_links(b: Build, type_id: str) -> None:
 
 
 def main() -> None:
-    st.title("AI types")
-    st.caption("Definitions written for a bargaining audience: what each kind of AI does and what it needs.")
-    b = current_build()
+    b = ui.page("AI types", "Written for a bargaining audience: what each kind of AI does and what it needs.")
     if b is None:
         return
     types = b.graph.nodes.get("AIType")

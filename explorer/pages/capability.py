@@ -6,12 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer import capabilities, charts, lookup, nav
+from explorer import capabilities, charts, lookup, nav, ui
 from explorer.cache import Build
 from explorer.formatting import pct
 from explorer.scenario import SCENARIO_NAMES, spec
 from explorer.sections import crafts_reached
-from explorer.ui import PCT_COL, chart, current_build, sources_table, table
+from explorer.ui import PCT_COL, chart, sources_table, table
 from explorer.widgets import pick
 
 LIMITATION_COLUMNS = ["id", "name", "kind", "severity", "justification"]
@@ -31,10 +31,15 @@ def maturity(b: Build, cap_id: str, name: str) -> pd.DataFrame:
     if len(q):
         r = q.iloc[0]
         m = st.columns(4)
-        m[0].metric("Maturity today", pct(r["maturity_as_of"]))
-        m[1].metric("Reaches 50% (median)", r["t50_date"], help=f"± {r['t50_sd']:.1f} years (sd)")
-        m[2].metric("Highest level so far", str(r["highest_level"]).replace("_", " ") or "–")
-        m[3].metric("Evidence", str(r["evidence"]))
+        ui.metric(m[0], "Maturity today", pct(r["maturity_as_of"]), "maturity")
+        ui.metric(
+            m[1],
+            "Reaches 50% (median)",
+            r["t50_date"],
+            help=f"The median date its maturity reaches 50%; ± {r['t50_sd']:.1f} years (sd)",
+        )
+        ui.metric(m[2], "Highest level so far", str(r["highest_level"]).replace("_", " ") or "–", "level")
+        ui.metric(m[3], "Evidence", str(r["evidence"]), help="Dated milestones and tools behind the maturity curve")
     st.caption(
         "Maturity: 0 = not possible, 1 = the routine way the work is done. A logistic curve is fitted "
         "through the dated milestones (◆) and the dates tools began offering the capability; "
@@ -84,8 +89,7 @@ def tasks(b: Build, cap_id: str) -> pd.DataFrame:
 
 
 def main() -> None:
-    st.title("Capability")
-    b = current_build()
+    b = ui.page("Capability", "Something AI can do: how mature it is and by when, who provides it, what holds it back.")
     if b is None:
         return
     cap_id = pick("Capability", lookup.names(b, "Capability"), "capability")

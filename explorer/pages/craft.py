@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from explorer import charts, lookup, nav, scores
+from explorer import charts, lookup, nav, scores, ui
 from explorer.brief import brief_html, brief_markdown, svg_exposure_chart
 from explorer.cache import Build
 from explorer.craft_brief import craft_brief, department
 from explorer.formatting import pct
 from explorer.scenario import SCENARIO_NAMES, THRESHOLDS, spec
-from explorer.ui import chart, current_build, pct_columns, sources_table, table
+from explorer.ui import chart, pct_columns, sources_table, table
 from explorer.widgets import choice, pick, year_and_scenario
 
 TABS = [
@@ -53,15 +53,16 @@ class View:
         return scores.explanation(self.b, self.craft_id, self.year, spec(self.scenario))
 
 
-def metrics(r: pd.Series, year: int) -> None:
-    m = st.columns(5)
-    m[0].metric(f"Exposure {year}", pct(r["median"]), help="median of the Monte Carlo draws")
-    m[1].metric("80% band", f"{pct(r['low'])}–{pct(r['high'])}")
-    m[2].metric("Automation", pct(r["automation"]), help="points of the mean exposure through automation links")
-    m[3].metric("Augmentation", pct(r["augmentation"]), help="points through augmentation links")
-    m[4].metric(
-        "At full maturity", pct(r["potential"]), help="if every linked capability were fully mature and unconstrained"
-    )
+def metrics(r: pd.Series, year: int, series: pd.DataFrame) -> None:
+    """The headline: exposure with its band, the scenarios' range beside it, technical reach, the split."""
+    lo, hi = scores.series_range(series, year)
+    m = st.columns(6)
+    ui.metric(m[0], f"Exposure {year}", pct(r["median"]), "median")
+    ui.metric(m[1], "80% band", f"{pct(r['low'])}–{pct(r['high'])}", "band")
+    ui.metric(m[2], "Scenario range", f"{pct(lo)}–{pct(hi)}", "scenario_range")
+    ui.metric(m[3], "Technical reach", pct(r["technical_median"]), "technical_median")
+    ui.metric(m[4], "Automation / augmentation", f"{pct(r['automation'])} / {pct(r['augmentation'])}", "automation")
+    ui.metric(m[5], "At full maturity", pct(r["potential"]), "potential")
 
 
 def over_time(v: View) -> None:
@@ -245,18 +246,14 @@ SHOW = {
 }
 
 
-def unscored(b: Build, craft_id: str) -> None:
-    st.info(
-        "This craft has no exposure score in this build: none of its tasks is linked to an AI capability "
-        "(or it has no tasks and no occupation to fall back on)."
-    )
+def unscored(b: Build, craft_id: str, row) -> None:
+    ui.not_assessed(row, "craft")
     occupations(b, craft_id)
     sources_table(b, [lookup.node(b, craft_id).get("source_ids")], f"sources-{craft_id}", key="dl-craft-sources")
 
 
 def main() -> None:
-    st.title("Craft")
-    b = current_build()
+    b = ui.page("Craft", "How exposed one craft is, why, through which tools, held back by what, and by when.")
     if b is None:
         return
     crafts = lookup.names(b, "Craft")
@@ -274,9 +271,9 @@ def main() -> None:
     series = scores.entity_series(b, craft_id, tuple(spec(s) for s in SCENARIO_NAMES))
     now = series[(series["scenario"] == scenario) & (series["year"] == year)]
     if not len(now) or pd.isna(now.iloc[0]["median"]):
-        unscored(b, craft_id)
+        unscored(b, craft_id, now.iloc[0] if len(now) else {})
         return
-    metrics(now.iloc[0], year)
+    metrics(now.iloc[0], year, series)
     # Only the open tab runs (its label is in the URL as ?tab=, so a tab can be linked).
     tabs = dict(zip(TABS, st.tabs(TABS, key="tab", bind="query-params"), strict=True))
     open_tab = next((label for label, t in tabs.items() if t.open), TABS[0])

@@ -9,9 +9,9 @@ import json
 
 import streamlit as st
 
-from explorer import console, neo4j_status
+from explorer import console, neo4j_status, ui
 from explorer.cache import Build
-from explorer.ui import current_build, download_csv
+from explorer.ui import download_csv
 from explorer.widgets import param, set_param, store_toggle
 from graph.embedded import EmbeddedCypher, QueryError
 
@@ -89,12 +89,11 @@ def show_result() -> None:
 
 
 def main() -> None:
-    st.title("Cypher console")
-    st.caption(
+    b = ui.page(
+        "Cypher console",
         "Read-only: queries that would change the graph are refused. Pass values as parameters "
-        "(`$name` in the query, a JSON object below)."
+        "(`$name` in the query, a JSON object below).",
     )
-    b = current_build()
     if b is None:
         return
     s = neo4j_status.status()

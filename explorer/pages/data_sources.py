@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from explorer import neo4j_status
+from explorer import neo4j_status, ui
 from explorer.cache import Build
 from explorer.formatting import join_lists
-from explorer.ui import current_build, download_csv, table
+from explorer.ui import download_csv, table
 from explorer.widgets import choice
 from graph.export import LICENCES
 from graph.schema import data_dictionary
@@ -93,8 +93,7 @@ def licences_markdown(text: str = LICENCES) -> str:
 
 
 def main() -> None:
-    st.title("Data and sources")
-    b = current_build()
+    b = ui.page("Data and sources", "What this build contains, where every fact comes from, and the licences.")
     if b is None:
         return
     build_facts(b)

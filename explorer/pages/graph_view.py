@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer import nav, neighbourhood, neo4j_status
+from explorer import nav, neighbourhood, neo4j_status, ui
 from explorer.cache import Build
 from explorer.neighbourhood import HIDDEN_LABELS, HIDDEN_RELS, PAGE_OF, title_of
-from explorer.ui import current_build, table
+from explorer.ui import table
 from explorer.widgets import bound, param, set_param, store_toggle
 from graph.schema import NODES, RELS
 
@@ -83,8 +83,7 @@ def node_links(rows: list[dict]) -> None:
 
 
 def main() -> None:
-    st.title("Graph")
-    b = current_build()
+    b = ui.page("Graph", "A craft's story: its tasks, the capabilities that reach them, the tools that provide them.")
     if b is None:
         return
     G = b.graph.nx()

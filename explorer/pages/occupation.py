@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer import charts, literature, lookup, nav, scores
+from explorer import charts, literature, lookup, nav, scores, ui
 from explorer.cache import Build
 from explorer.formatting import pct
 from explorer.scenario import SCENARIO_NAMES, spec
-from explorer.ui import chart, current_build, pct_columns, sources_table, table
+from explorer.ui import chart, pct_columns, sources_table, table
 from explorer.widgets import bound, pick, year_and_scenario
 
 TABS = ["Over time", "Published indices", "Why", "Sources"]
@@ -52,12 +52,15 @@ def crafts_here(b: Build, occ_id: str, year: int, scenario: str) -> None:
         nav.link("craft", f"{cn.get(c, c)} ({pct(share)})", cols[i % 3], craft=c, year=year, scenario=scenario)
 
 
-def metrics(r: pd.Series, year: int) -> None:
-    m = st.columns(4)
-    m[0].metric(f"Exposure {year}", pct(r["median"]))
-    m[1].metric("80% band", f"{pct(r['low'])}–{pct(r['high'])}")
-    m[2].metric("Automation / augmentation", f"{pct(r['automation'])} / {pct(r['augmentation'])}")
-    m[3].metric("At full maturity", pct(r["potential"]))
+def metrics(r: pd.Series, year: int, series: pd.DataFrame) -> None:
+    lo, hi = scores.series_range(series, year)
+    m = st.columns(6)
+    ui.metric(m[0], f"Exposure {year}", pct(r["median"]), "median")
+    ui.metric(m[1], "80% band", f"{pct(r['low'])}–{pct(r['high'])}", "band")
+    ui.metric(m[2], "Scenario range", f"{pct(lo)}–{pct(hi)}", "scenario_range")
+    ui.metric(m[3], "Technical reach", pct(r["technical_median"]), "technical_median")
+    ui.metric(m[4], "Automation / augmentation", f"{pct(r['automation'])} / {pct(r['augmentation'])}", "automation")
+    ui.metric(m[5], "At full maturity", pct(r["potential"]), "potential")
 
 
 def why(b: Build, occ_id: str, year: int, scenario: str) -> None:
@@ -131,8 +134,10 @@ def compare_every_occupation(b: Build, lit: pd.DataFrame, occ_id: str, year: int
 
 
 def main() -> None:
-    st.title("Occupation")
-    b = current_build()
+    b = ui.page(
+        "Occupation",
+        "An O*NET-SOC occupation: its exposure, the crafts classified under it, and the published studies beside it.",
+    )
     if b is None:
         return
     occs = lookup.names(b, "Occupation", "title")
@@ -152,11 +157,9 @@ def main() -> None:
     now = series[(series["scenario"] == scenario) & (series["year"] == year)]
     scored = bool(len(now)) and pd.notna(now.iloc[0]["median"])
     if scored:
-        metrics(now.iloc[0], year)
+        metrics(now.iloc[0], year, series)
     else:
-        st.info(
-            "No exposure score for this occupation in this build (no linked task, and no craft classified under it)."
-        )
+        ui.not_assessed(now.iloc[0] if len(now) else {}, "occupation")
     tabs = dict(zip(TABS, st.tabs(TABS, key="otab", bind="query-params"), strict=True))
     open_tab = next((label for label, t in tabs.items() if t.open), TABS[0])
     with tabs[open_tab]:

@@ -7,11 +7,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from explorer import charts, nav, scores
+from explorer import charts, nav, scores, ui
 from explorer.cache import Build
 from explorer.formatting import pct
 from explorer.scenario import spec
-from explorer.ui import chart, current_build, download_csv, plain, table
+from explorer.ui import chart, download_csv, plain, table
 from explorer.widgets import year_and_scenario
 
 LEAGUE_VIEW = [
@@ -21,6 +21,8 @@ LEAGUE_VIEW = [
     "median",
     "low",
     "high",
+    "range_low",
+    "range_high",
     "technical_median",
     "automation",
     "augmentation",
@@ -33,18 +35,21 @@ LEAGUE_VIEW = [
 def headline(s: pd.DataFrame, lg: pd.DataFrame, year: int) -> None:
     scored = lg.dropna(subset=["median"])
     wf = s[(s["entity_id"] == "workforce:crafts") & (s["year"] == year)]
-    c1, c2, c3 = st.columns(3)
-    c1.metric(
+    c1, c2, c3, c4 = st.columns(4)
+    ui.metric(
+        c1,
         "Crafts assessed",
         f"{len(scored)} of {len(lg)}",
-        help="A craft is assessed when some capability in the catalog reaches its tasks; the others have no score.",
+        help="A craft is assessed (or partly) when some capability in the catalog reaches its tasks; the others "
+        "have no score, which is not a 0%.",
     )
     if len(wf):
         r = wf.iloc[0]
-        c2.metric("All crafts (equal weights)", pct(r["median"]), help=f"80% band {pct(r['low'])}–{pct(r['high'])}")
+        ui.metric(c2, "All crafts (equal weights)", pct(r["median"]), "workforce")
+        ui.metric(c3, "80% band", f"{pct(r['low'])}–{pct(r['high'])}", "band")
     if len(scored):
         top = scored.iloc[0]
-        c3.metric("Most exposed", str(top["name"]), f"{pct(top['median'])}", delta_color="off")
+        ui.metric(c4, "Most exposed", str(top["name"]), "median", delta=pct(top["median"]), delta_color="off")
 
 
 def league_table(b: Build, lg: pd.DataFrame, year: int, scenario: str, chosen: list[str]) -> None:
@@ -58,10 +63,12 @@ def league_table(b: Build, lg: pd.DataFrame, year: int, scenario: str, chosen: l
             else f"Top {shown} of {len(scored)} assessed crafts; the table below has all."
         )
         chart(b, charts.league, scored, key=(year, scenario, tuple(chosen)))
-    view = scored[[*LEAGUE_VIEW, "entity_id"]]
+    view = scored.merge(scores.scenario_range(b, year), on="entity_id", how="left")[[*LEAGUE_VIEW, "entity_id"]]
     st.caption(
-        "Median = permitted reach (with legal and contractual terms); technical = what AI could do without them. "
-        "Coverage = share of the craft's task weight the catalog's capabilities reach."
+        "Median = permitted reach (with legal and contractual terms), with its 80% band; scenarios lowest–highest "
+        "= the range of the slow, expected and fast medians; technical = what AI could do without legal and "
+        "contractual terms. Coverage = share of the craft's task weight the catalog's capabilities reach. "
+        "Hover a column title for its meaning."
     )
     shown, config = plain(view)
     ev = st.dataframe(
@@ -129,15 +136,14 @@ def changes(b: Build) -> None:
 
 
 def main() -> None:
-    st.title("Which crafts are most exposed to AI?")
-    b = current_build()
-    if b is None:
-        return
-    st.caption(
+    b = ui.page(
+        "Which crafts are most exposed to AI?",
         "Exposure: the importance-weighted share of a craft's tasks that AI capabilities can do, given how "
         "mature each capability is and the limitations holding it back. Median of 1,000 draws, with the "
-        "80% band. Pick a craft for the why, the tools, the timeline and the sources."
+        "80% band. Pick a craft for the why, the tools, the timeline and the sources.",
     )
+    if b is None:
+        return
     year, scenario = year_and_scenario(b)
     lg = scores.league(b, spec(scenario), year)
     depts = sorted(x for x in lg["department"].dropna().unique() if x)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer import capabilities, charts, lookup, nav, scores
+from explorer import capabilities, charts, lookup, nav, scores, ui
 from explorer.cache import Build
 from explorer.formatting import pct
 from explorer.scenario import MILESTONE_LEVELS, SCENARIO_NAMES, YEARS, CapMove, Spec, parse_move, spec, with_moves
-from explorer.ui import chart, current_build, pct_columns, table
+from explorer.ui import chart, pct_columns, table
 from explorer.widgets import bound, choice, list_param, mark_seen, seed_from_url, set_list_param
 from graph.exposure import api
 
@@ -111,10 +111,11 @@ def changes(b: Build, base: Spec, custom: Spec, year: int) -> None:
     st.subheader(f"Every craft's exposure in {year}: {base.base} vs your scenario")
     moved = ch[ch["change"].abs() > 5e-4]
     m1, m2, m3 = st.columns(3)
-    m1.metric("Crafts that change", f"{len(moved)} of {len(ch.dropna(subset=['baseline']))}")
+    ui.metric(m1, "Crafts that change", f"{len(moved)} of {len(ch.dropna(subset=['baseline']))}", "change")
     if len(moved):
-        m2.metric("Largest rise", str(ch.iloc[0]["name"]), f"{100 * ch.iloc[0]['change']:+.1f} points")
-        m3.metric("Average change", f"{100 * ch['change'].mean():+.1f} points")
+        top = ch.iloc[0]
+        ui.metric(m2, "Largest rise", str(top["name"]), "change", delta=f"{100 * top['change']:+.1f} points")
+        ui.metric(m3, "Average change", f"{100 * ch['change'].mean():+.1f} points", "change")
         chart(b, charts.change_bars, moved.head(40), "name", f"Change in median exposure, {year}", key=(custom, year))
     table(ch, f"scenario-change-{year}", column_config=pct_columns(ch))
     crafts = lookup.names(b, "Craft")
@@ -127,14 +128,13 @@ def changes(b: Build, base: Spec, custom: Spec, year: int) -> None:
 
 
 def main() -> None:
-    st.title("Scenarios: what if?")
-    b = current_build()
+    b = ui.page(
+        "Scenarios: what if?",
+        "Start from a scenario, move capabilities' dates and lift or keep limitations, and see every "
+        "craft's exposure change. The URL keeps your choices: copy it to share the scenario.",
+    )
     if b is None:
         return
-    st.caption(
-        "Start from a scenario, move capabilities' dates and lift or keep limitations, and see every "
-        "craft's exposure change. The URL keeps your choices: copy it to share the scenario."
-    )
     with st.expander("The three standard scenarios"):
         table(api.scenarios(), "scenarios")
     c1, c2 = st.columns([2, 3])

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer import nav, scores, search
+from explorer import nav, scores, search, ui
 from explorer.cache import Build
 from explorer.labels import pct_text
 from explorer.scenario import spec
-from explorer.ui import current_build
 
 HOW_TO_READ = """\
 - **What this is**: a research graph of AI tools, what they can do, and the tasks of the entertainment crafts
@@ -73,8 +72,7 @@ def top_crafts(b: Build, year: int) -> None:
 
 
 def main() -> None:
-    st.title("CraftGraph: AI and the entertainment crafts")
-    b = current_build()
+    b = ui.page("CraftGraph: AI and the entertainment crafts")
     if b is None:
         return
     search_box(b)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer import lookup, nav
+from explorer import lookup, nav, ui
 from explorer.cache import Build
 from explorer.sections import crafts_reached
-from explorer.ui import current_build, sources_table, table
+from explorer.ui import sources_table, table
 from explorer.widgets import pick
 
 
@@ -47,8 +47,7 @@ def limitations(b: Build, tool_id: str, caps: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    st.title("Tool")
-    b = current_build()
+    b = ui.page("Tool", "What the catalog says about one AI tool: its capabilities, limits, the crafts it reaches.")
     if b is None:
         return
     tool_id = pick("Tool", lookup.names(b, "Tool"), "tool")
