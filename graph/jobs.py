@@ -99,15 +99,187 @@ def craft_headcounts(graph) -> pd.DataFrame:
     all_ind = occ["employment"].astype(float)
     nat = jobs[jobs["area"] == "area:us"]
     by = {k: g.set_index("occupation") for k, g in nat.groupby("naics")}
+    weights = _weights(edges)
+    links = industry_links(edges, set(weights))
+    leaves = _leaf_jobs(by)
+    alloc = _allocation(edges, links, leaves)
+    own = _own_shares(edges)
     rows = []
-    for craft, ws in sorted(_weights(edges).items()):
-        national = _national(craft, ws, by, all_ind)
+    for craft, ws in sorted(weights.items()):
+        national = _national(craft, ws, own[craft], links[craft], (leaves, alloc, by), all_ind)
         if national is None:
             continue
         rows.append(national)
         for area, name in METROS.items():
             rows.append(_metro(craft, ws, jobs[jobs["area"] == area], national, area, name, all_ind))
     return pd.DataFrame(rows)
+
+
+# Crafts without curated WORKS_IN links use the media industries as before: film main, the other media
+# industries also, software publishers (video games) possible.
+DEFAULT_LINKS = {"512100": "main", "512200": "also", "516000": "also", "711000": "also", "513200": "possible"}
+READINGS = {"low": ("main",), "point": ("main", "also"), "high": ("main", "also", "possible")}
+
+
+def industry_links(edges: dict, crafts: set[str]) -> dict[str, dict[str, str]]:
+    """craft → {NAICS code: role}: the curated WORKS_IN links, else DEFAULT_LINKS (marked by `curated`)."""
+    wi = edges.get("WORKS_IN")
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    if wi is not None and not wi.empty:
+        for c, d, r in zip(wi["src"], wi["dst"], wi["role"], strict=True):
+            out[c][str(d).removeprefix("naics:")] = r
+    return {c: dict(out[c]) if c in out else dict(DEFAULT_LINKS) for c in crafts}
+
+
+def curated(edges: dict, craft: str) -> bool:
+    wi = edges.get("WORKS_IN")
+    return wi is not None and not wi.empty and bool((wi["src"] == craft).any())
+
+
+def _stem(code: str) -> str:
+    return code.rstrip("0") or code
+
+
+def _under(code: str, parent: str) -> bool:
+    return code != parent and code.startswith(_stem(parent))
+
+
+def _leaf_jobs(by: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Per published code: its jobs less those of the published codes directly under it (the remainder),
+    so that leaves never overlap, e.g. 512100 less 512130 (production, distribution and post-production
+    without exhibition). A suppressed parent cell gives 0; suppressed children count as 0 (floor)."""
+    codes = sorted(by)
+    out = {}
+    for p in codes:
+        kids = [c for c in codes if _under(c, p) and not any(_under(c, m) and _under(m, p) for m in codes)]
+        f = by[p][["jobs", "suppressed"]].copy()
+        for k in kids:
+            f["jobs"] = f["jobs"] - by[k]["jobs"].reindex(f.index).fillna(0.0)
+        f["jobs"] = f["jobs"].clip(lower=0.0)
+        out[p] = f
+    return out
+
+
+def covered(code: str, published: list[str]) -> list[str]:
+    """The published leaves a linked code stands for: the code and every published code under it, or,
+    when the code itself is not published (512110), the nearest published code above it."""
+    if code in published:
+        return [p for p in published if p == code or _under(p, code)]
+    above = [p for p in published if _under(code, p)]
+    return [max(above, key=lambda p: len(_stem(p)))] if above else []
+
+
+def _allocation(edges: dict, links: dict[str, dict[str, str]], leaves: dict) -> dict:
+    """(reading, leaf, occupation) → the summed CLASSIFIED_AS shares of the crafts present there, so each
+    craft's part of a leaf's jobs is share / that sum and no reading counts a job twice."""
+    ca = edges.get("CLASSIFIED_AS")
+    tot: dict[tuple[str, str, str], float] = defaultdict(float)
+    if ca is None or ca.empty:
+        return tot
+    published = sorted(leaves)
+    for c, o, s in zip(ca["src"], ca["dst"], ca["share"].astype(float), strict=True):
+        for reading, roles in READINGS.items():
+            for leaf in _leaves_of(links.get(c, DEFAULT_LINKS), roles, published):
+                tot[(reading, leaf, o)] += s
+    return tot
+
+
+def _leaves_of(links: dict[str, str], roles: tuple[str, ...], published: list[str]) -> set[str]:
+    return {leaf for code, role in links.items() if role in roles for leaf in covered(code, published)}
+
+
+def _reading(craft_shares: dict[str, float], leaves_: set[str], leaves: dict, alloc: dict, reading: str) -> float:
+    total = 0.0
+    for leaf in leaves_:
+        f = leaves[leaf]
+        for o, s in craft_shares.items():
+            den = alloc.get((reading, leaf, o), 0.0)
+            if o in f.index and den > 0:
+                total += s / den * float(f.at[o, "jobs"])
+    return total
+
+
+def _own_shares(edges: dict) -> dict[str, dict[str, float]]:
+    """craft → {occupation: CLASSIFIED_AS share}."""
+    ca = edges.get("CLASSIFIED_AS")
+    out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    if ca is not None and not ca.empty:
+        for c, o, s in zip(ca["src"], ca["dst"], ca["share"].astype(float), strict=True):
+            out[c][o] += s
+    return out
+
+
+def _national(
+    craft: str,
+    ws: dict[str, float],
+    shares: dict[str, float],
+    links: dict[str, str],
+    ctx: tuple[dict, dict, dict],
+    all_ind: pd.Series,
+) -> dict | None:
+    leaves, alloc, by = ctx
+    published = sorted(leaves)
+    present = _leaves_of(links, READINGS["high"], published)
+    counted = [o for i in present for o in ws if o in by[i].index and not by[i].at[o, "suppressed"]]
+    if not counted:  # no industry estimate of the craft's occupations, or only suppressed ones
+        return None
+    values = {
+        r: _reading(shares, _leaves_of(links, roles, published), leaves, alloc, r) for r, roles in READINGS.items()
+    }
+    supp = sorted({o for i in present for o in ws if o in by[i].index and bool(by[i].at[o, "suppressed"])})
+    all_industries = sum(w * float(all_ind.get(o) or 0.0) for o, w in ws.items())
+    main = sorted(_leaves_of(links, ("main",), published))
+    wages, wage_basis = _wages(ws, by, main, sorted(present - set(main)))
+    rests = f"OEWS May 2025, occupations {', '.join(sorted(ws))} (craft's part of each by CLASSIFIED_AS share); "
+    rests += _describe(links, published)
+    if supp:
+        rests += f"; suppressed cells counted as 0: {', '.join(supp)}"
+    point = values["point"]
+    return {
+        "craft_id": craft,
+        "area_id": "area:us",
+        "area": "United States",
+        "headcount": round(point),
+        "headcount_low": round(min(values["low"], point)),
+        "headcount_high": round(max(values["high"], point)),
+        "all_industries": round(all_industries),
+        **wages,
+        "wage_basis": wage_basis,
+        "industries": ";".join(f"{c}:{r}" for c, r in sorted(links.items())),
+        "rests_on": rests,
+        "self_employed": SELF_EMPLOYED,
+    }
+
+
+def _describe(links: dict[str, str], published: list[str]) -> str:
+    parts = []
+    for role in ("main", "also", "possible"):
+        codes = sorted(c for c, r in links.items() if r == role)
+        if codes:
+            shown = [
+                c if c in published else f"{c} (read as {'+'.join(covered(c, published)) or 'not published'})" for c in codes
+            ]
+            parts.append(f"{role} {'+'.join(shown)}")
+    kind = "curated industries" if links != DEFAULT_LINKS else "default media industries (no curated links)"
+    return f"{kind}: {'; '.join(parts)}; low = main, point = main + also, high = all"
+
+
+def _wages(ws: dict[str, float], by: dict, first: list[str], then: list[str]) -> tuple[dict, str]:
+    """Employment-weighted wage percentiles from the craft's main industry with most of its jobs (then the
+    others it works in) where its occupations have a median."""
+
+    def most(codes: list[str]) -> list[str]:
+        return sorted(codes, key=lambda i: -_sum(ws, by.get(i))[0])
+
+    ranked = most(first) + most(then)
+    for ind in ranked:
+        f = by.get(ind)
+        if f is None:
+            continue
+        got = _weighted(ws, f)
+        if got is not None:
+            return got, f"OEWS May 2025, NAICS {ind}, national"
+    return dict.fromkeys(WAGE_COLS), "no wage published for these occupations in the craft's industries"
 
 
 def _sum(ws: dict[str, float], frame: pd.DataFrame | None) -> tuple[float, list[str]]:
@@ -121,55 +293,6 @@ def _sum(ws: dict[str, float], frame: pd.DataFrame | None) -> tuple[float, list[
             if bool(frame.at[o, "suppressed"]):
                 supp.append(o)
     return total, supp
-
-
-def _national(craft: str, ws: dict[str, float], by: dict, all_ind: pd.Series) -> dict | None:
-    counted = [o for i in MEDIA if i in by for o in ws if o in by[i].index and not by[i].at[o, "suppressed"]]
-    if not counted:  # no industry estimate of the craft's occupations, or only suppressed ones
-        return None
-    low, supp = _sum(ws, by.get(FILM))
-    point = low
-    for i in MEDIA[1:]:
-        v, s = _sum(ws, by.get(i))
-        point, supp = point + v, supp + s
-    high = point
-    for i in WIDER:
-        high += _sum(ws, by.get(i))[0]
-    all_industries = sum(w * float(all_ind.get(o) or 0.0) for o, w in ws.items())
-    wages, wage_basis = _wages(ws, by, MEDIA)
-    rests = (
-        f"OEWS May 2025, occupations {', '.join(sorted(ws))} (craft's part of each by CLASSIFIED_AS share); "
-        f"point: industries {'+'.join(MEDIA)}; low: {FILM} only; high: also {'+'.join(WIDER)}"
-    )
-    if supp:
-        rests += f"; suppressed cells counted as 0: {', '.join(sorted(set(supp)))}"
-    return {
-        "craft_id": craft,
-        "area_id": "area:us",
-        "area": "United States",
-        "headcount": round(point),
-        "headcount_low": round(min(low, point)),
-        "headcount_high": round(high),
-        "all_industries": round(all_industries),
-        **wages,
-        "wage_basis": wage_basis,
-        "rests_on": rests,
-        "self_employed": SELF_EMPLOYED,
-    }
-
-
-def _wages(ws: dict[str, float], by: dict, order: tuple[str, ...]) -> tuple[dict, str]:
-    """Employment-weighted wage percentiles from the first industry (film first, then the MEDIA industry
-    with most of the craft's jobs) where the craft's occupations have a median."""
-    ranked = [order[0], *sorted(order[1:], key=lambda i: -_sum(ws, by.get(i))[0])]
-    for ind in ranked:
-        f = by.get(ind)
-        if f is None:
-            continue
-        got = _weighted(ws, f)
-        if got is not None:
-            return got, f"OEWS May 2025, NAICS {ind}, national"
-    return dict.fromkeys(WAGE_COLS), "no wage published for these occupations in the media industries"
 
 
 def _weighted(ws: dict[str, float], f: pd.DataFrame) -> dict | None:
@@ -223,7 +346,7 @@ def with_jobs(exposure: pd.DataFrame, graph, area: str = "area:us") -> pd.DataFr
     """Craft exposure rows joined with the craft's headcount and wages in `area`, and jobs exposed
     (headcount × median exposure) with its band (low × low, high × high). Other rows get empty cells."""
     hc = craft_headcounts(graph)
-    cols = ["headcount", "headcount_low", "headcount_high", "median_wage", "wage_p10", "wage_p90", "wage_basis"]
+    cols = ["headcount", "headcount_low", "headcount_high", "median_wage", "wage_p10", "wage_p90", "wage_basis", "industries"]
     if hc.empty:
         out = exposure.copy()
         for c in [*cols, "jobs_exposed", "jobs_exposed_low", "jobs_exposed_high"]:

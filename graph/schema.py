@@ -739,6 +739,38 @@ RELS: tuple[RelType, ...] = (
         "The industry sits within a broader industry; the county within its state.",
     ),
     RelType(
+        "WORKS_IN",
+        (("Craft", "Industry"),),
+        "Curated: the craft's workers are employed in this industry (role main, also or possible); the headcount "
+        "estimate reads the craft's occupations in these industries (docs/jobs.md).",
+        (
+            Prop(
+                "role",
+                required=True,
+                choices=("main", "also", "possible"),
+                description="main: in every reading; also: in the point and high readings; possible: high only",
+            ),
+            Prop("note", description="why, in the curator's words"),
+        ),
+        claim=True,
+    ),
+    RelType(
+        "COVERS_AREA",
+        (("UnionLocal", "Area"),),
+        "Curated from the local's jurisdiction: the local represents workers in this area.",
+        (
+            Prop(
+                "fit",
+                required=True,
+                choices=("same", "inside", "larger"),
+                description="same: the jurisdiction is about this area; inside: it lies inside the area; larger: the "
+                "area is only part of it (the local's base)",
+            ),
+            Prop("note", description="the jurisdiction in the curator's words"),
+        ),
+        claim=True,
+    ),
+    RelType(
         "FOR_INDUSTRY", (("JobsEstimate", "Industry"), ("QcewRecord", "Industry")), "The figures are for this industry."
     ),
     RelType("FOR_AREA", (("JobsEstimate", "Area"), ("QcewRecord", "Area")), "The figures are for this area."),

@@ -17,7 +17,7 @@ from graph.schema import NODE_BY_NAME, REL_BY_NAME, check_value, id_matches
 from graph.tables import WHERE, Problem, Tables
 
 # Labels whose nodes only public datasets supply (apart from the curated occupations).
-PUBLIC_ONLY = {"WorkActivity", "AIModel", "Incident", "Study"}
+PUBLIC_ONLY = {"WorkActivity", "AIModel", "Incident", "Study", "Industry", "Area"}
 
 
 def _loc(where: object, fallback: str) -> tuple[str, int | None]:
@@ -40,6 +40,7 @@ def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[st
     for label, df in t.nodes.items():
         if "source_ids" in df.columns:
             _check_source_refs(df, sources, problems, label)
+    _check_works_in(t, problems)  # before a build without public data drops the links to Industry
     notes: list[str] = []
     for rel in list(t.edges):
         _validate_edges(t, rel, ids, public, problems, notes)
@@ -160,3 +161,26 @@ def _check_source_refs(df: pd.DataFrame, sources: set[str], problems: list[Probl
             if sid not in sources:
                 f, line = _loc(where, what)
                 problems.append(Problem(f, line, "source_ids", f"{sid!r} is not a known Source id"))
+
+
+def _check_works_in(t: Tables, problems: list[Problem]) -> None:
+    """A craft's curated industries: at least one `main`, and never a code together with a code above it
+    (512100 and 512110 would count the same jobs twice)."""
+    wi = t.edges.get("WORKS_IN")
+    if wi is None or wi.empty:
+        return
+    wheres = wi[WHERE] if WHERE in wi.columns else [None] * len(wi)
+    by_craft: dict[str, list[tuple[str, object, object]]] = {}
+    for c, d, r, w in zip(wi["src"], wi["dst"], wi["role"], wheres, strict=True):
+        by_craft.setdefault(c, []).append((str(d).removeprefix("naics:"), r, w))
+    for craft, links in by_craft.items():
+        if not any(r == "main" for _, r, _ in links):
+            f, line = _loc(links[0][2], "WORKS_IN")
+            problems.append(Problem(f, line, "role", f"{craft} has industries but none with role main"))
+        for code, _, w in links:
+            for other, _, _ in links:
+                if other != code and code.startswith(other.rstrip("0")):
+                    f, line = _loc(w, "WORKS_IN")
+                    problems.append(
+                        Problem(f, line, "industry_id", f"{craft}: naics:{code} lies within naics:{other}, also linked")
+                    )

@@ -136,6 +136,8 @@ CATALOG_FILES: tuple[NodeFile | EdgeFile, ...] = (
         },
     ),
     EdgeFile("clause_terms", ("clause_id", "Clause"), ("ai_type_id", {"AIType": "DEFINES"})),
+    EdgeFile("craft_industries", ("craft_id", "Craft"), ("industry_id", {"Industry": "WORKS_IN"})),
+    EdgeFile("local_areas", ("local_id", "UnionLocal"), ("area_id", {"Area": "COVERS_AREA"})),
     EdgeFile("model_capabilities", ("model_id", "AIModel"), ("capability_id", {"Capability": "DEMONSTRATES"})),
     EdgeFile("incident_limitations", ("incident_id", "Incident"), ("limitation_id", {"Limitation": "ILLUSTRATES"})),
 )

@@ -46,7 +46,8 @@ def test_headcount_split_and_range():
     # two crafts share 27-4032 equally: point = (300 + 100) / 2, low = 512100 only, high = + 513200
     assert (ed["headcount"], ed["headcount_low"], ed["headcount_high"], ed["all_industries"]) == (200, 150, 225, 500)
     assert ed["median_wage"] == 80000 and ed["wage_basis"].endswith("NAICS 512100, national")
-    assert "floor" in ed["self_employed"] and "512100+512200+516000+711000" in ed["rests_on"]
+    assert "floor" in ed["self_employed"] and "default media industries" in ed["rests_on"]
+    assert "main 512100; also 512200 (read as not published)+516000+711000; possible 513200" in ed["rests_on"]
     la = hc.loc[("craft:editor", "area:metro-31080")]
     # metro all-industry 200 / 2 = 100, times the national industry shares 200/500, 150/500, 225/500
     assert (la["headcount"], la["headcount_low"], la["headcount_high"]) == (40, 30, 45)
@@ -121,3 +122,53 @@ def test_departments_weighted_by_headcount():
     assert d["exposure_plain_mean"] == pytest.approx(0.5)
     assert d["exposure_headcount_weighted"] == pytest.approx((0.5 * 200 + 0.1 * 200) / 400)
     assert d["jobs_exposed"] == 120
+
+
+def _curated(links: list[tuple[str, str, str]]):
+    """The hand-made graph with WORKS_IN links (craft, code, role) and a 512130 child of 512100."""
+    nodes, edges = _graph()
+    extra = [_est("us", "512130", "27-4032", 40, 30000), _est("us", "711100", "27-4032", 60, 50000)]
+    extra.append(_est("us", "512000", "27-4032", 300))  # the parent above 512100: 512110 is read as 512100, not it
+    nodes["JobsEstimate"] = pd.concat([nodes["JobsEstimate"], pd.DataFrame(extra)], ignore_index=True)
+    of = pd.DataFrame({"src": [e["id"] for e in extra], "dst": ["onet:27-4032.00"] * len(extra)})
+    edges["ESTIMATE_OF"] = pd.concat([edges["ESTIMATE_OF"], of], ignore_index=True)
+    edges["WORKS_IN"] = pd.DataFrame(
+        {"src": [c for c, _, _ in links], "dst": [f"naics:{i}" for _, i, _ in links], "role": [r for *_, r in links]}
+    )
+    return nodes, edges
+
+
+def test_curated_industries_split_jobs_by_who_works_there():
+    g = _curated(
+        [
+            ("craft:editor", "512110", "main"),  # not published: read as 512100 less its child 512130
+            ("craft:assistant", "512130", "main"),
+            ("craft:assistant", "711100", "also"),
+        ]
+    )
+    hc = jobs.craft_headcounts(g).set_index(["craft_id", "area_id"])
+    ed, asst = hc.loc[("craft:editor", "area:us")], hc.loc[("craft:assistant", "area:us")]
+    # 512100 less 512130 = 260, all the editor's (the assistant is not there); nothing else
+    assert (ed["headcount_low"], ed["headcount"], ed["headcount_high"]) == (260, 260, 260)
+    assert "512110 (read as 512100)" in ed["rests_on"] and ed["industries"] == "512110:main"
+    # the assistant: 512130 = 40 (low), plus 711100 = 60 (point and high)
+    assert (asst["headcount_low"], asst["headcount"], asst["headcount_high"]) == (40, 100, 100)
+    assert asst["median_wage"] == 30000 and asst["wage_basis"].endswith("NAICS 512130, national")
+    # summing crafts: every job of the linked leaves once, none of 516000 / 513200 (no craft works there)
+    assert hc.xs("area:us", level=1)["headcount"].sum() == 260 + 40 + 60
+
+
+def test_a_leaf_shared_by_two_crafts_is_split_per_reading():
+    g = _curated(
+        [
+            ("craft:editor", "512100", "main"),
+            ("craft:assistant", "512110", "main"),
+            ("craft:assistant", "516000", "possible"),
+        ]
+    )
+    hc = jobs.craft_headcounts(g).set_index(["craft_id", "area_id"])
+    ed, asst = hc.loc[("craft:editor", "area:us")], hc.loc[("craft:assistant", "area:us")]
+    # 512100 less 512130 (260) is shared by both; 512130 (40) is the editor's alone
+    assert ed["headcount"] == 130 + 40 and asst["headcount"] == 130
+    # 516000 (100) only in the assistant's high reading, where no other craft is present
+    assert asst["headcount_high"] == 230

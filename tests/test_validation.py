@@ -220,6 +220,60 @@ CASES = [
         "not a Tool or Capability id",
     ),
     (
+        "industry-bad-role",
+        write_bytes(
+            "craft_industries.csv",
+            b"craft_id,industry_id,role,note,confidence,source_ids\ncraft:compositor,naics:512100,mostly,,,src:fx-paper\n",
+        ),
+        "craft_industries.csv",
+        2,
+        "role",
+        "'mostly' is not one of main, also, possible",
+    ),
+    (
+        "industry-no-main",
+        write_bytes(
+            "craft_industries.csv",
+            b"craft_id,industry_id,role,note,confidence,source_ids\ncraft:compositor,naics:512100,also,,,src:fx-paper\n",
+        ),
+        "craft_industries.csv",
+        2,
+        "role",
+        "craft:compositor has industries but none with role main",
+    ),
+    (
+        "industry-within-another",
+        write_bytes(
+            "craft_industries.csv",
+            b"craft_id,industry_id,role,note,confidence,source_ids\ncraft:compositor,naics:512100,main,,,src:fx-paper\ncraft:compositor,naics:512110,also,,,src:fx-paper\n",
+        ),
+        "craft_industries.csv",
+        3,
+        "industry_id",
+        "naics:512110 lies within naics:512100",
+    ),
+    (
+        "industry-not-a-naics-id",
+        write_bytes(
+            "craft_industries.csv",
+            b"craft_id,industry_id,role,note,confidence,source_ids\ncraft:compositor,area:us,main,,,src:fx-paper\n",
+        ),
+        "craft_industries.csv",
+        2,
+        "industry_id",
+        "'area:us' is not a Industry id",
+    ),
+    (
+        "local-area-bad-fit",
+        write_bytes(
+            "local_areas.csv", b"local_id,area_id,fit,note,confidence,source_ids\nlocal:iatse-839,area:us,all,,,\n"
+        ),
+        "local_areas.csv",
+        2,
+        "fit",
+        "'all' is not one of same, inside, larger",
+    ),
+    (
         "link-wrong-label",
         edit("crafts.csv", "dept:camera,", "tool:video-a,"),
         "crafts.csv",
