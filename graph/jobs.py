@@ -256,12 +256,14 @@ def _describe(links: dict[str, str], published: list[str]) -> str:
     for role in ("main", "also", "possible"):
         codes = sorted(c for c, r in links.items() if r == role)
         if codes:
-            shown = [
-                c if c in published else f"{c} (read as {'+'.join(covered(c, published)) or 'not published'})" for c in codes
-            ]
+            shown = [c if c in published else f"{c} (read as {_read_as(c, published)})" for c in codes]
             parts.append(f"{role} {'+'.join(shown)}")
     kind = "curated industries" if links != DEFAULT_LINKS else "default media industries (no curated links)"
     return f"{kind}: {'; '.join(parts)}; low = main, point = main + also, high = all"
+
+
+def _read_as(code: str, published: list[str]) -> str:
+    return "+".join(covered(code, published)) or "not published"
 
 
 def _wages(ws: dict[str, float], by: dict, first: list[str], then: list[str]) -> tuple[dict, str]:
@@ -346,7 +348,8 @@ def with_jobs(exposure: pd.DataFrame, graph, area: str = "area:us") -> pd.DataFr
     """Craft exposure rows joined with the craft's headcount and wages in `area`, and jobs exposed
     (headcount × median exposure) with its band (low × low, high × high). Other rows get empty cells."""
     hc = craft_headcounts(graph)
-    cols = ["headcount", "headcount_low", "headcount_high", "median_wage", "wage_p10", "wage_p90", "wage_basis", "industries"]
+    cols = ["headcount", "headcount_low", "headcount_high", "median_wage", "wage_p10", "wage_p90", "wage_basis"]
+    cols.append("industries")
     if hc.empty:
         out = exposure.copy()
         for c in [*cols, "jobs_exposed", "jobs_exposed_low", "jobs_exposed_high"]:
