@@ -32,6 +32,10 @@ SECTIONS: dict[str, dict[str, PageDef]] = {
         "occupation": PageDef("occupation.py", "Occupation", "occupation", ":material/work:"),
         "scenarios": PageDef("scenarios.py", "Scenarios", "scenarios", ":material/tune:"),
     },
+    "Jobs and places": {
+        "jobs": PageDef("jobs.py", "Jobs and places", "jobs", ":material/work_history:"),
+        "local": PageDef("local.py", "Union local", "local", ":material/groups:"),
+    },
     "Catalog": {
         "tool": PageDef("tool.py", "Tool", "tool", ":material/smart_toy:"),
         "capability": PageDef("capability.py", "Capability", "capability", ":material/trending_up:"),

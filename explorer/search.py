@@ -50,13 +50,13 @@ def _occupation_hits(df: pd.DataFrame) -> list[Hit]:
 
 
 def _local_hits(b: Build, df: pd.DataFrame) -> list[Hit]:
-    """A local leads to the graph view centred on it (its crafts around it)."""
+    """A local leads to its own page (its crafts, areas, headcounts and exposure)."""
     out = []
     for r in df.to_dict("records"):
         number = r.get("number")
         num = f" Local {number}" if isinstance(number, (str, int)) and str(number) else ""
         text = f"{r.get('name') or r['id']} ({r.get('union_name') or ''}{num})".replace("( ", "(")
-        out.append(Hit(text, "Union local", "graph", "node", r["id"], str(r.get("name") or r["id"])))
+        out.append(Hit(text, "Union local", "local", "local", r["id"], str(r.get("name") or r["id"])))
     return out
 
 

@@ -119,7 +119,7 @@ def test_start_page_reads_and_lists_the_most_exposed(home):
         ("compositor", "Craft", "craft", "craft:compositor"),
         ("video a", "Tool", "tool", "tool:video-a"),
         ("rotoscope", "Capability", "capability", "cap:rotoscope"),
-        ("animation guild", "Union local", "graph", "local:iatse-839"),
+        ("animation guild", "Union local", "local", "local:iatse-839"),
     ],
 )
 def test_start_search_lands_on_the_right_page(home, query, kind, page, target):

@@ -163,22 +163,19 @@ def occupations(b: Build, craft_id: str) -> None:
 
 
 def jobs_and_wages(v: View) -> None:
-    from graph import jobs
+    from explorer import jobs_view
 
-    hc = v.b.memo(("craft_headcounts",), lambda: jobs.craft_headcounts(v.b.graph))
+    hc = jobs_view.headcounts(v.b)
     rows = hc[hc["craft_id"] == v.craft_id] if len(hc) else hc
     if not len(rows):
         st.caption("No BLS OEWS industry estimate for this craft's occupations (or a catalog-only build).")
         return
-    st.caption(
-        "Payroll jobs, BLS OEWS May 2025: a floor, since OEWS excludes the self-employed. Point: the craft's "
-        "part of its occupations in film/video, sound recording, broadcasting and performing arts; low: film and "
-        "video only; high: plus software publishers (video games). Metros assume the national industry mix."
-    )
+    st.caption(jobs_view.FLOOR)
     cols = ["area", "headcount", "headcount_low", "headcount_high", "wage_p10", "median_wage", "wage_p90"]
     shown = rows[cols].rename(columns=lambda c: c.replace("_", " ").capitalize())
     table(shown, f"jobs-{v.craft_id}")
     st.caption(str(rows.iloc[0]["rests_on"]))
+    nav.link("jobs", "Jobs and places: all crafts, jobs exposed by year, the film-production trend")
 
 
 def sources(v: View) -> None:
