@@ -49,6 +49,11 @@ SELF_EMPLOYED = (
 )
 
 
+def _num(v) -> float:
+    """A count, 0 when missing or NaN."""
+    return float(v) if v is not None and v == v else 0.0
+
+
 def _parts(graph) -> tuple[dict, dict]:
     return (graph[0], graph[1]) if isinstance(graph, tuple) else (graph.nodes, graph.edges)
 
@@ -96,12 +101,14 @@ def craft_headcounts(graph) -> pd.DataFrame:
     if jobs.empty:
         return pd.DataFrame()
     occ = nodes["Occupation"].set_index("id")
-    all_ind = occ["employment"].astype(float)
+    all_ind = occ["employment"].astype(float) if "employment" in occ.columns else pd.Series(dtype=float)
     nat = jobs[jobs["area"] == "area:us"]
-    by = {k: g.set_index("occupation") for k, g in nat.groupby("naics")}
+    frames = {k: g.set_index("occupation") for k, g in nat.groupby("naics")}
     weights = _weights(edges)
     links = industry_links(edges, set(weights))
-    leaves = _leaf_jobs(by)
+    leaves = {k: _cells(f) for k, f in _leaf_jobs(frames).items()}
+    by = {k: _cells(f) for k, f in frames.items()}
+    metros = {a: _cells(jobs[jobs["area"] == a].set_index("occupation")) for a in METROS}
     alloc = _allocation(edges, links, leaves)
     own = _own_shares(edges)
     rows = []
@@ -111,7 +118,7 @@ def craft_headcounts(graph) -> pd.DataFrame:
             continue
         rows.append(national)
         for area, name in METROS.items():
-            rows.append(_metro(craft, ws, jobs[jobs["area"] == area], national, area, name, all_ind))
+            rows.append(_metro(craft, ws, metros[area], national, area, name, all_ind))
     return pd.DataFrame(rows)
 
 
@@ -160,6 +167,11 @@ def _leaf_jobs(by: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _cells(frame: pd.DataFrame) -> dict[str, dict]:
+    """occupation → {column: value}: plain dicts, since the loops below look up one cell at a time."""
+    return frame[~frame.index.duplicated()].to_dict("index")
+
+
 def covered(code: str, published: list[str]) -> list[str]:
     """The published leaves a linked code stands for: the code and every published code under it, or,
     when the code itself is not published (512110), the nearest published code above it."""
@@ -194,8 +206,8 @@ def _reading(craft_shares: dict[str, float], leaves_: set[str], leaves: dict, al
         f = leaves[leaf]
         for o, s in craft_shares.items():
             den = alloc.get((reading, leaf, o), 0.0)
-            if o in f.index and den > 0:
-                total += s / den * float(f.at[o, "jobs"])
+            if o in f and den > 0:
+                total += s / den * float(f[o]["jobs"])
     return total
 
 
@@ -220,14 +232,14 @@ def _national(
     leaves, alloc, by = ctx
     published = sorted(leaves)
     present = _leaves_of(links, READINGS["high"], published)
-    counted = [o for i in present for o in ws if o in by[i].index and not by[i].at[o, "suppressed"]]
+    counted = [o for i in present for o in ws if o in by[i] and not by[i][o]["suppressed"]]
     if not counted:  # no industry estimate of the craft's occupations, or only suppressed ones
         return None
     values = {
         r: _reading(shares, _leaves_of(links, roles, published), leaves, alloc, r) for r, roles in READINGS.items()
     }
-    supp = sorted({o for i in present for o in ws if o in by[i].index and bool(by[i].at[o, "suppressed"])})
-    all_industries = sum(w * float(all_ind.get(o) or 0.0) for o, w in ws.items())
+    supp = sorted({o for i in present for o in ws if o in by[i] and bool(by[i][o]["suppressed"])})
+    all_industries = sum(w * _num(all_ind.get(o)) for o, w in ws.items())
     main = sorted(_leaves_of(links, ("main",), published))
     wages, wage_basis = _wages(ws, by, main, sorted(present - set(main)))
     rests = f"OEWS May 2025, occupations {', '.join(sorted(ws))} (craft's part of each by CLASSIFIED_AS share); "
@@ -284,43 +296,39 @@ def _wages(ws: dict[str, float], by: dict, first: list[str], then: list[str]) ->
     return dict.fromkeys(WAGE_COLS), "no wage published for these occupations in the craft's industries"
 
 
-def _sum(ws: dict[str, float], frame: pd.DataFrame | None) -> tuple[float, list[str]]:
+def _sum(ws: dict[str, float], frame: dict | None) -> tuple[float, list[str]]:
     """Σ w × jobs over the craft's occupations, and the occupations whose cell is suppressed."""
     if frame is None:
         return 0.0, []
     total, supp = 0.0, []
     for o, w in ws.items():
-        if o in frame.index:
-            total += w * float(frame.at[o, "jobs"])
-            if bool(frame.at[o, "suppressed"]):
+        if o in frame:
+            total += w * float(frame[o]["jobs"])
+            if bool(frame[o]["suppressed"]):
                 supp.append(o)
     return total, supp
 
 
-def _weighted(ws: dict[str, float], f: pd.DataFrame) -> dict | None:
-    have = [
-        (o, w * max(float(f.at[o, "jobs"]), 1.0))
-        for o, w in ws.items()
-        if o in f.index and f.at[o, "median_wage"] == f.at[o, "median_wage"]
-    ]
+def _weighted(ws: dict[str, float], f: dict) -> dict | None:
+    have = [(o, w * max(float(f[o]["jobs"]), 1.0)) for o, w in ws.items() if o in f and _num(f[o]["median_wage"])]
     if not have:
         return None
     tot = sum(w for _, w in have)
     out = {}
     for c in WAGE_COLS:
-        vals = [(float(f.at[o, c]), w) for o, w in have if f.at[o, c] == f.at[o, c]]
+        vals = [(float(f[o][c]), w) for o, w in have if f[o][c] == f[o][c] and f[o][c] is not None]
         out[c] = round(sum(v * w for v, w in vals) / sum(w for _, w in vals), -1) if vals else None
     return out if tot > 0 else None
 
 
-def _metro(craft, ws, mjobs: pd.DataFrame, national: dict, area: str, name: str, all_ind: pd.Series) -> dict:
-    f = mjobs.set_index("occupation") if not mjobs.empty else None
+def _metro(craft, ws, cells: dict, national: dict, area: str, name: str, all_ind: pd.Series) -> dict:
+    f = cells or None
     high, supp = _sum(ws, f)
-    nat_all = sum(w * float(all_ind.get(o) or 0.0) for o, w in ws.items())
+    nat_all = sum(w * _num(all_ind.get(o)) for o, w in ws.items())
     share_point = national["headcount"] / nat_all if nat_all else 0.0
     share_low = national["headcount_low"] / nat_all if nat_all else 0.0
     share_high = national["headcount_high"] / nat_all if nat_all else 0.0
-    counted = bool(f is not None and any(o in f.index and not f.at[o, "suppressed"] for o in ws))
+    counted = bool(f is not None and any(o in f and not f[o]["suppressed"] for o in ws))
     wages = _weighted(ws, f) if f is not None else None
     rests = (
         f"OEWS May 2025 {name} metro, all industries, times the national media-industry share of the craft's "

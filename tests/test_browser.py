@@ -46,13 +46,26 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     """`streamlit run app.py` on a free port, an empty home and the fixture catalog; stopped afterwards."""
     home = tmp_path_factory.mktemp("browser-home") / "home"
-    port = _free_port()
     # the fixture catalog alone: the app must not go looking for the public datasets (CRAFTGRAPH_FIND_SOURCES=0 is
     # set per test by conftest, after this module-scoped server has started)
+    with _streamlit(home, FIXTURE_CATALOG) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def full_server(full_home):
+    """The app on the full-data snapshot (data/catalog with ../shared/data): headcounts, areas, QCEW."""
+    with _streamlit(full_home, ROOT / "data" / "catalog") as srv:
+        yield srv
+
+
+@contextlib.contextmanager
+def _streamlit(home: Path, catalog: Path):
+    port = _free_port()
     env = {
         **os.environ,
         "CRAFTGRAPH_HOME": str(home),
-        "CRAFTGRAPH_CATALOG": str(FIXTURE_CATALOG),
+        "CRAFTGRAPH_CATALOG": str(catalog),
         "CRAFTGRAPH_FIND_SOURCES": "0",
     }
     env.pop("NEO4J_URI", None)
@@ -107,6 +120,15 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
+    yield from _page(browser)
+
+
+@pytest.fixture
+def full_page(browser, full_server):
+    yield from _page(browser)
+
+
+def _page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = ctx.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
@@ -178,6 +200,8 @@ PAGES = {
     "/graph?node=craft:compositor": "Graph",
     "/cypher": "Cypher console",
     "/data": "Data and sources",
+    "/local?local=local:iatse-839": "Union local",
+    "/jobs": "Jobs and places",
 }
 
 
@@ -363,3 +387,45 @@ def test_graph_renders_with_the_network_blocked(page, server):
     frame.wait_for_function("() => typeof network !== 'undefined' && network.body.data.nodes.length > 0")
     assert frame.locator("#legend").inner_text().strip(), "the graph has a legend"
     assert not [u for u in blocked if "jsdelivr" in u or "cdnjs" in u or "unpkg" in u], blocked
+
+
+# ------------------------------------------------------------------------------------------ full data
+
+
+def _charts(pg) -> list[dict]:
+    """Every Vega-Lite chart on the page: its drawn size and the marks Vega put in its scene graph."""
+    return pg.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].map(el => {
+            const c = el.querySelector('canvas, svg');
+            const r = c ? c.getBoundingClientRect() : {width: 0, height: 0};
+            return {width: r.width, height: r.height, label: (el.querySelector('[aria-label]') || {}).ariaLabel || ''};
+        })"""
+    )
+
+
+@pytest.mark.fulldata
+def test_jobs_page_draws_the_trend_chart(full_page, full_server):
+    visit(full_page, full_server, "/jobs")
+    assert full_page.locator("h1").first.inner_text().strip() == "Jobs and places"
+    text = full_page.locator("[data-testid='stMain']").inner_text()
+    assert "Film and video production employment, 2010–2025" in text
+    assert "COVID production shutdown" in text and "2023 WGA and SAG-AFTRA strikes" in text
+    wait_until(full_page, lambda: len(_charts(full_page)) >= 2)
+    drawn = [c for c in _charts(full_page) if c["width"] > 200 and c["height"] > 100]
+    assert len(drawn) >= 2, _charts(full_page)  # jobs exposed by year, and the QCEW trend
+    assert "No QCEW data" not in text and "No headcounts" not in text
+
+
+@pytest.mark.fulldata
+def test_local_page_shows_crafts_areas_and_jobs(full_page, full_server):
+    visit(full_page, full_server, "/local?local=local:iatse-600")
+    main = full_page.locator("[data-testid='stMain']")
+    assert "International Cinematographers Guild" in main.locator("h2").first.inner_text()
+    text = main.inner_text()
+    for heading in ("Crafts it represents", "Where: the areas of its jurisdiction", "Sources"):
+        assert heading in text, heading
+    assert "crafts assessed in" in text and "not 0%" in text
+    assert "Payroll jobs of its crafts in its areas" in text  # the nation is one of its areas
+    assert "Film and video production payroll jobs there" in text
+    links = [a.inner_text() for a in full_page.locator("[data-testid='stPageLink'] a").all()]
+    assert any(t.startswith("Craft: Director of Photography") for t in links), links

@@ -172,3 +172,29 @@ def test_a_leaf_shared_by_two_crafts_is_split_per_reading():
     assert ed["headcount"] == 130 + 40 and asst["headcount"] == 130
     # 516000 (100) only in the assistant's high reading, where no other craft is present
     assert asst["headcount_high"] == 230
+
+
+def test_engine_weights_departments_by_headcount():
+    from graph.exposure.config import MethodConfig
+    from graph.exposure.score import Engine
+    from graph.exposure.synthetic import small_graph
+
+    kw = dict(
+        caps={"cap:a": [("commercial", "2023-06")]},
+        links=[("cap:a", "task:craft:x.t1", 0.5, "automate"), ("cap:a", "task:craft:y.t1", 0.1, "automate")],
+        crafts={"craft:x": [("task:craft:x.t1", 1.0)], "craft:y": [("task:craft:y.t1", 1.0)]},
+        classified=[("craft:x", "onet:27-0001.00", 1.0), ("craft:y", "onet:27-0002.00", 1.0)],
+        departments={"dept:d": ["craft:x", "craft:y"]},
+    )
+    cfg = MethodConfig(draws=50, judgement=False)
+    plain = Engine(*small_graph(**kw), cfg).compiled
+    nodes, edges = small_graph(**kw)
+    est = [_est("us", "512100", "27-0001", 300), _est("us", "512100", "27-0002", 100)]
+    nodes["JobsEstimate"] = pd.DataFrame(est)
+    edges["ESTIMATE_OF"] = pd.DataFrame({"src": [e["id"] for e in est], "dst": ["onet:27-0001.00", "onet:27-0002.00"]})
+    weighted = Engine(nodes, edges, cfg).compiled
+    for cm, basis, wx in ((plain, "crafts (equal weights)", 0.5), (weighted, "crafts (headcount-weighted)", 0.75)):
+        assert cm.entities.set_index("id").loc["dept:d", "basis"] == basis
+        # the department's composition: craft:x weighs 300 / (300 + 100) with headcounts, 1/2 without
+        C = cm.C.toarray()
+        assert C[cm.entity_index["dept:d"], cm.base_ids.index("craft:x")] == pytest.approx(wx)

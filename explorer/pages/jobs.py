@@ -8,7 +8,7 @@ import streamlit as st
 from explorer import jobs_charts, jobs_view, scores
 from explorer.cache import Build
 from explorer.scenario import SCENARIO_NAMES, spec
-from explorer.ui import chart, current_build, table
+from explorer.ui import chart, page, table
 from explorer.widgets import choice
 
 AREAS = {
@@ -67,8 +67,11 @@ def trend_block(b: Build) -> None:
 
 
 def main() -> None:
-    st.title("Jobs and places")
-    b = current_build()
+    b = page(
+        "Jobs and places",
+        "How many payroll jobs the crafts have, how many of them each year's exposure touches, and "
+        "film-production employment since 2010.",
+    )
     if b is None:
         return
     top = st.columns([3, 2])

@@ -10,7 +10,7 @@ from explorer import jobs_view, lookup, nav, scores
 from explorer.cache import Build
 from explorer.labels import pct_text
 from explorer.scenario import spec
-from explorer.ui import current_build, pct_columns, sources_table, table
+from explorer.ui import page, pct_columns, sources_table, table
 from explorer.widgets import pick, year_and_scenario
 
 FIT = {"same": "its jurisdiction", "inside": "its jurisdiction lies inside", "larger": "part of its jurisdiction"}
@@ -72,8 +72,11 @@ def crafts_table(b: Build, local_id: str, crafts: list[str], year: int, scenario
 
 
 def main() -> None:
-    st.title("Union local")
-    b = current_build()
+    b = page(
+        "Union local",
+        "The crafts a local represents, where it works, how many payroll jobs its crafts have there, and how "
+        "exposed they are.",
+    )
     if b is None:
         return
     locals_ = lookup.names(b, "UnionLocal")

@@ -196,13 +196,19 @@ class _Builder:
     def assessed(self, e: str) -> bool:
         return e in self.comp and self.coverage_of(e) > 0
 
-    def departments(self) -> None:
+    def departments(self, headcount: dict[str, float]) -> None:
+        """A department mixes its assessed crafts weighted by their national payroll headcount (graph.jobs,
+        point estimate) when every one of them has a headcount above 0; otherwise with equal weights (a
+        catalog-only build has no headcounts). `basis` says which."""
         for d in self.dept_ids:
             in_dept = [c for c in self.craft_ids if self.craft_dept.get(c) == d and c in self.comp]
             members = {c: 1.0 for c in in_dept if self.assessed(c)}
+            weighted = bool(members) and all(headcount.get(c, 0.0) > 0 for c in members)
+            if weighted:
+                members = {c: headcount[c] for c in members}
             if members:
                 self.comp[d] = _mix(self.comp, members)
-            basis = "crafts (equal weights)" if members else "none"
+            basis = ("crafts (headcount-weighted)" if weighted else "crafts (equal weights)") if members else "none"
             self.rows.append(
                 _row(
                     d,
@@ -272,9 +278,22 @@ class _Builder:
         return Entities(entities=entities, A=A, C=C, compose_sources=self.sources)
 
 
+def craft_headcounts(nodes: dict, edges: dict) -> dict[str, float]:
+    """Craft → national payroll headcount (graph.jobs point estimate); empty without OEWS industry data."""
+    from graph.jobs import craft_headcounts as headcounts
+
+    if nodes.get("JobsEstimate") is None or "Occupation" not in nodes:
+        return {}
+    hc = headcounts((nodes, edges))
+    if not len(hc):
+        return {}
+    us = hc[(hc["area_id"] == "area:us") & hc["headcount"].notna()]
+    return {c: float(h) for c, h in zip(us["craft_id"], us["headcount"], strict=True)}
+
+
 def scored_entities(nodes: dict, edges: dict, tm: TaskMatrix, names: dict[str, str]) -> Entities:
     b = _Builder(nodes, edges, tm, names)
     b.occupations_and_crafts()
-    b.departments()
+    b.departments(craft_headcounts(nodes, edges))
     b.workforce()
     return b.result()
