@@ -25,6 +25,7 @@ EXPECTED = {
     "03_forecasts_and_scenarios.ipynb",
     "04_literature.ipynb",
     "05_cypher_from_python.ipynb",
+    "06_jobs_and_places.ipynb",
 }
 
 pytestmark = pytest.mark.notebooks
@@ -87,7 +88,7 @@ def neo4j_holds_catalog(catalog_home):
 # ------------------------------------------------------------------------------------------ static
 
 
-def test_the_five_notebooks_are_there():
+def test_the_notebooks_are_there():
     assert set(NAMES) >= EXPECTED
 
 
@@ -125,6 +126,8 @@ def test_notebook_runs_top_to_bottom_on_the_catalog(name, catalog_home, neo4j_ho
         assert images(nb) >= 3
     if name.startswith("04"):
         assert "has no public data" in text and "skipped" in text
+    if name.startswith("06"):
+        assert "this build has no public data" in text and "skipped" in text
     if name.startswith("05"):
         store = "neo4j" if neo4j_holds_catalog else "embedded"
         assert f"queries answered on the {store} store" in text
@@ -138,7 +141,7 @@ def test_notebook_builds_a_snapshot_when_there_is_none(tmp_path, monkeypatch):
 
 
 @pytest.mark.fulldata
-@pytest.mark.parametrize("name", ["02_craft_exposure.ipynb", "04_literature.ipynb"])
+@pytest.mark.parametrize("name", ["02_craft_exposure.ipynb", "04_literature.ipynb", "06_jobs_and_places.ipynb"])
 def test_public_data_notebook_runs_on_the_full_build(name, full_home, monkeypatch):
     nb = execute(name, full_home, monkeypatch)
     text = text_of(nb)
@@ -147,3 +150,6 @@ def test_public_data_notebook_runs_on_the_full_build(name, full_home, monkeypatc
         assert "job-equivalents" in text and images(nb) >= 3
     if name.startswith("04"):
         assert "craft occupations" in text and "relation (ρ" in text and images(nb) >= 1
+    if name.startswith("06"):
+        assert "distinct industry sets" in text and "skipped" not in text and images(nb) >= 2
+        assert "2023 strikes" in text and "crafts (headcount-weighted)" in text
