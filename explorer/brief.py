@@ -44,6 +44,7 @@ class BriefData:
     method_version: str = ""
     created: str = ""
     notes: list[str] = field(default_factory=list)
+    calibration: str | None = None  # the backtest's calibration line (None: the one in docs/backtest.json)
 
 
 # ------------------------------------------------------------------------------------------ chart
@@ -339,7 +340,7 @@ def _method_note(b: BriefData) -> str:
     )
     if stamp:
         parts.append(f"CraftGraph {stamp}.")
-    calibration = calibration_line()
+    calibration = b.calibration if b.calibration is not None else calibration_line()
     if calibration:
         parts.append(calibration)
     parts += b.notes

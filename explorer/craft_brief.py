@@ -47,4 +47,18 @@ def craft_brief(b: Build, craft_id: str, year: int, scenario: str, threshold: fl
         build_id=b.id,
         method_version=METHOD_VERSION,
         created=datetime.now(UTC).strftime("%Y-%m-%d"),
+        calibration=calibration(b),
     )
+
+
+def calibration(b: Build) -> str:
+    """The backtest's calibration line from the results stored with the build's snapshot, else from
+    docs/backtest.json; either marked out of date when it no longer matches the method or catalog."""
+    from graph.exposure import backtest_store
+    from graph.exposure.backtest_report import calibration_text
+
+    res, st = backtest_store.load(b.path)
+    if not st.usable:
+        res = backtest_store.read(backtest_store.DOCS_RESULTS)
+        st = backtest_store.status(res, backtest_store.manifest_catalog_hash(b.graph.manifest))
+    return calibration_text(res, "" if st.state == "current" else st.message)

@@ -330,6 +330,7 @@ def _write_snapshot(
             changes = diff_snapshots(snapshot.current_dir(home), tmp)
             (tmp / "diff.json").write_text(json.dumps(changes, indent=2, ensure_ascii=False) + "\n")
             manifest["changes"] = summary_lines(changes)
+        _carry_backtest(home, tmp, manifest, previous)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         progress("publishing the snapshot")
         snapshot.publish(home, tmp, build_id)
@@ -366,11 +367,24 @@ def _manifest(
         "created": created.isoformat(timespec="seconds"),
         "schema_version": SCHEMA_VERSION,
         "content_hash": content_hash,
+        "catalog_hash": snapshot.catalog_hash(catalog),
         "inputs": input_files(catalog, sources, public_info),
         "public_sources": public_info,
         "counts": counts,
         "notes": tables.notes,
     }
+
+
+def _carry_backtest(home: Path, tmp: Path, manifest: dict, previous: dict | None) -> None:
+    """Stored backtest results still current for this build (same method, same catalog) come along."""
+    try:
+        from graph.exposure import backtest_store
+    except ImportError:
+        return
+    candidates = [backtest_store.DOCS_RESULTS]
+    if previous:
+        candidates.insert(0, snapshot.current_dir(home) / backtest_store.STORE_FILE)
+    backtest_store.carry_over(tmp, manifest, candidates)
 
 
 def _previous_manifest(home: Path) -> dict | None:

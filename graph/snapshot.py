@@ -8,6 +8,7 @@ Layout of the home (CRAFTGRAPH_HOME, else a per-user data directory):
         manifest.json         build id, created, inputs with sha256, counts, content hash, notes
         nodes/<Label>.parquet edges/<TYPE>.parquet
         graph.lbug            the embedded Cypher database (LadybugDB), built from the tables
+        backtest.json         the forecast backtest's results, when stored (graph/exposure/backtest_store.py)
 
 A build writes into snapshots/.tmp-<time>-<host>-<pid> and renames it when complete; `current` is
 switched last, so a failed build leaves the previous snapshot current and whole. Writers hold the home's
@@ -271,6 +272,21 @@ def content_hash(nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> str:
                 t = t.drop_columns([STAMP])
             h.update(f"{kind}/{name}:{table_digest(t)}\n".encode())
     return h.hexdigest()
+
+
+def files_digest(entries: list[tuple[str, str]]) -> str:
+    """One hash over (file name, sha256) pairs, in name order."""
+    h = hashlib.sha256()
+    for name, sha in sorted(entries):
+        h.update(f"{name}:{sha}\n".encode())
+    return h.hexdigest()
+
+
+def catalog_hash(catalog: Path) -> str:
+    """A hash over the catalog's CSV files (names and contents), recorded in the manifest: stored results
+    derived from the catalog alone (the backtest) are current for a snapshot when their hash is its."""
+    files = sorted(f for f in catalog.glob("*.csv") if f.is_file())
+    return files_digest([(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files])
 
 
 def stamp(tables: dict[str, pa.Table], build_id: str) -> dict[str, pa.Table]:

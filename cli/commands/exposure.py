@@ -498,20 +498,50 @@ def backtest(
             help="store DIR/backtest.json and regenerate DIR/backtest.md and its plot",
         ),
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option("--store", help="store the results with the current snapshot (the explorer page reads them)"),
+    ] = False,
+    status: Annotated[
+        bool,
+        typer.Option("--status", help="only say whether the current snapshot's stored results are current"),
+    ] = False,
     format: options.Format = output.OutputFormat.table,
     catalog: options.Catalog = None,
+    home: options.Home = None,
 ) -> None:
     """rolling-origin backtest of capability maturity: Brier, skill vs baselines, interval coverage, CRPS
 
     Refits every capability with the evidence known at each cutoff (2021-07..2025-07, six-monthly), predicts
     its next levels 12 and 24 months ahead and scores the predictions against the catalog (docs/backtest.md).
-    Needs only the catalog."""
+    Needs only the catalog; --store keeps the results with the current snapshot (about 20 s, with --variants
+    a few minutes: too slow for every build, so a build only carries over results still current)."""
+    from graph.exposure import backtest_store
+
+    if status:
+        res, st = backtest_store.load(snapshot_dir(home))
+        output.line(st.message)
+        if st.state != "current":
+            raise typer.Exit(1)
+        return
+    from graph import snapshot
     from graph.exposure import backtest as bt
     from graph.exposure import backtest_report
     from graph.pipeline import collect
 
-    tables, _ = collect(options.catalog(catalog), None)
-    res = backtest_report.results(bt.catalog_evidence(tables.nodes, tables.edges), draws, variants)
+    if store:
+        snapshot_dir(home)  # no snapshot to store into: say so before the run, not after
+    cat = options.catalog(catalog)
+    tables, _ = collect(cat, None)
+    res = backtest_report.results(
+        bt.catalog_evidence(tables.nodes, tables.edges), draws, variants, snapshot.catalog_hash(cat)
+    )
+    if store:
+        try:
+            path = backtest_store.store(options.home(home), res)
+        except backtest_store.StoreRefused as e:
+            raise CommandError(f"not stored: {e}") from None
+        output.note(f"stored with the snapshot: {path}")
     if write is not None:
         backtest_report.write(res, write)
     out = backtest_report.cli_summary(res)
@@ -522,6 +552,12 @@ def backtest(
     for part in ("all_cutoffs", "held_back_cutoffs"):
         output.line(part.replace("_", " ") + ":")
         output.frame(pd.DataFrame(out[part]), format)
+
+
+def snapshot_dir(home: Path | None) -> Path:
+    from graph import snapshot
+
+    return snapshot.current_dir(options.home(home))
 
 
 class JobsView(StrEnum):

@@ -35,6 +35,10 @@ HORIZONS: tuple[float, ...] = (1.0, 2.0)
 STEPS = (1, 2)  # levels above the highest known at the cutoff that are predicted
 BINS = np.array([0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0001])
 RANK = {lv: i for i, lv in enumerate(MILESTONE_LEVELS)}
+PREDICTION_COLUMNS = (
+    "cutoff", "horizon", "capability", "domain", "level", "step", "p", "p_prior", "outcome", "date",
+    "pit", "crps", "pit_prior", "crps_prior",
+)  # fmt: skip
 
 
 def cutoff_label(c: float) -> str:
@@ -228,7 +232,7 @@ def run(ev: Evidence, config: MethodConfig | None = None, cutoffs=CUTOFFS, draws
     rows: list[dict] = []
     for cutoff in cutoffs:
         rows += predict_cutoff(ev, fit_at(ev, cutoff, config), truth, config, draws)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=PREDICTION_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------------- scoring
