@@ -31,6 +31,9 @@ SECTIONS: dict[str, dict[str, PageDef]] = {
         "craft": PageDef("craft.py", "Craft", "craft", ":material/construction:"),
         "occupation": PageDef("occupation.py", "Occupation", "occupation", ":material/work:"),
         "scenarios": PageDef("scenarios.py", "Scenarios", "scenarios", ":material/tune:"),
+        "forecast_quality": PageDef(
+            "forecast_quality.py", "How good are the forecasts?", "forecast-quality", ":material/fact_check:"
+        ),
     },
     "Jobs and places": {
         "jobs": PageDef("jobs.py", "Jobs and places", "jobs", ":material/work_history:"),

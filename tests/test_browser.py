@@ -202,6 +202,7 @@ PAGES = {
     "/data": "Data and sources",
     "/local?local=local:iatse-839": "Union local",
     "/jobs": "Jobs and places",
+    "/forecast-quality": "How good are the forecasts?",
 }
 
 
