@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from explorer import forecast_quality as fq
-from explorer import lookup
-from explorer.ui import chart, current_build, table
+from explorer import lookup, ui
+from explorer.ui import chart, table
 from explorer.widgets import choice
 
 ALL = "All domains"
@@ -42,13 +42,12 @@ def reliability_chart(df: pd.DataFrame, title: str) -> alt.Chart:
 
 
 def main() -> None:
-    st.title("How good are the forecasts?")
-    st.caption(
+    b = ui.page(
+        "How good are the forecasts?",
         "Each half-year from July 2021 to July 2025, the method was refitted with only the evidence known then and "
         "asked: which capabilities reach their next level within 12 and 24 months, and when? The answers are "
-        "checked against what the catalog records. Details: docs/backtest.md."
+        "checked against what the catalog records. Details: docs/backtest.md.",
     )
-    b = current_build()
     if b is None:
         return
     got = fq.stored(b.path, b.graph.manifest)
