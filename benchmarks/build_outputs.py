@@ -57,7 +57,8 @@ def fingerprint(snap: Path) -> dict:
             rel: int(cy.run(f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n").rows[0][0]) for rel in m["counts"]["edges"]
         }
         for what, q in CYPHER_SUMS.items():
-            out[f"cypher_{what}"] = repr(cy.run(q).rows[0])
+            # rounded: the engine sums in parallel, so the last digits vary from run to run
+            out[f"cypher_{what}"] = [round(float(v), 6) for v in cy.run(q).rows[0]]
     finally:
         cy.close()
     g = Graph(snap)
