@@ -112,12 +112,26 @@ def _check_ends(
     public: bool,
     problems: list[Problem],
 ) -> tuple[list[int], int]:
-    """(rows to keep, rows dropped as public-only in a build without public data)."""
+    """(rows to keep, rows dropped as public-only in a build without public data). Rows with an allowed
+    pair and both ends known pass in one sweep; only the others are looked at one by one."""
+    empty: set[str] = set()
+    cols = [df[c].tolist() for c in ("src", "dst", "src_label", "dst_label")]
+    fine = [
+        (a, b) in pairs and s in ids.get(a, empty) and d in ids.get(b, empty)
+        for s, d, a, b in zip(*cols, strict=True)
+    ]
+    if all(fine):
+        return list(range(len(df))), 0
+    wheres = df[WHERE].tolist() if WHERE in df.columns else [None] * len(df)
     keep: list[int] = []
     dropped = 0
-    for i, r in enumerate(df.to_dict("records")):
-        f, line = _loc(r.get(WHERE), rel)
-        pair = (r["src_label"], r["dst_label"])
+    for i, ok in enumerate(fine):
+        if ok:
+            keep.append(i)
+            continue
+        r = {"src": cols[0][i], "dst": cols[1][i]}
+        f, line = _loc(wheres[i], rel)
+        pair = (cols[2][i], cols[3][i])
         if pair not in pairs:
             problems.append(Problem(f, line, rel, f"{pair[0]} → {pair[1]} is not allowed for {rel}"))
             continue
@@ -145,13 +159,37 @@ def _check_columns(df: pd.DataFrame, allowed: list[str], what: str, problems: li
 
 def _check_column(df: pd.DataFrame, prop, what: str, problems: list[Problem]) -> None:
     wheres = df[WHERE] if WHERE in df.columns else [None] * len(df)
-    for value, where in zip(df[prop.name], wheres, strict=True):
-        if value is not None and not isinstance(value, (list, tuple)) and pd.isna(value):
-            value = None
-        err = check_value(prop, value)
+    for i, err in _bad_values(prop, df[prop.name].tolist()):
+        f, line = _loc(wheres[i] if isinstance(wheres, list) else wheres.iat[i], what)
+        problems.append(Problem(f, line, prop.name, err))
+
+
+def _bad_values(prop, values: list) -> list[tuple[int, str]]:
+    """(position, why) of every value of a column that `check_value` refuses. The verdict on a text,
+    number or flag is remembered per (type, value): a public column repeats a few values many times."""
+    seen: dict[tuple[type, object], str | None] = {}
+    plain_text = prop.type == "str" and not prop.choices and prop.name != "url"
+    limit = prop.max_length or float("inf")
+    out = []
+    for i, value in enumerate(values):
+        if plain_text and value.__class__ is str and value and len(value) <= limit:
+            continue  # the common case, decided here as check_value would
+        try:
+            key = (value.__class__, value)
+            err = seen[key]
+        except KeyError:
+            err = seen[key] = _check_one(prop, value)
+        except TypeError:  # a list (unhashable)
+            err = _check_one(prop, value)
         if err:
-            f, line = _loc(where, what)
-            problems.append(Problem(f, line, prop.name, err))
+            out.append((i, err))
+    return out
+
+
+def _check_one(prop, value: object) -> str | None:
+    if value is not None and not isinstance(value, (list, tuple)) and pd.isna(value):
+        value = None
+    return check_value(prop, value)
 
 
 def _check_source_refs(df: pd.DataFrame, sources: set[str], problems: list[Problem], what: str) -> None:
