@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 
-
 CYPHER_SUMS = {  # a few property sums, so that the database's content is checked, not only its counts
     "scores": "MATCH (s:ExposureScore) RETURN sum(s.median), sum(s.high), count(s.coverage_reason)",
     "reaches": "MATCH (:Capability)-[r:REACHES]->(:Task) RETURN sum(r.weight), count(r.via)",
@@ -66,7 +65,8 @@ def fingerprint(snap: Path) -> dict:
     for sc in ("slow", "expected", "fast"):
         for level in ("craft", "occupation", "department"):
             ex[f"exposure/{level}/{sc}"] = _digest(api.exposure(g, level=level, scenario=sc))
-    craft = "craft:picture-editor" if "craft:picture-editor" in set(g.nodes["Craft"]["id"]) else g.nodes["Craft"]["id"][0]
+    crafts = list(g.nodes["Craft"]["id"])
+    craft = "craft:picture-editor" if "craft:picture-editor" in crafts else crafts[0]
     x = api.explain(g, craft=craft, year=2030)
     for name, df in x.frames().items():
         ex[f"explain/{name}"] = _digest(df.astype(str))

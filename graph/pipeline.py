@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -280,8 +280,7 @@ def build(
     home = home or snapshot.default_home()
     tables, public_info = collect(catalog, sources, progress, force=force)
     progress("converting tables")
-    nodes = {k: snapshot.node_table(k, df.drop(columns=[WHERE], errors="ignore")) for k, df in tables.nodes.items()}
-    edges = {k: snapshot.edge_table(k, df.drop(columns=[WHERE], errors="ignore")) for k, df in tables.edges.items()}
+    nodes, edges = _to_arrow(tables)
     if not force:
         check_collapse(home, nodes)
     if with_scores:
@@ -290,6 +289,17 @@ def build(
     with snapshot.home_lock(home, on_wait=progress):
         manifest = _write_snapshot(home, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason)
     return manifest
+
+
+def _to_arrow(tables: Tables) -> tuple[dict, dict]:
+    """The snapshot's Arrow tables; each pandas frame is let go once converted (only the notes stay)."""
+    nodes = {}
+    for k in list(tables.nodes):
+        nodes[k] = snapshot.node_table(k, tables.nodes.pop(k).drop(columns=[WHERE], errors="ignore"))
+    edges = {}
+    for k in list(tables.edges):
+        edges[k] = snapshot.edge_table(k, tables.edges.pop(k).drop(columns=[WHERE], errors="ignore"))
+    return nodes, edges
 
 
 def _write_snapshot(
@@ -394,6 +404,29 @@ def _previous_manifest(home: Path) -> dict | None:
         return None
 
 
+class PandasOnDemand(Mapping):
+    """Arrow tables seen as pandas frames, each converted when first asked for: the engine reads a
+    dozen of the tables, not the large ones it has no use for (QCEW records, citations, areas)."""
+
+    def __init__(self, tables: dict):
+        self._tables = tables
+        self._frames: dict = {}
+
+    def __getitem__(self, key: str):
+        if key not in self._frames:
+            self._frames[key] = self._tables[key].to_pandas()
+        return self._frames[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._tables
+
+    def __iter__(self):
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
 def add_scores(nodes: dict, edges: dict, progress: Progress) -> tuple[dict, dict]:
     """Derived exposure scores, written into the snapshot when the engine is available."""
     try:
@@ -401,9 +434,7 @@ def add_scores(nodes: dict, edges: dict, progress: Progress) -> tuple[dict, dict
     except ImportError:
         return nodes, edges
     progress("computing exposure scores")
-    frames_n = {k: v.to_pandas() for k, v in nodes.items()}
-    frames_e = {k: v.to_pandas() for k, v in edges.items()}
-    sn, se = score_tables(frames_n, frames_e)
+    sn, se = score_tables(PandasOnDemand(nodes), PandasOnDemand(edges))
     for k, df in sn.items():
         nodes[k] = snapshot.node_table(k, df)
     for k, df in se.items():

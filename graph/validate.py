@@ -117,8 +117,7 @@ def _check_ends(
     empty: set[str] = set()
     cols = [df[c].tolist() for c in ("src", "dst", "src_label", "dst_label")]
     fine = [
-        (a, b) in pairs and s in ids.get(a, empty) and d in ids.get(b, empty)
-        for s, d, a, b in zip(*cols, strict=True)
+        (a, b) in pairs and s in ids.get(a, empty) and d in ids.get(b, empty) for s, d, a, b in zip(*cols, strict=True)
     ]
     if all(fine):
         return list(range(len(df))), 0

@@ -195,8 +195,9 @@ def read_catalog(root: Path, problems: list[Problem]) -> Tables:
     for spec in CATALOG_FILES:
         for path in files_for(root, spec.kind):
             rows = _read_rows(path, columns_of(spec), problems)
+            name = _rel(path)
             for lineno, row in rows:
-                where = f"{_rel(path)}:{lineno}"
+                where = f"{name}:{lineno}"
                 if isinstance(spec, NodeFile):
                     _node_row(spec, row, where, tb, problems)
                 else:

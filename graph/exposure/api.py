@@ -299,41 +299,53 @@ def score_tables(
     tb = TableBuilder()
     for sc in scenarios:
         s = eng.run(sc, years=years, draws=draws, seed=seed).summary()
-        for r in s.itertuples(index=False):
-            sid = score_id(r.entity_id, r.scenario, int(r.year))
+        eng.forget_runs()
+        units = {c: _units(s[c]) for c in UNIT_COLUMNS}
+        cols = {c: s[c].tolist() for c in ("entity_id", "label", "year", "scenario", "basis", "coverage_status")}
+        reasons = s["coverage_reason"].tolist()
+        for i, (entity, label, year, scenario) in enumerate(
+            zip(cols["entity_id"], cols["label"], cols["year"], cols["scenario"], strict=True)
+        ):
+            sid = score_id(entity, scenario, int(year))
             tb.node(
                 "ExposureScore",
-                dict(
-                    id=sid,
-                    entity_id=r.entity_id,
-                    entity_label=r.label,
-                    year=int(r.year),
-                    scenario=r.scenario,
-                    median=_unit(r.median),
-                    low=_unit(r.low),
-                    high=_unit(r.high),
-                    mean=_unit(r.mean),
-                    automation=_unit(r.automation),
-                    augmentation=_unit(r.augmentation),
-                    potential=_unit(r.potential),
-                    technical_median=_unit(r.technical_median),
-                    technical_low=_unit(r.technical_low),
-                    technical_high=_unit(r.technical_high),
-                    basis=r.basis,
-                    coverage=_unit(r.coverage),
-                    coverage_status=r.coverage_status,
-                    coverage_reason=r.coverage_reason or None,
-                    method_version=METHOD_VERSION,
-                    build_id=build_id,
-                    origin="derived:exposure",
-                    _where="graph/exposure",
-                ),
+                {
+                    "id": sid,
+                    "entity_id": entity,
+                    "entity_label": label,
+                    "year": int(year),
+                    "scenario": scenario,
+                    **{c: units[c][i] for c in UNIT_COLUMNS},
+                    "basis": cols["basis"][i],
+                    "coverage_status": cols["coverage_status"][i],
+                    "coverage_reason": reasons[i] or None,
+                    "method_version": METHOD_VERSION,
+                    "build_id": build_id,
+                    "origin": "derived:exposure",
+                    "_where": "graph/exposure",
+                },
             )
-            if r.label in ("Craft", "Occupation", "Department"):
-                tb.edge("HAS_SCORE", r.entity_id, r.label, sid, "ExposureScore", _where="graph/exposure")
+            if label in ("Craft", "Occupation", "Department"):
+                tb.edge("HAS_SCORE", entity, label, sid, "ExposureScore", _where="graph/exposure")
     _reaches(tb, eng, build_id)
     t = tb.tables()
     return t.nodes, t.edges
+
+
+# The summary columns that are shares (0-1), rounded to 6 places in the snapshot.
+UNIT_COLUMNS = (
+    "median",
+    "low",
+    "high",
+    "mean",
+    "automation",
+    "augmentation",
+    "potential",
+    "technical_median",
+    "technical_low",
+    "technical_high",
+    "coverage",
+)
 
 
 PATH_NAMES = {"direct": "direct", "dwa": "activity", "same_as": "equivalent_task"}
@@ -358,16 +370,17 @@ def _reaches(tb, eng: Engine, build_id: str) -> None:
         via[dwa] = [";".join(joined.get(k, ())) for k, d in zip(keys, dwa, strict=True) if d]
     same = (links["kind"] == "same_as").to_numpy()
     via[same] = links.loc[same, "via"].to_numpy()
-    for r, v in zip(links.itertuples(index=False), via, strict=True):
+    cols = [links[c].tolist() for c in ("capability", "task_id", "mode", "kind")]
+    for cap, task, mode, kind, weight, v in zip(*cols, _units(links["weight"]), via.tolist(), strict=True):
         tb.edge(
             "REACHES",
-            r.capability,
+            cap,
             "Capability",
-            r.task_id,
+            task,
             "Task",
-            weight=_unit(r.weight),
-            mode=r.mode,
-            path=PATH_NAMES[r.kind],
+            weight=weight,
+            mode=mode,
+            path=PATH_NAMES[kind],
             via=v or None,
             method_version=METHOD_VERSION,
             build_id=build_id,
@@ -375,7 +388,13 @@ def _reaches(tb, eng: Engine, build_id: str) -> None:
         )
 
 
-def _unit(x: float) -> float | None:
-    if x is None or not np.isfinite(x):
-        return None
-    return float(min(max(round(float(x), 6), 0.0), 1.0))
+def _units(values: pd.Series) -> list[float | None]:
+    """Each value rounded to 6 places and clipped to [0, 1]; None where it is missing or not finite."""
+    out: list[float | None] = []
+    for x in values.tolist():
+        f = None if x is None else float(x)
+        out.append(None if f is None or f != f or f in (INF, -INF) else min(max(round(f, 6), 0.0), 1.0))
+    return out
+
+
+INF = float("inf")

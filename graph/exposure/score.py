@@ -253,6 +253,10 @@ class Engine:
             self._runs.popitem(last=False)
         return r
 
+    def forget_runs(self) -> None:
+        """Let the cached runs go (their draws take tens of MB each; the build needs each run once)."""
+        self._runs.clear()
+
     def potential(self, W: np.ndarray | None = None) -> np.ndarray:
         """Exposure of every entity if every linked capability were fully mature and unconstrained: with the
         curated weights, or the mean over the judgement draws of the weights W (U, n_draws)."""
