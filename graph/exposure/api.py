@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -279,8 +280,8 @@ def score_id(entity_id: str, scenario: str, year: int) -> str:
 
 
 def score_tables(
-    graph_nodes: dict,
-    graph_edges: dict,
+    graph_nodes: Mapping,
+    graph_edges: Mapping,
     build_id: str = "unstamped",
     scenarios: tuple[str, ...] = ("slow", "expected", "fast"),
     years: tuple[int, ...] = YEARS,
