@@ -8,10 +8,14 @@ CRAFTGRAPH_SOURCES for the inputs; `start_explorer` passes its arguments to the 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+import time
+import urllib.request
+import webbrowser
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from graph import snapshot
@@ -32,6 +36,9 @@ STREAMLIT_FLAGS = (
     "false",
 )
 Progress = Callable[[str], None]
+DEFAULT_PORT = 8501  # Streamlit's
+CONSOLE_BROWSERS = ("www-browser", "links", "elinks", "lynx", "w3m")  # would take over the terminal
+BROWSER_WAIT_S = 60.0  # how long the browser opener waits for the server to answer
 
 
 class AppMissing(FileNotFoundError):
@@ -61,6 +68,75 @@ def streamlit_command(
     return cmd + list(extra)
 
 
+def explorer_url(port: int, address: str | None = None) -> str:
+    """The address to open: the host listened on, or localhost when listening on every interface."""
+    host = address if address and address not in ("0.0.0.0", "::") else "localhost"
+    return f"http://{host}:{port}"
+
+
+def free_port(start: int = DEFAULT_PORT, tries: int = 20) -> int:
+    """The first port from `start` that nothing listens on (Streamlit's default when free), so that the
+    address printed is the one served."""
+    for port in range(start, start + tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    return start
+
+
+def browser_choice(
+    wanted: bool | None,
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    find: Callable[[], object] = webbrowser.get,
+) -> tuple[bool, str]:
+    """(open a browser?, why not): `wanted` True/False is the user's --browser/--no-browser; None decides
+    by what is there: a graphical session (macOS, Windows, or DISPLAY / WAYLAND_DISPLAY elsewhere, or
+    $BROWSER set) with a browser Python's webbrowser module can start, and not a console browser."""
+    env = os.environ if env is None else env
+    platform = platform or sys.platform
+    if wanted is False:
+        return False, "--no-browser"
+    graphical = platform in ("darwin", "win32") or any(env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
+    if not graphical and not wanted:
+        return False, "no display (a server or SSH session?)"
+    try:
+        found = find()
+    except webbrowser.Error:
+        return False, "no web browser found"
+    if getattr(found, "name", "") in CONSOLE_BROWSERS and not env.get("BROWSER"):
+        return False, f"only a console browser ({found.name}) found"
+    return True, ""
+
+
+def open_when_ready(
+    url: str,
+    open_url: Callable[[str], object] = webbrowser.open,
+    wait_s: float = BROWSER_WAIT_S,
+    say: Progress | None = None,
+) -> threading.Thread:
+    """Open `url` in a browser from a background thread once the server answers its health check."""
+
+    def run() -> None:
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        if not open_url(url) and say:
+                            say(f"could not open a browser: open {url} yourself")
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        if say:
+            say(f"the explorer did not answer within {wait_s:g} s; it may still be starting: {url}")
+
+    th = threading.Thread(target=run, name="craftgraph-open-browser", daemon=True)
+    th.start()
+    return th
+
+
 def start_explorer(
     home: Path,
     *,
@@ -68,7 +144,7 @@ def start_explorer(
     sources: Path | None = None,
     port: int | None = None,
     address: str | None = None,
-    open_browser: bool = False,
+    open_browser: bool | None = None,
     check: bool = False,
     in_subprocess: bool = False,
     prewarm: bool = True,
@@ -81,8 +157,9 @@ def start_explorer(
 
     Serves in this process by default: the explorer's modules and the snapshot load in a background
     thread while the server starts (`prewarm`). Returns the exit code (0, or the child's with
-    `in_subprocess`). Raises AppMissing without app.py, and the build's InputError (every problem) when
-    the inputs do not validate."""
+    `in_subprocess`). `open_browser`: True/False, or None to open one where a browser can be shown
+    (`browser_choice`); the address is printed either way. Raises AppMissing without app.py, and the
+    build's InputError (every problem) when the inputs do not validate."""
     if not APP.exists():
         raise AppMissing(f"the app is missing ({APP}); run from a source checkout")
     snap, built = ensure_snapshot(home, catalog, sources, progress)
@@ -94,7 +171,15 @@ def start_explorer(
         env[CATALOG_ENV] = str(catalog.resolve())
     if sources:
         env[SOURCES_ENV] = str(sources.resolve())
-    cmd = streamlit_command(port, address, headless=not open_browser, extra=streamlit_args)
+    port = port or free_port()
+    url = explorer_url(port, address)
+    show, why_not = browser_choice(open_browser)
+    if show:
+        say(f"explorer: {url} (opening it in your browser; Ctrl-C stops the explorer)")
+        open_when_ready(url, say=say)
+    else:
+        say(f"explorer: {url} (open this address in a web browser; not opened: {why_not}; Ctrl-C stops it)")
+    cmd = streamlit_command(port, address, headless=True, extra=streamlit_args)
     try:
         if in_subprocess:
             return subprocess.call(cmd, env={**os.environ, **env}, cwd=str(APP.parent))

@@ -26,7 +26,15 @@ def explore(
     home: options.Home = None,
     catalog: options.Catalog = None,
     sources: options.Sources = None,
-    browser: Annotated[bool, typer.Option("--browser", help="open a web browser on start")] = False,
+    browser: Annotated[
+        bool | None,
+        typer.Option(
+            "--browser/--no-browser",
+            show_default=False,
+            help="open a web browser on the explorer (default: when a display and a browser are there; "
+            "the address is printed either way)",
+        ),
+    ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="make sure a snapshot exists (building it), then exit")
     ] = False,
