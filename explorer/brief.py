@@ -45,6 +45,7 @@ class BriefData:
     created: str = ""
     notes: list[str] = field(default_factory=list)
     calibration: str | None = None  # the backtest's calibration line (None: the one in docs/backtest.json)
+    banner: str = ""  # a warning above everything (graph.snapshot.catalog_only_banner)
 
 
 # ------------------------------------------------------------------------------------------ chart
@@ -269,6 +270,8 @@ def _md_link(url: str) -> str:
 def brief_markdown(b: BriefData, embed_chart: bool = True) -> str:
     m = md_text
     out = [f"# {m(b.craft_name)}: AI exposure brief", ""]
+    if b.banner:
+        out += [f"> **Warning.** {b.banner}", ""]
     meta = [f"craft `{b.craft_id}`"]  # ids match the schema's id patterns: no backtick
     if b.department:
         meta.append(f"department: {m(b.department)}")
@@ -353,6 +356,7 @@ h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.2em;margin-top:1.6em;borde
 table{border-collapse:collapse;width:100%;font-size:.9em;margin:.5em 0} th,td{border:1px solid #ddd;padding:4px 6px;
 text-align:left;vertical-align:top} th{background:#f4f4f4} .meta{color:#666} .headline{font-size:1.1em}
 ol.sources li{margin-bottom:.3em} .note{color:#555;font-size:.9em}
+.banner{background:#fff4e5;border:1px solid #f0b46c;padding:.5em .8em}
 """
 
 
@@ -384,6 +388,8 @@ def brief_html(b: BriefData) -> str:
         f"<h1>{esc(b.craft_name)}: AI exposure brief</h1>",
         f'<p class="meta">{" · ".join(meta)}</p>',
     ]
+    if b.banner:
+        out.append(f'<p class="banner"><strong>Warning.</strong> {esc(b.banner)}</p>')
     if b.description:
         out.append(f"<p>{esc(b.description)}</p>")
     out.append(f'<p class="headline">{_md_inline(headline(b))}</p>')

@@ -9,6 +9,7 @@ from explorer import lookup, scores
 from explorer.brief import BriefData
 from explorer.cache import Build
 from explorer.scenario import SCENARIO_NAMES, make_scenario, spec
+from graph import snapshot
 from graph.exposure import METHOD_VERSION
 
 
@@ -48,6 +49,7 @@ def craft_brief(b: Build, craft_id: str, year: int, scenario: str, threshold: fl
         method_version=METHOD_VERSION,
         created=datetime.now(UTC).strftime("%Y-%m-%d"),
         calibration=calibration(b),
+        banner=snapshot.catalog_only_banner(b.graph.manifest),
     )
 
 

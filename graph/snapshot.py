@@ -134,6 +134,18 @@ def catalog_only(manifest: dict) -> bool:
     return bool(manifest.get("catalog_only", not manifest.get("public_sources")))
 
 
+CATALOG_ONLY_BANNER = (
+    "Catalog-only build: this snapshot has no public datasets (O*NET, BLS, ...), so occupations, tasks and "
+    "scores cover the curated catalog only and are much lower than the full-data numbers. "
+    "`craftgraph fetch` then `craftgraph build` gives the full graph."
+)
+
+
+def catalog_only_banner(manifest: dict) -> str:
+    """The warning that briefs and other outputs of a catalog-only snapshot carry ("" for a full build)."""
+    return CATALOG_ONLY_BANNER if catalog_only(manifest) else ""
+
+
 def current_id(home: Path) -> str | None:
     """The build id `current` names, or None."""
     pointer = home / "current"

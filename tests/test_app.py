@@ -557,6 +557,8 @@ def test_brief_markdown_and_html(home):
     series = brief.series
     md = brief_markdown(brief)
     assert md.startswith("# VFX Compositor: AI exposure brief")
+    # the fixture snapshot is catalog-only: the brief says so first, in both forms
+    assert md.splitlines()[2].startswith("> **Warning.** Catalog-only build:")
     for heading in (
         "## Exposure over time",
         "## Top tools",
@@ -570,6 +572,7 @@ def test_brief_markdown_and_html(home):
     assert "Video A" in md and "performer consent rules" in md
     html = brief_html(brief)
     assert html.startswith("<!doctype html>") and "<svg" in html and 'href="https://example.org/paper"' in html
+    assert '<p class="banner"><strong>Warning.</strong> Catalog-only build:' in html
     ET.fromstring(svg_exposure_chart(series, "t"))  # well-formed SVG
     ET.fromstring(svg_exposure_chart(series.iloc[:0], "empty"))
     # the permitted reach is stated next to the technical reach
@@ -580,7 +583,7 @@ def test_brief_markdown_and_html(home):
 
 
 def test_brief_escapes_html():
-    from explorer.brief import BriefData, brief_html
+    from explorer.brief import BriefData, brief_html, brief_markdown
 
     b = BriefData(
         craft_id="craft:x",
@@ -591,6 +594,7 @@ def test_brief_escapes_html():
     )
     html = brief_html(b)
     assert "<script>x" not in html and "&lt;script&gt;" in html
+    assert 'class="banner"' not in html and "Warning." not in brief_markdown(b)  # no banner on a full build
 
 
 def test_charts_are_valid_vega_lite(home):
