@@ -29,6 +29,7 @@ MILESTONE_LEVELS = (
 LIMITATION_KINDS = ("technical", "legal", "economic")
 LINK_MODES = ("automate", "augment")
 GRADES = ("primary", "secondary", "vendor", "aggregator")  # a Source's evidence grade
+BASES = ("sourced", "judgement")  # where a severity, half-life or weight comes from (docs/decisions/claim-dates.md)
 
 # Contracts and law: what an instrument is, where it stands, and what its clauses require.
 INSTRUMENT_KINDS = ("collective_agreement", "side_letter", "statute", "regulation", "bill", "code_of_practice")
@@ -95,7 +96,8 @@ class NodeLabel:
     @property
     def all_props(self) -> tuple[Prop, ...]:
         common = (REQUIRED_SOURCE_IDS, ORIGIN_PROP) if self.sourced else COMMON_NODE_PROPS
-        return (ID_PROP, *self.props, *common)
+        dates = CLAIM_DATE_PROPS if self.name in DATED_LABELS else ()
+        return (ID_PROP, *self.props, *common, *dates)
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,43 @@ SOURCE_IDS = Prop("source_ids", "list", False, "ids of the Source nodes this fac
 REQUIRED_SOURCE_IDS = Prop("source_ids", "list", True, "ids of the Source nodes this fact rests on (at least one)")
 ORIGIN_PROP = Prop("origin", "str", True, "where the node comes from: `catalog` or an ingest source id")
 COMMON_NODE_PROPS = (SOURCE_IDS, ORIGIN_PROP)
+# When a claim became public and when it was last checked: filled by the build from the cited sources
+# (graph/provenance.py), or given per row in an optional column of the same name (an override).
+CLAIM_DATE_PROPS = (
+    Prop("known_on", "date", description="date the fact became public (event date or earliest cited publication)"),
+    Prop("checked_on", "date", description="date the fact was last checked (latest `accessed` of its sources)"),
+)
 CLAIM_PROPS = (
     Prop("source_ids", "list", True, "ids of the Source nodes this claim rests on (at least one)"),
     Prop("confidence", "float", False, "curator's confidence in the claim", range=(0.0, 1.0)),
+    *CLAIM_DATE_PROPS,
+)
+# Labels the curated catalog makes with source_ids: their nodes are claims and carry CLAIM_DATE_PROPS.
+DATED_LABELS = frozenset(
+    {
+        "AIType",
+        "Vendor",
+        "Tool",
+        "Capability",
+        "Limitation",
+        "Milestone",
+        "Department",
+        "UnionLocal",
+        "Craft",
+        "Occupation",
+        "Task",
+        "JobRole",
+        "Instrument",
+        "Clause",
+    }
 )
 
 UNIT = (0.0, 1.0)
+SEVERITY_BASIS = Prop(
+    "severity_basis",
+    choices=BASES,
+    description="sourced or judgement, of a severity set here (empty or no column: judgement, see justification)",
+)
 SLUG = r"[a-z0-9][a-z0-9._-]*"
 
 NODES: tuple[NodeLabel, ...] = (
@@ -201,11 +234,19 @@ NODES: tuple[NodeLabel, ...] = (
             Prop("severity", "float", True, "how much it damps maturity today", range=UNIT),
             Prop("justification", required=True, description="one line: why this severity"),
             Prop(
+                "severity_basis",
+                required=True,
+                choices=BASES,
+                description="sourced: a cited source gives the figure; judgement: argued in justification",
+            ),
+            Prop(
                 "half_life_years",
                 "float",
                 description="technical only: years for the severity to halve (empty: does not fade)",
                 range=(0.1, 100.0),
             ),
+            Prop("half_life_basis", choices=BASES, description="sourced or judgement (required with a half-life)"),
+            Prop("half_life_rationale", description="why this half-life (required when it is a judgement)"),
         ),
     ),
     NodeLabel(
@@ -581,7 +622,7 @@ RELS: tuple[RelType, ...] = (
         "HAS_LIMITATION",
         (("Tool", "Limitation"),),
         "The limitation applies to the tool.",
-        (Prop("severity", "float", range=UNIT), Prop("justification")),
+        (Prop("severity", "float", range=UNIT), Prop("justification"), SEVERITY_BASIS),
         claim=True,
     ),
     RelType(
@@ -591,6 +632,7 @@ RELS: tuple[RelType, ...] = (
         (
             Prop("severity", "float", description="overrides the limitation's severity", range=UNIT),
             Prop("justification"),
+            SEVERITY_BASIS,
         ),
         claim=True,
     ),
@@ -604,6 +646,11 @@ RELS: tuple[RelType, ...] = (
             Prop("weight", "float", True, "share of the task the capability can do at full maturity", range=UNIT),
             Prop("mode", required=True, choices=LINK_MODES),
             Prop("rationale", required=True),
+            Prop(
+                "weight_basis",
+                choices=BASES,
+                description="sourced or judgement (an empty or absent column: judgement, argued in rationale)",
+            ),
         ),
         claim=True,
     ),

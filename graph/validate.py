@@ -3,8 +3,9 @@
 Row-level cell checks of the catalog happen while reading (ingest/catalog.py); here we check what
 needs the whole graph: unique ids, required properties and types of every table (public sources
 included), relationship ends that resolve, allowed label pairs, sources behind every claim,
-duplicate relationships, the rules that join a clause to its instrument (graph/contracts.py) and those
-of the AI-type hierarchy (graph/ai_types.py).
+duplicate relationships, the rules that join a clause to its instrument (graph/contracts.py), those
+of the AI-type hierarchy (graph/ai_types.py), and the claim dates and the basis of severities, half-lives
+and weights (graph/provenance.py, which also fills the derived claim dates).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 
 from graph.ai_types import check_ai_types
 from graph.contracts import check_contracts
+from graph.provenance import check_bases, check_claim_dates
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, check_value, id_matches
 from graph.tables import WHERE, Problem, Tables
 
@@ -46,6 +48,8 @@ def validate_tables(t: Tables, problems: list[Problem], public: bool) -> list[st
         _validate_edges(t, rel, ids, public, problems, notes)
     check_contracts(t, problems)
     check_ai_types(t, problems)
+    check_bases(t, problems)
+    notes += check_claim_dates(t, problems)
     return notes
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from graph.schema import NODE_BY_NAME, REL_BY_NAME, Prop, check_value, label_of_id
+from graph.schema import CLAIM_DATE_PROPS, NODE_BY_NAME, REL_BY_NAME, Prop, check_value, label_of_id
 from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.reader import LINE, FileProblems, read_table
 
@@ -150,17 +150,29 @@ LINK_PROPS = {"craft_tasks": {"importance": ("HAS_TASK", "importance")}}
 
 SPEC_BY_KIND = {f.kind: f for f in CATALOG_FILES}
 
+# Properties a file may carry as a column but need not (an absent column reads as empty): per-row
+# overrides of the claim dates the build derives, and the basis of a link's severity or weight
+# (empty: judgement). See docs/decisions/claim-dates.md.
+OPTIONAL_COLUMNS = ("known_on", "checked_on", "severity_basis", "weight_basis")
+
 
 def columns_of(spec: NodeFile | EdgeFile) -> list[str]:
     """The columns a catalog file must have, in order."""
     if isinstance(spec, NodeFile):
-        props = [p.name for p in _file_props(spec) if p.name not in ("id", "source_ids")]
+        props = [p.name for p in _file_props(spec) if p.name not in ("id", "source_ids", *OPTIONAL_COLUMNS)]
         extra = list(LINK_PROPS.get(spec.kind, {}))
         sources = ["source_ids"] if any(p.name == "source_ids" for p in _file_props(spec)) else []
         return ["id", *props, *extra, *spec.links, *sources]
     rel = _edge_rel_for_doc(spec)
-    props = [p.name for p in rel.all_props if p.name not in ("source_ids",)]
+    props = [p.name for p in rel.all_props if p.name not in ("source_ids", *OPTIONAL_COLUMNS)]
     return [spec.src[0], spec.dst[0], *props, "source_ids"]
+
+
+def optional_columns_of(spec: NodeFile | EdgeFile) -> list[str]:
+    """The OPTIONAL_COLUMNS a catalog file may have."""
+    props = _file_props(spec) if isinstance(spec, NodeFile) else _edge_rel_for_doc(spec).all_props
+    names = {p.name for p in props}
+    return [c for c in OPTIONAL_COLUMNS if c in names]
 
 
 def _file_props(spec: NodeFile) -> list[Prop]:
@@ -169,7 +181,11 @@ def _file_props(spec: NodeFile) -> list[Prop]:
         p
         for p in props
         if p.name == "id"
-        or (p.name not in spec.fixed and p.name != "origin" and (spec.only is None or p.name in spec.only))
+        or (
+            p.name not in spec.fixed
+            and p.name != "origin"
+            and (spec.only is None or p.name in spec.only or p.name in OPTIONAL_COLUMNS)
+        )
     ]
 
 
@@ -194,7 +210,7 @@ def read_catalog(root: Path, problems: list[Problem]) -> Tables:
     tb = TableBuilder()
     for spec in CATALOG_FILES:
         for path in files_for(root, spec.kind):
-            rows = _read_rows(path, columns_of(spec), problems)
+            rows = _read_rows(path, columns_of(spec), optional_columns_of(spec), problems)
             name = _rel(path)
             for lineno, row in rows:
                 where = f"{name}:{lineno}"
@@ -212,15 +228,15 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def _read_rows(path: Path, columns: list[str], problems: list[Problem]) -> list[tuple[int, dict]]:
-    """(line, {column: cell}) of every row; the file must have exactly `columns` (the shared reader
-    reports encoding, header and row-width problems)."""
-    df = read_table(FileProblems(path, problems, name=_rel(path)), columns, exact=True)
+def _read_rows(path: Path, columns: list[str], optional: list[str], problems: list[Problem]) -> list[tuple[int, dict]]:
+    """(line, {column: cell}) of every row; the file must have exactly `columns`, and may have `optional`
+    (the shared reader reports encoding, header and row-width problems)."""
+    df = read_table(FileProblems(path, problems, name=_rel(path)), columns, exact=True, optional=optional)
     if df is None:
         return []
+    cols = [*columns, *optional]
     return [
-        (int(line), dict(zip(columns, cells, strict=True)))
-        for *cells, line in df[[*columns, LINE]].itertuples(index=False)
+        (int(line), dict(zip(cols, cells, strict=True))) for *cells, line in df[[*cols, LINE]].itertuples(index=False)
     ]
 
 
@@ -268,13 +284,13 @@ def _node_row(spec: NodeFile, row: dict, where: str, tb: TableBuilder, problems:
     label = NODE_BY_NAME[spec.label]
     values: dict[str, object] = {"origin": ORIGIN, **spec.fixed, WHERE: where}
     for p in _file_props(spec):
-        values[p.name] = _typed(p, row[p.name], where, problems)
+        values[p.name] = _typed(p, row.get(p.name, ""), where, problems)
     node_id = cast(str, values["id"])  # the id cell: text, or None when empty (a problem already)
     if node_id and label_of_id(node_id) != spec.label:
         problems.append(_problem(where, "id", f"{node_id!r} is not a {spec.label} id ({label.id_pattern})"))
     tb.node(spec.label, values)
     for col, link in spec.links.items():
-        _link_row(spec, col, link, row, node_id, cast(list, values.get("source_ids") or []), where, tb, problems)
+        _link_row(spec, col, link, row, node_id, values, where, tb, problems)
 
 
 def _link_row(
@@ -283,18 +299,21 @@ def _link_row(
     link: Link,
     row: dict,
     node_id: str,
-    sources: list,
+    values: dict,
     where: str,
     tb: TableBuilder,
     problems: list[Problem],
 ) -> None:
-    """The relationships one link column of a node row makes (to each id in the cell)."""
+    """The relationships one link column of a node row makes (to each id in the cell); a claim takes the
+    row's sources and claim-date overrides."""
+    sources = cast(list, values.get("source_ids") or [])
     targets = split_list(row[col]) if link.many else ([row[col]] if row[col] else [])
     if link.required and not targets:
         problems.append(_problem(where, col, "required value is missing"))
     props: dict[str, object] = {WHERE: where}
     if REL_BY_NAME[link.rel].claim:
         props["source_ids"] = sources
+        props.update({p.name: values.get(p.name) for p in CLAIM_DATE_PROPS})
         if not sources:
             problems.append(_problem(where, "source_ids", f"{link.rel} is a claim and needs a source"))
     for col2, (rname, pname) in LINK_PROPS.get(spec.kind, {}).items():

@@ -26,6 +26,7 @@ from graph.exposure.config import MethodConfig, level_logit
 from graph.exposure.evidence import as_of_date, display_names, maturity_evidence
 from graph.exposure.frames import decimal_year, node_frame
 from graph.exposure.maturity import Prior, fit_evidence, fit_one, stream
+from graph.provenance import known_on
 from graph.schema import MILESTONE_LEVELS
 
 CUTOFFS: tuple[float, ...] = tuple(2021.5 + 0.5 * i for i in range(9))  # 2021-07 .. 2025-07 (1 Jan / 1 Jul)
@@ -66,17 +67,14 @@ def _period_end(value: object) -> float:
     return dy[0] + (float(np.sqrt(12.0 * dy[1])) / 2.0 if dy[1] > 0 else 0.5 / 365.25)
 
 
-def known_from(evidence: pd.DataFrame, source_dates: dict[str, float]) -> np.ndarray:
-    """When each evidence row became knowable: the end of its event's date period, or later when every one of
-    its sources with a publication date was published after that (the earliest such publication). Sources
-    without a publication date do not delay it (most are the event's own announcement or paper)."""
+def known_from(evidence: pd.DataFrame, source_dates: dict[str, object]) -> np.ndarray:
+    """When each evidence row became knowable, by the catalog's one rule (graph.provenance.known_on): the end
+    of its event's date period, or later when every one of its sources has a publication date
+    (`source_dates`: id -> ISO date) and the earliest is after that. Sources without a publication date do not
+    delay it (most are the event's own announcement or paper)."""
     out = np.empty(len(evidence))
     for i, (date, srcs) in enumerate(zip(evidence["date"], evidence["source_ids"], strict=True)):
-        event = _period_end(date)
-        pubs = [source_dates.get(s, float("nan")) for s in srcs]
-        if pubs and all(np.isfinite(p) for p in pubs):
-            event = max(event, min(pubs))
-        out[i] = event
+        out[i] = _period_end(known_on(date, [source_dates.get(s) for s in srcs], key=_period_end))
     return out
 
 
@@ -89,8 +87,7 @@ def catalog_evidence(nodes: dict, edges: dict, config: MethodConfig | None = Non
     notes: list[str] = []
     ev, _tools = maturity_evidence(nodes, edges, cap_idx, names, config, notes)
     src = node_frame(nodes, "Source", ("date",))
-    src_dates = {s: _period_end(d) for s, d in zip(src["id"], src["date"], strict=True)}
-    ev["known_from"] = known_from(ev, src_dates)
+    ev["known_from"] = known_from(ev, dict(zip(src["id"], src["date"], strict=True)))
     domains = {
         c: (str(d) if isinstance(d, str) and d else "other") for c, d in zip(caps, caps_df["domain"], strict=True)
     }
