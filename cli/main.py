@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from cli import errors
-from cli.commands import curation, explore, exposure, fetch, neo4j, query, snapshot
+from cli.commands import curation, explore, exposure, fetch, neo4j, query, snapshot, sources
 
 
 class CraftGraphGroup(TyperGroup):
@@ -74,6 +74,14 @@ command("export", curation.export)
 command("fetch", fetch.fetch)
 command("catalog-report", curation.catalog_report)
 command("suggest-links", curation.suggest_links)
+sources_app = typer.Typer(
+    name="sources",
+    cls=CraftGraphGroup,
+    help="Check the catalog's sources (the monthly curation routine, docs/curation.md).",
+    no_args_is_help=True,
+)
+sources_app.command("check", short_help=(sources.check.__doc__ or "").split("\n", 1)[0])(sources.check)
+app.add_typer(sources_app, name="sources", short_help="check the catalog's source URLs")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
