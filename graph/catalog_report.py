@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from graph.provenance import basis_counts, claim_frames, date_coverage, date_end
 from graph.schema import GRADES
 from graph.store import Graph
+
+RECENT_DAYS = 365  # a domain's "recent" claims became public within this many days of the catalog's as-of date
 
 
 def _edges(g: Graph, rel: str) -> pd.DataFrame:
@@ -120,6 +123,91 @@ def aggregator_only(g: Graph) -> pd.DataFrame:
     return out.reset_index().sort_values(["aggregator_only", "claim"], ascending=[False, True]).reset_index(drop=True)
 
 
+def _claim_domains(g: Graph) -> pd.DataFrame:
+    """(domain, known_on) per claim that concerns capabilities: milestones, tools and their links, limitation
+    and task links of capabilities, capabilities themselves. A tool counts in each domain it provides."""
+    caps = _nodes(g, "Capability")
+    domains = caps["domain"] if "domain" in caps.columns else pd.Series(None, index=caps.index)
+    dom = {c: (d if isinstance(d, str) and d else "other") for c, d in zip(caps["id"], domains, strict=True)}
+    tool_doms = _edges(g, "PROVIDES")[["src", "dst"]].assign(domain=lambda d: d["dst"].map(dom))
+    tool_dom = tool_doms.groupby("src")["domain"].agg(lambda x: sorted(set(x.dropna())))
+    marks = dict(zip(_edges(g, "MARKS")["src"], _edges(g, "MARKS")["dst"], strict=True))
+    ends = {  # which end's capability (or tool) places a claim in a domain
+        "Milestone": lambda r: [dom.get(marks.get(r["id"]))],
+        "Capability": lambda r: [dom.get(r["id"])],
+        "Tool": lambda r: tool_dom.get(r["id"], []),
+        "IS_A": lambda r: tool_dom.get(r["src"], []),
+        "HAS_LIMITATION": lambda r: tool_dom.get(r["src"], []),
+        "PROVIDES": lambda r: [dom.get(r["dst"])],
+        "CONSTRAINED_BY": lambda r: [dom.get(r["src"])],
+        "PERFORMS": lambda r: [dom.get(r["src"])],
+        "DEMONSTRATES": lambda r: [dom.get(r["dst"])],
+    }
+    rows = []
+    for kind, df, mask in claim_frames(g):
+        place = ends.get(kind)
+        if place is None:
+            continue
+        for r in df[mask].to_dict("records"):
+            rows.extend({"domain": d, "known_on": r.get("known_on")} for d in place(r) if d)
+    return pd.DataFrame(rows, columns=["domain", "known_on"])
+
+
+def domain_freshness(g: Graph) -> pd.DataFrame:
+    """Per capability domain: claims, how many are dated, the latest and median known-on date, and the share
+    that became public in the RECENT_DAYS before the catalog's as-of date (its latest checked-on date).
+    Freshest first."""
+    cols = ["domain", "claims", "dated", "latest", "median", "recent_share"]
+    claims = _claim_domains(g)
+    if claims.empty:
+        return pd.DataFrame(columns=cols)
+    as_of = _as_of(g)
+    claims["day"] = claims["known_on"].map(_day)
+    rows = []
+    for domain, grp in claims.groupby("domain"):
+        days = grp["day"].dropna().sort_values()
+        recent = (days >= as_of - pd.Timedelta(days=RECENT_DAYS)).sum() if as_of is not None else 0
+        rows.append(
+            {
+                "domain": domain,
+                "claims": len(grp),
+                "dated": len(days),
+                "latest": days.iloc[-1].date().isoformat() if len(days) else None,
+                "median": days.iloc[(len(days) - 1) // 2].date().isoformat() if len(days) else None,
+                "recent_share": round(recent / max(len(days), 1), 3),
+            }
+        )
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["recent_share", "latest"], ascending=False).reset_index(drop=True)
+
+
+def _day(value: object) -> pd.Timestamp | None:
+    """The last day a (partial) date can mean, as a timestamp (a fact dated 2024 is known by 2024-12-31)."""
+    key = date_end(value)
+    if key is None:
+        return None
+    y, md = divmod(int(key), 10000)
+    m, d = divmod(md, 100)
+    return pd.Timestamp(year=y, month=m, day=1) + pd.offsets.MonthEnd(0) if d == 31 else pd.Timestamp(y, m, d)
+
+
+def _as_of(g: Graph) -> pd.Timestamp | None:
+    days = [_day(v) for _, df, mask in claim_frames(g) for v in df.loc[mask, "checked_on"]]
+    days = [d for d in days if d is not None]
+    return max(days) if days else None
+
+
+def freshness_summary(g: Graph) -> pd.DataFrame:
+    """The three freshest and three stalest domains (by the share of claims known within RECENT_DAYS)."""
+    f = domain_freshness(g)
+    if f.empty:
+        return pd.DataFrame(columns=["end", *f.columns])
+    n = min(3, len(f) // 2 or 1)
+    fresh = f.head(n).assign(end="freshest")
+    stale = f.tail(n).iloc[::-1].assign(end="stalest")
+    return pd.concat([fresh, stale], ignore_index=True)[["end", *f.columns]]
+
+
 def milestone_counts(g: Graph) -> pd.DataFrame:
     caps = _nodes(g, "Capability")[["id", "name"]]
     marks = _edges(g, "MARKS")
@@ -136,6 +224,10 @@ def report(g: Graph) -> dict[str, pd.DataFrame]:
         "claims_by_source_kind": claims_by_source_kind(g),
         "grade_mix": grade_mix(g),
         "claims_on_aggregators_only": aggregator_only(g),
+        "claim_known_on_coverage": date_coverage(g),
+        "freshest_and_stalest_domains": freshness_summary(g),
+        "domains_by_freshness": domain_freshness(g),
+        "severities_half_lives_weights": basis_counts(g),
         "capabilities_fewest_milestones": milestone_counts(g).head(15),
         "crafts_without_tools": crafts[crafts["tools"] == 0][["craft", "name", "department", "tasks"]],
         "crafts_with_few_tasks": crafts[crafts["tasks"] < 8][["craft", "name", "tasks"]],

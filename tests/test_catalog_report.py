@@ -37,3 +37,30 @@ def test_report_shows_the_grade_mix_and_aggregator_only_claims(fixture_home):
     after = aggregator_only(g).set_index("claim").loc["(all)"]
     assert after["aggregator_only"] >= only_paper > 0
     assert 0 < after["share"] <= 1
+
+
+def test_report_shows_claim_dates_and_domain_freshness(fixture_home):
+    from graph.catalog_report import domain_freshness, freshness_summary
+    from graph.provenance import claim_frames
+
+    g = graph.load(fixture_home)
+    sections = report(g)
+    cov = sections["claim_known_on_coverage"].set_index("claim")
+    assert cov.loc["(all)", "claims"] == cov.drop("(all)")["claims"].sum() > 0
+    assert cov.loc["Milestone", "known_on"] == cov.loc["Milestone", "claims"]  # milestones carry their own date
+    bases = sections["severities_half_lives_weights"].set_index("figure")
+    assert bases.loc["limitation severity", "judgement"] == len(g.nodes["Limitation"])
+    # date every claim: video recent, rotoscoping (moved to its own domain) old; as of the latest check
+    caps = g.nodes["Capability"]
+    caps.loc[caps["id"] == "cap:rotoscope", "domain"] = "matte"
+    for _kind, df, mask in claim_frames(g):
+        df.loc[mask, "known_on"] = "2019"
+        df.loc[mask, "checked_on"] = "2026-06-01"
+    ms = g.nodes["Milestone"]
+    ms.loc[ms["id"] == "ms:genvideo.2024-06", "known_on"] = "2026-03"
+    fresh = domain_freshness(g).set_index("domain")
+    video = fresh.loc["video"]
+    assert video["latest"] == "2026-03-31" and 0 < video["recent_share"] < 1
+    assert fresh.drop("video")["recent_share"].max() == 0
+    ends = freshness_summary(g)
+    assert list(zip(ends["end"], ends["domain"], strict=True)) == [("freshest", "video"), ("stalest", "matte")]
