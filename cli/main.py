@@ -73,6 +73,7 @@ command("cookbook", query.cookbook)
 command("export", curation.export)
 command("fetch", fetch.fetch)
 command("catalog-report", curation.catalog_report)
+command("changes", curation.changes)
 command("suggest-links", curation.suggest_links)
 sources_app = typer.Typer(
     name="sources",

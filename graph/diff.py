@@ -1,5 +1,6 @@
 """What changed between two snapshots: nodes and relationships added or removed by kind, and the
-largest changes of derived exposure scores. Written to `diff.json` in each new snapshot."""
+largest changes of derived exposure scores, and what changed in the curated catalog (graph/changes.py).
+Written to `diff.json` in each new snapshot."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from graph.changes import compare_snapshots
 from graph.schema import REL_BY_NAME
 
 SCORE_LABEL = "ExposureScore"
@@ -39,6 +41,7 @@ def diff_snapshots(old: Path, new: Path, top: int = 10) -> dict:
                     "examples_removed": sorted(map(str, removed))[:5],
                 }
     out["largest_score_changes"] = _score_changes(old, new, top)
+    out["catalog"] = compare_snapshots(old, new)
     return out
 
 

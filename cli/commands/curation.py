@@ -1,4 +1,4 @@
-"""`craftgraph catalog-report | suggest-links | export`: for curators, and the snapshot for other tools."""
+"""`craftgraph catalog-report | changes | suggest-links | export`: for curators, and the snapshot for other tools."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cli import options, output
+from cli.errors import CommandError
 from graph.export import FORMATS
 
 ExportFormat = StrEnum("ExportFormat", {name: name for name in FORMATS})  # type: ignore[misc]  # graph.export owns the list
@@ -30,6 +31,102 @@ def catalog_report(json: options.Json = False, home: options.Home = None) -> Non
             output.table(list(df.columns), list(df.itertuples(index=False, name=None)))
         else:
             output.line("(none)")
+
+
+class ChangesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def changes(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="REF",
+            show_default=False,
+            help="a snapshot id (or its start) or a catalog directory (default: the snapshot before the current one)",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="REF",
+            show_default=False,
+            help="the same, for the newer side (default: the current snapshot)",
+        ),
+    ] = None,
+    format: Annotated[ChangesFormat, typer.Option("--format", help="output format")] = ChangesFormat.table,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            metavar="FILE",
+            show_default=False,
+            help="put the Markdown between the catalog-changes markers of FILE (e.g. docs/curation.md)",
+        ),
+    ] = None,
+    home: options.Home = None,
+) -> None:
+    """what changed in the catalog: entities added, removed, changed; claims added, removed"""
+    from graph import changes as ch
+
+    h = options.home(home)
+    old_name, old = _changes_side(since, h, previous=True)
+    new_name, new = _changes_side(to, h, previous=False)
+    found = ch.catalog_changes(old, new)
+    if write is not None:
+        try:
+            ch.write_section(write, ch.markdown(found, old_name, new_name))
+        except (OSError, ValueError) as e:
+            raise CommandError(str(e)) from None
+        output.note(f"wrote the changes from {old_name} to {new_name} into {write}")
+    if format == ChangesFormat.json:
+        output.line(output.json_text({"from": old_name, "to": new_name, **found}))
+    elif format == ChangesFormat.markdown:
+        output.raw(ch.markdown(found, old_name, new_name))
+    elif write is None:
+        output.line(f"changes from {old_name} to {new_name}")
+        for text in ch.summary_lines(found):
+            output.line(text)
+
+
+def _changes_side(ref: str | None, home: Path, previous: bool) -> tuple[str, tuple[dict, dict]]:
+    """(name, (nodes, edges)) of a snapshot or catalog directory; by default the current snapshot or the one
+    before it."""
+    from graph import changes as ch
+    from graph import snapshot
+
+    if ref and Path(ref).is_dir() and any(Path(ref).glob("*.csv")):
+        return ref, _read_catalog_side(Path(ref))
+    if ref:
+        snap = snapshot.find_snapshot(home, ref)
+    else:
+        cur = snapshot.current_dir(home)
+        snap = cur
+        if previous:
+            dirs = [d.name for d in snapshot.snapshot_dirs(home)]  # oldest first
+            older = dirs[: dirs.index(cur.name)] if cur.name in dirs else []
+            if not older:
+                raise CommandError(f"{home} has one snapshot only: give --since (a snapshot id or a catalog directory)")
+            snap = snapshot.find_snapshot(home, older[-1])
+    return snap.name, ch.read_side(snap)
+
+
+def _read_catalog_side(catalog: Path) -> tuple[dict, dict]:
+    """A catalog directory read as a catalog-only build reads it (links to O*NET tasks left out, claim dates
+    and default bases filled); its problems are not reported: what changed is worth knowing even in a
+    catalog that does not validate yet."""
+    from graph.tables import merge
+    from graph.validate import validate_tables
+    from ingest.catalog import read_catalog
+
+    problems: list = []
+    t = merge([read_catalog(catalog, problems)])
+    validate_tables(t, problems, public=False)
+    return t.nodes, t.edges
 
 
 def suggest_links(
