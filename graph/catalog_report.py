@@ -143,7 +143,7 @@ def _claim_domains(g: Graph) -> pd.DataFrame:
         "PERFORMS": lambda r: [dom.get(r["src"])],
         "DEMONSTRATES": lambda r: [dom.get(r["dst"])],
     }
-    rows = []
+    rows: list[dict] = []
     for kind, df, mask in claim_frames(g):
         place = ends.get(kind)
         if place is None:
@@ -192,8 +192,8 @@ def _day(value: object) -> pd.Timestamp | None:
 
 
 def _as_of(g: Graph) -> pd.Timestamp | None:
-    days = [_day(v) for _, df, mask in claim_frames(g) for v in df.loc[mask, "checked_on"]]
-    days = [d for d in days if d is not None]
+    found = [_day(v) for _, df, mask in claim_frames(g) for v in df.loc[mask, "checked_on"]]
+    days = [d for d in found if d is not None]
     return max(days) if days else None
 
 

@@ -36,9 +36,10 @@ START, END = "<!-- catalog-changes:start -->", "<!-- catalog-changes:end -->"
 def _norm(v: object) -> object:
     if v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and v == ""):
         return None
-    if isinstance(v, (list, tuple)) or hasattr(v, "tolist"):
-        items = v.tolist() if hasattr(v, "tolist") else list(v)
-        return tuple(items) if items else None
+    if hasattr(v, "tolist"):  # a numpy array (parquet lists) or scalar
+        v = v.tolist()
+    if isinstance(v, (list, tuple)):
+        return tuple(v) if v else None
     if isinstance(v, float):
         return round(v, 9)
     return v

@@ -246,3 +246,40 @@ def basis_counts(t: HasFrames) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["figure", "set", "sourced"])
     out["judgement"] = out["set"] - out["sourced"]
     return out
+
+
+# ------------------------------------------------------------------------------------------ evidence line
+
+
+def evidence_summary(sources: pd.DataFrame) -> dict:
+    """What a set of cited sources amounts to: how many, per grade, the span of their publication dates and
+    the latest day one was read (`sources`: Source rows with grade, date, accessed)."""
+    from graph.schema import GRADES
+
+    grades = sources["grade"] if "grade" in sources.columns else pd.Series(None, index=sources.index)
+    counts = {g: int((grades == g).sum()) for g in GRADES}
+    ungraded = len(sources) - sum(counts.values())
+    dates = [d for d in sources.get("date", pd.Series(dtype=object)) if _ok(d, date_end)]
+    return {
+        "sources": len(sources),
+        "grades": {**counts, **({"ungraded": ungraded} if ungraded else {})},
+        "published_from": min(dates, key=date_end) if dates else None,  # type: ignore[arg-type]
+        "published_to": max(dates, key=date_end) if dates else None,  # type: ignore[arg-type]
+        "checked_on": checked_on(list(sources.get("accessed", pd.Series(dtype=object)))),
+    }
+
+
+def evidence_line(summary: dict) -> str:
+    """One line: 'Evidence: 12 sources (2 primary, 8 secondary, 1 vendor, 1 aggregator); published 2023-05
+    to 2026-02; last checked 2026-12-06.'"""
+    n = summary["sources"]
+    if not n:
+        return "Evidence: no sources cited."
+    mix = ", ".join(f"{v} {k}" for k, v in summary["grades"].items() if v)
+    parts = [f"Evidence: {n} source{'s' if n != 1 else ''} ({mix})"]
+    a, b = summary["published_from"], summary["published_to"]
+    if a:
+        parts.append(f"published {a}" if a == b else f"published {a} to {b}")
+    if summary["checked_on"]:
+        parts.append(f"last checked {summary['checked_on']}")
+    return "; ".join(parts) + "."
