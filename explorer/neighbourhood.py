@@ -170,7 +170,13 @@ CLICK_JS = """
       }
     });
   }
+  function fit() {
+    if (typeof network === 'undefined') { return setTimeout(fit, 100); }
+    network.once('stabilizationIterationsDone', function() { network.fit(); });
+    setTimeout(function() { network.fit(); }, 300);
+  }
   setup();
+  fit();
 })();
 </script>
 """
@@ -183,6 +189,45 @@ def tooltip(text: str) -> str:
     return text.replace("href", "h\u2060ref")
 
 
+def wrap(text: str, width: int = 22, lines: int = 3) -> str:
+    """A node's label on up to `lines` short lines (vis-network draws "\n" as a line break)."""
+    out: list[str] = []
+    for word in str(text).split():
+        if out and len(out[-1]) + 1 + len(word) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return "\n".join(out)
+
+
+# vis-network options: readable labels, edge labels on hover (their title), no clipping (fit after layout)
+BASE_OPTIONS = {
+    "nodes": {"font": {"size": 15, "face": "sans-serif"}, "shape": "dot"},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "color": {"inherit": "from"}},
+    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": True},
+}
+PHYSICS = {"physics": {"stabilization": {"iterations": 300}, "barnesHut": {"springLength": 140}}}
+LAYERED = {  # the craft story: one column per label, left to right
+    "layout": {"hierarchical": {"enabled": True, "direction": "LR", "levelSeparation": 300, "nodeSpacing": 70}},
+    "physics": {"enabled": False},
+    "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "horizontal"}},
+}
+
+
+def _options(layered: bool) -> str:
+    opts = json.loads(json.dumps(BASE_OPTIONS))
+    for k, v in (LAYERED if layered else PHYSICS).items():
+        opts[k] = {**opts.get(k, {}), **v}
+    return json.dumps(opts)
+
+
+def rel_text(rel: str) -> str:
+    return rel.replace("_", " ").lower()
+
+
 def render(
     G: nx.MultiDiGraph,
     nodes: list[str],
@@ -190,29 +235,36 @@ def render(
     centre: str,
     keep: dict | None = None,
     page_urls: dict[str, str] | None = None,
+    note: str = "",
 ) -> str:
-    """The pyvis page. page_urls: label -> url path of the page that shows nodes of that label (PAGE_OF)."""
+    """The pyvis page. page_urls: label -> url path of the page that shows nodes of that label (PAGE_OF).
+    Nodes with a `level` are laid out in columns (the craft story); edges show their `title` (or their
+    relationship) on hover."""
     page_urls = page_urls or {}
     net = Network(height="620px", width="100%", directed=True, cdn_resources="in_line")
-    net.toggle_physics(True)
+    layered = any("level" in G.nodes[n] for n in nodes)
+    net.set_options(_options(layered))
     pages = {}
     for n in nodes:
         d = G.nodes[n]
         label = d.get("label", "")
         title = title_of(d, n)
+        extra = {"level": d["level"]} if layered and "level" in d else {}
         net.add_node(
             n,
-            label=str(title)[:40],
+            label=wrap(title),
             title=tooltip(f"{label}: {title} ({n})"),
             color=COLOURS.get(label, "#999999"),
-            size=28 if n == centre else 14,
+            size=26 if n == centre else 13,
+            **extra,
         )
         if label in PAGE_OF and label in page_urls:
             pages[n] = [page_urls[label], {PAGE_OF[label][1]: n}]
     for a, b, k in edges:
-        net.add_edge(a, b, title=k, label=k if len(edges) < 60 else "")
+        data = G.get_edge_data(a, b, k) or {}
+        net.add_edge(a, b, title=tooltip(str(data.get("title") or rel_text(k))))
     html = offline(net.generate_html(notebook=False))
-    html = html.replace("<body>", "<body>" + legend({G.nodes[n].get("label", "") for n in nodes}), 1)
+    html = html.replace("<body>", "<body>" + legend({G.nodes[n].get("label", "") for n in nodes}, note), 1)
     js = (
         CLICK_JS.replace("CENTRE", json.dumps(centre))
         .replace("KEEP", json.dumps(keep or {}))
@@ -230,15 +282,16 @@ def offline(html: str) -> str:
     return CDN_TAG.sub("", html)
 
 
-def legend(labels: set[str]) -> str:
-    """A colour legend for the labels in view (HTML, escaped)."""
+def legend(labels: set[str], note: str = "") -> str:
+    """A colour legend for the labels in view, and a note (HTML, escaped)."""
     items = "".join(
         f'<span style="margin-right:12px;white-space:nowrap"><span style="display:inline-block;width:11px;'
         f'height:11px;border-radius:50%;background:{COLOURS.get(lab, "#999999")};margin-right:4px"></span>'
         f"{html_lib.escape(lab)}</span>"
         for lab in sorted(x for x in labels if x)
     )
-    return f'<div id="legend" style="font:13px sans-serif;padding:4px 0">{items}</div>'
+    tail = f'<span style="color:#555">{html_lib.escape(note)}</span>' if note else ""
+    return f'<div id="legend" style="font:13px sans-serif;padding:4px 0">{items}{tail}</div>'
 
 
 def hidden(G: nx.MultiDiGraph, centre: str, depth: int, labels: set[str], rels: set[str], shown: list[str]):

@@ -8,6 +8,7 @@ Chromium.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -425,6 +426,35 @@ def test_graph_page(home):
     assert "8 nodes" in texts(at)  # sources, milestones and derived scores are left out by default
     assert at.get("iframe") or at.get("html") or True  # the pyvis view (an iframe)
     assert qp(at, "node") == ["craft:compositor"]
+
+
+def test_graph_page_opens_on_the_craft_story(home):
+    at = ok(open_page("graph", craft="craft:compositor"))
+    assert at.segmented_control(key="view").value == "Craft story"
+    links = [p.proto.label for p in at.get("page_link")]
+    assert any(x.startswith("Capability:") for x in links), links
+    assert any(x.startswith("Tool:") for x in links), "the story reaches the tools"
+    assert "Showing all of the story" in texts(at)
+
+
+def test_craft_story_columns_and_caps(home):
+    import graph
+    from explorer import story
+    from explorer.neighbourhood import render
+
+    g = graph.load(home)
+    s = story.craft_story(g, "craft:compositor", per_column=12)
+    levels = {d["label"]: d["level"] for _, d in s.G.nodes(data=True)}
+    assert levels == {"Craft": 0, "Task": 1, "Capability": 2, "Tool": 3, "Limitation": 4}
+    assert s.G.has_edge("cap:rotoscope", "task:craft:compositor.roto")
+    assert not s.hidden() and s.shown["Task"] == s.total["Task"] == 2
+    small = story.craft_story(g, "craft:compositor", per_column=1, tools_per_capability=1)
+    assert small.shown["Task"] == 1 and small.hidden()["Task"] == 1 and "1 of 2 tasks" in small.summary()
+    html = render(s.G, list(s.G.nodes), list(s.G.edges(keys=True)), "craft:compositor", note="n")
+    assert '"hierarchical"' in html and "can automate 80% of the task" in html and 'id="legend"' in html
+    assert not re.search(r'(?:src|href)="https?://', html), "nothing is loaded from the network"
+    empty = story.craft_story(g, "craft:camera-operator")
+    assert list(empty.G.nodes) == ["craft:camera-operator"] and empty.unreached_tasks == 1
 
 
 def test_graph_page_unknown_node(home):

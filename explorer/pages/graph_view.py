@@ -1,20 +1,24 @@
-"""Graph: a pyvis neighbourhood view around any node, with label and relationship filters, a node cap, and
-click-through (click a node to centre the view on it, double-click to open its page). Read from the
-embedded snapshot, or from Neo4j when it is configured and reachable."""
+"""Graph: by default a craft's story (craft → tasks → capabilities → tools, limitations on the side, each
+column capped and the caps said); or a neighbourhood around any node, with label and relationship filters
+and a node cap. Click a node to centre a neighbourhood on it, double-click to open its page; hover an edge
+for what it says. The neighbourhood reads the embedded snapshot, or Neo4j when configured and reachable.
+Offline: vis-network is inlined, nothing is loaded from a CDN."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from explorer import nav, neighbourhood, neo4j_status, ui
+from explorer import lookup, nav, neighbourhood, neo4j_status, story, ui
 from explorer.cache import Build
 from explorer.neighbourhood import HIDDEN_LABELS, HIDDEN_RELS, PAGE_OF, title_of
 from explorer.ui import table
-from explorer.widgets import bound, param, set_param, store_toggle
+from explorer.widgets import bound, param, pick, set_param, store_toggle
 from graph.schema import NODES, RELS
 
 PAGE_URLS = {label: nav.PAGES[page].url_path for label, (page, _) in PAGE_OF.items()}
+VIEWS = ["Craft story", "Neighbourhood"]
+STORY_NOTE = "Craft → tasks → capabilities → tools; limitations on the right. Hover an edge for what it says."
 
 
 def find(b: Build) -> None:
@@ -82,9 +86,57 @@ def node_links(rows: list[dict]) -> None:
         nav.link(page, f"{r['label']}: {title_of(r, r['id'])}", cols[i % 3], **{param: r["id"]})
 
 
+def story_view(b: Build) -> None:
+    """The chosen craft's story (the craft is shared with the Craft page through the URL)."""
+    crafts = lookup.names(b, "Craft")
+    c1, c2 = st.columns([3, 2])
+    craft = pick("Craft", crafts, "craft", neighbourhood.default_centre(b.graph), container=c1, show_id=False)
+    if craft is None:
+        return
+    per = int(bound(c2.select_slider, "Show up to (per column)", [5, 8, 12, 20, 40], "per", value=12))
+    keep = (("view", "Neighbourhood"), ("depth", "1"))
+    page_urls = tuple(sorted(PAGE_URLS.items()))
+    html, s = b.memo(("graph-story", craft, per, keep), lambda: _story_html(b, craft, per, keep, page_urls))
+    hidden = s.hidden()
+    if hidden:
+        st.warning(
+            f"Showing {s.summary()}: the ones carrying the most exposure weight. Hidden: "
+            + ", ".join(f"{n} {story.PLURAL[lab]}" for lab, n in hidden.items())
+            + ". Raise “Show up to” to see more.",
+            icon=":material/visibility_off:",
+        )
+    else:
+        st.caption(f"Showing all of the story: {s.summary()}.")
+    if s.unreached_tasks:
+        st.caption(f"{s.unreached_tasks} of the craft's tasks are reached by no capability in the catalog (not shown).")
+    if s.G.number_of_nodes() == 1:
+        st.info(
+            "No capability in the catalog reaches this craft's tasks: it is not assessed, so there is no story yet."
+        )
+    st.caption("Click a node to explore around it; double-click to open its page.")
+    st.iframe(html, height=640)
+    node_links([s.G.nodes[n] | {"id": n} for n in s.G.nodes])
+
+
+def _story_html(b: Build, craft: str, per: int, keep: tuple, page_urls: tuple):
+    s = story.craft_story(b.graph, craft, per_column=per)
+    nodes = list(s.G.nodes)
+    html = neighbourhood.render(s.G, nodes, list(s.G.edges(keys=True)), craft, dict(keep), dict(page_urls), STORY_NOTE)
+    return html, s
+
+
 def main() -> None:
-    b = ui.page("Graph", "A craft's story: its tasks, the capabilities that reach them, the tools that provide them.")
+    b = ui.page(
+        "Graph",
+        "A craft's story (its tasks, the capabilities that reach them, the tools that provide them and the "
+        "limitations holding them back), or the neighbourhood of any node.",
+    )
     if b is None:
+        return
+    default_view = VIEWS[1] if param("node") else VIEWS[0]
+    view = bound(st.segmented_control, "View", VIEWS, "view", default=default_view, required=True)
+    if view == VIEWS[0]:
+        story_view(b)
         return
     G = b.graph.nx()
     centre = param("node") or neighbourhood.default_centre(b.graph)
@@ -100,7 +152,7 @@ def main() -> None:
     use_neo4j = store_toggle("Read from Neo4j", "graph-neo4j", container=c3)
     labels, rels = filters()
     labels |= {G.nodes[centre]["label"]}
-    keep = (("depth", str(depth)), ("cap", str(cap)))
+    keep = (("view", VIEWS[1]), ("depth", str(depth)), ("cap", str(cap)))
     if param("store"):
         keep += (("store", param("store")),)
     view = from_neo4j(centre, depth, labels, rels, cap, keep) if use_neo4j else None
