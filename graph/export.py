@@ -35,17 +35,40 @@ NEO4J_TYPES = {
 ARRAY_DELIMITER = ";"  # in the csv and graphml exports (for people and spreadsheets)
 IMPORT_ARRAY_DELIMITER = "\x1f"  # in the neo4j-import files: the unit separator never occurs in our text
 
-LICENCES = """# Licences and attribution
+
+def onet_attribution(version: str | None = None) -> str:
+    """O*NET's required credit for modified information, in its own words (onetcenter.org/license_db.html),
+    naming the release the build read."""
+    db = f"O*NET {version} Database" if version else "O*NET Database"
+    return (
+        f"This product includes information from the {db} by the U.S. Department of Labor, Employment and "
+        "Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a trademark of "
+        "USDOL/ETA. CraftGraph has modified all or some of this information. USDOL/ETA has not approved, "
+        "endorsed, or tested these modifications."
+    )
+
+
+def onet_version(manifest: dict) -> str | None:
+    """The O*NET release a build read (from its manifest), or None."""
+    ps = manifest.get("public_sources")
+    onet = ps.get("onet") if isinstance(ps, dict) else None
+    return str(onet["version"]) if isinstance(onet, dict) and onet.get("version") else None
+
+
+def licences(version: str | None = None) -> str:
+    """LICENCES.md of an export: each licence once, O*NET's attribution as O*NET requires it."""
+    return f"""# Licences and attribution
 
 - Curated catalog (nodes and relationships with origin `catalog`): written by the CraftGraph team; every
   fact names its sources (Source nodes: url, publisher, date). Vendor statements are marked `vendor_claim`.
-- O*NET data (origin `onet-*`): includes information from the O*NET Database by the U.S. Department of
-  Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 licence. O*NET® is a
-  trademark of USDOL/ETA. USDOL/ETA has not approved, endorsed or tested these modifications.
-- BLS OEWS estimates and crosswalks: U.S. Bureau of Labor Statistics, public domain.
-- Published exposure studies, Epoch AI and the AI Incident Database: see their terms in the build manifest
-  (`public_sources`) and data/sources.yaml.
+- O*NET data (origin `onet-*`) and the O*NET-SOC crosswalks, CC BY 4.0: {onet_attribution(version)}
+- BLS OEWS and QCEW estimates and the SOC crosswalks: U.S. Bureau of Labor Statistics, public domain.
+- Published exposure studies, Epoch AI and the AI Incident Database: each under its own terms, listed in
+  data/sources.yaml (licence, citation) and in the build manifest (`public_sources`).
 """
+
+
+LICENCES = licences()
 
 
 def _cell(v: Any, ptype: str | None = None, delimiter: str = ARRAY_DELIMITER) -> object:
@@ -145,7 +168,7 @@ def export(g: Graph, fmt: str, dest: Path) -> Path:
         g, dest
     )
     (dest / "DATA_DICTIONARY.md").write_text(data_dictionary())
-    (dest / "LICENCES.md").write_text(LICENCES)
+    (dest / "LICENCES.md").write_text(licences(onet_version(g.manifest)))
     (dest / "manifest.json").write_text((g.path / "manifest.json").read_text())
     return dest
 

@@ -549,7 +549,10 @@ def test_data_page_browses_every_table(home):
     assert "Download manifest (JSON)" in labels and labels.count("Download CSV") >= 3
     shown = [d.value for d in at.dataframe if "since" in d.value.columns]
     assert shown and len(shown[0]) == 3
-    assert "O*NET" in "\n".join(m.value for m in at.markdown)
+    md = "\n".join(m.value for m in at.markdown)
+    assert "O\\*NET Database by the U.S. Department of Labor" in md, "O*NET's credit, escaped so it is not italics"
+    assert "CraftGraph has modified all or some of this information" in md
+    assert md.count("Used under the CC BY 4.0 license") == 1, "each licence once"
 
 
 # ------------------------------------------------------------------------------------------ no snapshot

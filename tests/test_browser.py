@@ -6,6 +6,10 @@ a scenario are changed, a Cypher query is run and its CSV downloaded, the brief 
 graph view's click-through is followed. Any exception Streamlit shows on a page (data-testid
 "stException") or any uncaught JavaScript error fails the test.
 
+Every page registered in explorer/nav.py is visited (a page added there is covered without editing this
+file) and a full-page screenshot of each is saved as a test artifact, outside git: in
+$CRAFTGRAPH_ARTIFACTS/screenshots (scripts/test sets build/test-artifacts) or build/screenshots.
+
 Skipped only when Chromium is absent (scripts/test makes such a skip fail in CI).
 """
 
@@ -26,6 +30,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 from explorer.headless import CHROMIUM, CHROMIUM_ARGS, FRESH  # noqa: E402
+from explorer.nav import PAGES as NAV_PAGES  # noqa: E402
 
 FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"
 TIMEOUT_MS = 120_000
@@ -109,6 +114,15 @@ def _streamlit(home: Path, catalog: Path):
             proc.kill()
 
 
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where the pages' screenshots go (outside git: build/ is ignored)."""
+    base = os.environ.get("CRAFTGRAPH_ARTIFACTS")
+    out = Path(base) / "screenshots" if base else ROOT / "build" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no browser download)")
@@ -188,29 +202,95 @@ def wait_until(pg, predicate, timeout_s: float = 30.0) -> None:
 # ------------------------------------------------------------------------------------------ tests
 
 
-PAGES = {
-    "/": "CraftGraph: AI and the entertainment crafts",
-    "/overview": "Which crafts are most exposed to AI?",
-    "/craft?craft=craft:compositor": "Craft",
-    "/occupation?occupation=onet:27-1014.00": "Occupation",
-    "/scenarios?reach=cap:rotoscope%3Dindustry_standard%402025&remove=lim:consent": "Scenarios: what if?",
-    "/tool?tool=tool:video-a": "Tool",
-    "/capability?capability=cap:generate-video": "Capability",
-    "/ai-types": "AI types",
-    "/graph?node=craft:compositor": "Graph",
-    "/cypher": "Cypher console",
-    "/data": "Data and sources",
-    "/local?local=local:iatse-839": "Union local",
-    "/jobs": "Jobs and places",
-    "/forecast-quality": "How good are the forecasts?",
+# what to open each page on in the fixture catalog, and its title; a page registered in nav.py but not
+# listed here is visited on its bare URL with its nav title
+VIEWS = {
+    "start": ("/", "CraftGraph: AI and the entertainment crafts"),
+    "overview": ("/overview", "Which crafts are most exposed to AI?"),
+    "craft": ("/craft?craft=craft:compositor", "Craft"),
+    "occupation": ("/occupation?occupation=onet:27-1014.00", "Occupation"),
+    "scenarios": (
+        "/scenarios?reach=cap:rotoscope%3Dindustry_standard%402025&remove=lim:consent",
+        "Scenarios: what if?",
+    ),
+    "tool": ("/tool?tool=tool:video-a", "Tool"),
+    "capability": ("/capability?capability=cap:generate-video", "Capability"),
+    "graph": ("/graph?craft=craft:compositor", "Graph"),
+    "local": ("/local?local=local:iatse-839", "Union local"),
 }
+ID_HEADERS = {"id", "entity_id", "src", "dst", "source_ids"}
 
 
-def test_every_page(page, server):
-    for path, title in PAGES.items():
+def page_views() -> dict[str, tuple[str, str]]:
+    """Every registered page: (path with a view, expected title)."""
+    return {k: VIEWS.get(k, ("/" if p.default else f"/{p.url_path}", p.title)) for k, p in NAV_PAGES.items()}
+
+
+def table_headers(pg) -> list[list[str]]:
+    """The column titles of every table on the page (the grid's accessible header cells)."""
+    out = []
+    for grid in pg.locator("[data-testid='stDataFrame']").all():
+        grid.scroll_into_view_if_needed()
+        grid.locator("th").first.wait_for(state="attached")
+        out.append([h.strip() for h in grid.locator("th").all_text_contents() if h.strip()])
+    return out
+
+
+def raw_id_headers(headers: list[str]) -> list[str]:
+    return [h for h in headers if h in ID_HEADERS or h.endswith("_id") or h.endswith("_ids")]
+
+
+def test_every_page(page, server, screenshots):
+    """Every page renders without an exception, with its title, no raw id column in any table, and a
+    full-page screenshot saved."""
+    for key, (path, title) in page_views().items():
         visit(page, server, path)
         assert page.locator("h1").first.inner_text().strip() == title, path
+        for headers in table_headers(page):
+            assert not raw_id_headers(headers), f"{path}: raw id column in {headers}"
+        page.screenshot(path=str(screenshots / f"{key}.png"), full_page=True)
     assert (server["home"] / "current").exists(), "the app built a snapshot on its first page"
+    assert {p.stem for p in screenshots.glob("*.png")} >= set(NAV_PAGES)
+
+
+def test_craft_tabs_screenshots(page, server, screenshots):
+    for tab in ("Forecast path", "Limitations"):
+        visit(page, server, "/craft?craft=craft:compositor&tab=" + tab.replace(" ", "+"))
+        page.screenshot(path=str(screenshots / f"craft-{tab.lower().replace(' ', '-')}.png"), full_page=True)
+
+
+def test_a_craft_nothing_reaches_reads_not_assessed(page, server, screenshots):
+    """The fixture's camera operator is the grip of the full data: no capability reaches its tasks."""
+    visit(page, server, "/craft?craft=craft:camera-operator&year=2030")
+    info = page.locator("[data-testid='stAlert']").all_inner_texts()
+    text = " ".join(info)
+    assert "Not assessed" in text and "Reason:" in text, text
+    assert not page.locator("[data-testid='stMetricValue']").count(), "no figure, and never a 0%"
+    page.screenshot(path=str(screenshots / "craft-not-assessed.png"), full_page=True)
+    visit(page, server, "/overview?year=2030")
+    page.get_by_text("Not assessed: 1 crafts").click()
+    page.get_by_text("Camera Operator").first.wait_for()
+
+
+def test_forecast_chart_axis_is_in_years(page, server):
+    visit(page, server, "/craft?craft=craft:compositor&tab=Forecast+path&year=2030")
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas, svg").first.wait_for()
+    ticks = page.evaluate(AXIS_TICKS)
+    years = [int(t) for t in ticks if t.isdigit()]
+    assert years and min(years) >= 2024 and max(years) <= 2036, ticks
+    assert len(years) == len(set(years)) >= 5, f"ticks repeat or are too few: {ticks}"
+
+
+# the x-axis tick labels of the first Vega chart, read from its scenegraph (Streamlit draws on a canvas)
+AXIS_TICKS = """() => {
+  const el = document.querySelector("[data-testid='stVegaLiteChart'] .vega-embed");
+  const view = el && (el.__view || (el.querySelector('canvas') || {}).__view);
+  const labels = [];
+  document.querySelectorAll("[data-testid='stVegaLiteChart'] svg .role-axis-label text").forEach(t => labels.push(t.textContent));
+  return labels;
+}"""
 
 
 def test_craft_tabs(page, server):
@@ -383,11 +463,23 @@ def test_graph_renders_with_the_network_blocked(page, server):
         return route.abort()
 
     page.route("**/*", only_local)
-    visit(page, server, "/graph?node=craft:compositor")
+    for path in ("/graph?craft=craft:compositor", "/graph?node=craft:compositor"):  # the story, a neighbourhood
+        visit(page, server, path)
+        frame = page.locator("iframe").first.element_handle().content_frame()
+        frame.wait_for_function("() => typeof network !== 'undefined' && network.body.data.nodes.length > 0")
+        assert frame.locator("#legend").inner_text().strip(), "the graph has a legend"
+    assert not [u for u in blocked if "jsdelivr" in u or "cdnjs" in u or "unpkg" in u], blocked
+
+
+def test_graph_story_is_the_default(page, server):
+    visit(page, server, "/graph?craft=craft:compositor")
     frame = page.locator("iframe").first.element_handle().content_frame()
     frame.wait_for_function("() => typeof network !== 'undefined' && network.body.data.nodes.length > 0")
-    assert frame.locator("#legend").inner_text().strip(), "the graph has a legend"
-    assert not [u for u in blocked if "jsdelivr" in u or "cdnjs" in u or "unpkg" in u], blocked
+    ids = frame.evaluate("() => network.body.data.nodes.getIds()")
+    assert "craft:compositor" in ids and "cap:rotoscope" in ids and any(i.startswith("tool:") for i in ids), ids
+    assert "Craft → tasks → capabilities → tools" in frame.locator("#legend").inner_text()
+    edge = frame.evaluate("() => network.body.data.edges.get().map(e => e.title)")
+    assert any("can automate" in (t or "") for t in edge), "edges say what they mean on hover"
 
 
 # ------------------------------------------------------------------------------------------ full data

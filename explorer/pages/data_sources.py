@@ -1,4 +1,5 @@
-"""Data and sources: the build manifest, source versions and licences, every table, the data dictionary."""
+"""Data and sources: the build manifest, the public datasets in it, every table, the licences (each once,
+with O*NET's attribution as O*NET requires it), the data dictionary."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from explorer.cache import Build
 from explorer.formatting import join_lists
 from explorer.ui import download_csv, table
 from explorer.widgets import choice
-from graph.export import LICENCES
+from graph.export import onet_attribution, onet_version
 from graph.schema import data_dictionary
 
 BROWSE_ROWS = 5000
@@ -41,10 +42,11 @@ def inputs(b: Build) -> None:
     m = b.graph.manifest
     ps = m.get("public_sources")
     if ps:
-        st.subheader("Public sources in this build")
+        st.subheader("Public datasets in this build")
         if isinstance(ps, dict):
-            rows = [{"source": k, **(v if isinstance(v, dict) else {"value": v})} for k, v in ps.items()]
-            table(join_lists(pd.DataFrame(rows), "; ").astype(str), "public-sources")
+            table(public_sources_frame(ps), "public-sources")
+            with st.expander("Everything the build recorded about them (files, hashes, match rates)"):
+                st.json(ps, expanded=False)
         else:
             st.json(ps, expanded=False)
     if m.get("notes"):
@@ -74,22 +76,73 @@ def browse(b: Build) -> None:
     )
     kind, name = which.split(":", 1)
     df = (g.nodes if kind == "node" else g.edges)[name]
-    st.caption(f"{len(df):,} rows")
+    c1, c2 = st.columns([3, 1])
+    c1.caption(f"{len(df):,} rows")
+    ids = c2.toggle("Show ids", value=False, key="browse-ids", help="The CSV always has them")
     shown = df.head(BROWSE_ROWS)
     if len(df) > len(shown):
         st.caption(f"The first {BROWSE_ROWS:,} rows are shown; the CSV has every row.")
-    st.dataframe(join_lists(shown, "; "), hide_index=True)
+    if ids:
+        st.dataframe(join_lists(shown, "; "), hide_index=True)
+    else:
+        table(shown, f"{kind}-{name}", download=False)
     download_csv(df, f"{kind}-{name}.csv", "dl-browse")
 
 
-def licences_markdown(text: str = LICENCES) -> str:
-    """The licences as Markdown under the page's own heading: its title line dropped (said once), and
-    Markdown's emphasis characters escaped so "O*NET" stays as written (the attribution O*NET requires)."""
-    lines = text.strip().splitlines()
-    if lines and lines[0].startswith("#"):
-        lines = lines[1:]
-    body = "\n".join(lines).strip()
-    return body.replace("*", "\\*")
+def public_sources_frame(ps: dict) -> pd.DataFrame:
+    """One row per public dataset: what it is, its version, files and rows read, notes."""
+    rows = []
+    for key, v in ps.items():
+        v = v if isinstance(v, dict) else {"title": str(v)}
+        counts = v.get("rows") if isinstance(v.get("rows"), dict) else {}
+        notes = v.get("notes") if isinstance(v.get("notes"), list) else []
+        rows.append(
+            {
+                "dataset": v.get("title") or key,
+                "version": v.get("version"),
+                "files": len(v.get("files") or []),
+                "rows_read": int(sum(x for x in counts.values() if isinstance(x, (int, float)))),
+                "notes": "; ".join(map(str, notes)),
+                "source_id": v.get("source") or key,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def licence_rows(manifest: dict) -> pd.DataFrame:
+    """The licence and citation of each public dataset in this build (data/sources.yaml), each once."""
+    from ingest import sources_file
+
+    ps = manifest.get("public_sources")
+    used = {v.get("source") for v in ps.values() if isinstance(v, dict)} if isinstance(ps, dict) else set()
+    try:
+        listed = sources_file.load().sources
+    except (OSError, ValueError):
+        return pd.DataFrame()
+    return pd.DataFrame(
+        [
+            {"dataset": s.title, "licence": s.licence, "citation": s.citation, "source_id": s.id}
+            for s in listed
+            if s.id in used
+        ]
+    )
+
+
+def licences(b: Build) -> None:
+    """Each licence once: the catalog's, O*NET's attribution (verbatim), then one row per public dataset in
+    the build."""
+    st.subheader("Licences and attribution")
+    st.markdown(
+        "The curated catalog is written by the CraftGraph team; every fact names its sources (the cited "
+        "sources above). Vendor statements are marked as vendor claims."
+    )
+    version = onet_version(b.graph.manifest)
+    if version or not b.graph.manifest.get("public_sources"):
+        with st.container(border=True, key="onet-attribution"):
+            st.markdown(onet_attribution(version).replace("*", "\\*"))  # escaped: "O*NET" as written
+    rows = licence_rows(b.graph.manifest)
+    if len(rows):
+        table(rows, "licences")
 
 
 def main() -> None:
@@ -99,8 +152,7 @@ def main() -> None:
     build_facts(b)
     inputs(b)
     browse(b)
-    st.subheader("Licences and attribution")
-    st.markdown(licences_markdown())
+    licences(b)
     with st.expander("Data dictionary"):
         st.markdown(data_dictionary())
     st.download_button(
