@@ -6,7 +6,9 @@ graph.pipeline.choose_sources). A catalog-only snapshot shows a banner on every 
 the Cypher console and the graph view can also read from Neo4j.
 
 Each page is a script under explorer/pages, registered by path (explorer/nav.py): Streamlit runs only the
-page shown. After it has run, the exposure engine is compiled in the background for the next pages.
+page shown. The shell itself imports only the light explorer.quick (no pandas): the first page (Start) reads
+the snapshot's first-page view written at build time; once a page has run, the graph is loaded and the
+exposure engine compiled in a background thread for the next pages.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from explorer import nav
 st.set_page_config(page_title="CraftGraph", page_icon=":material/hub:", layout="wide")
 page = nav.navigation()
 
-from explorer import ui  # noqa: E402 - the pages import it too: no delay
+from explorer import quick  # noqa: E402
 
-ui.catalog_only_banner()  # reads the current manifest only
+quick.catalog_only_banner()  # reads the current manifest only
 page.run()
 
-ui.prewarm()
+quick.prewarm()

@@ -11,6 +11,7 @@ import pandas as pd
 
 from explorer.cache import Build, memoized
 from explorer.scenario import SCENARIO_NAMES, YEARS, Spec, make_scenario, spec
+from graph import views
 from graph.exposure.evidence import WORKFORCE
 
 
@@ -215,12 +216,13 @@ def _short(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-HEADLINE_YEAR = 2030  # the pages open on a year where the scenarios differ (at the as-of year they coincide)
+HEADLINE_YEAR = views.HEADLINE_YEAR
 
 
 def default_year(b: Build) -> int:
-    """The year the pages open on: HEADLINE_YEAR (within the engine's years), never before the as-of year."""
-    return min(max(HEADLINE_YEAR, as_of_year(b), YEARS[0]), YEARS[-1])
+    """The year the pages open on: HEADLINE_YEAR (within the engine's years), never before the as-of year
+    (graph.views: the same rule as the first page's view written at build time)."""
+    return views.default_year(as_of_year(b))
 
 
 @memoized
@@ -228,13 +230,4 @@ def as_of_year(b: Build) -> int:
     """The year of the graph's as-of date (the latest source access, milestone or tool date), read from
     the tables without compiling the engine."""
     g = b.graph
-    seen: list[int] = []
-    for frame, col in (
-        (g.nodes.get("Source"), "accessed"),
-        (g.nodes.get("Milestone"), "date"),
-        (g.edges.get("PROVIDES"), "since"),
-    ):
-        if frame is not None and col in frame.columns:
-            seen += [int(v[:4]) for v in frame[col] if isinstance(v, str) and v[:4].isdigit()]
-    y = max(seen) if seen else YEARS[0]
-    return min(max(y, YEARS[0]), YEARS[-1])
+    return views.as_of_year(g.nodes.get("Source"), g.nodes.get("Milestone"), g.edges.get("PROVIDES"))

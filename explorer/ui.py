@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer import cache, glossary, labels, lookup, nav
+from explorer import cache, glossary, labels, lookup, nav, quick
 from explorer.formatting import csv_bytes, slug
 from graph import snapshot
 
@@ -25,11 +25,7 @@ PCT_COL = st.column_config.NumberColumn(format="percent")  # a marker: such colu
 PCT_NAMES = tuple(labels.PCT_NAMES)
 
 
-CATALOG_ONLY = (
-    "**Catalog-only build**: this snapshot has no public datasets (O*NET, BLS, ...), so occupations, tasks "
-    "and scores cover the curated catalog only and are much lower than the full-data numbers. "
-    "Run `craftgraph fetch` then `craftgraph build` for the full graph."
-)
+CATALOG_ONLY = quick.CATALOG_ONLY
 
 
 def page(title: str, intro: str | None = None) -> cache.Build | None:
@@ -62,16 +58,6 @@ def not_assessed(row, what: str = "craft") -> None:
     if isinstance(reason, str) and reason:
         text += f" Reason: {reason}"
     st.info(text, icon=":material/help:")
-
-
-def catalog_only_banner() -> None:
-    """The app shell's one warning when the current snapshot was built from the catalog alone."""
-    try:
-        manifest = snapshot.read_manifest(snapshot.current_dir(snapshot.default_home()))
-    except (snapshot.SnapshotError, OSError, ValueError):
-        return
-    if snapshot.catalog_only(manifest):
-        st.warning(CATALOG_ONLY, icon=":material/warning:")
 
 
 def current_build() -> cache.Build | None:
@@ -107,16 +93,6 @@ def _explain_failure(e: Exception) -> None:
         st.code("\n".join(map(str, problems[:200])), language=None)
     else:
         st.error(f"Could not load the graph: {type(e).__name__}: {e}")
-
-
-def prewarm() -> None:
-    """After a page has run: compile the current build's engine in the background (once per build)."""
-    try:
-        snap = snapshot.current_dir(snapshot.default_home())
-    except snapshot.SnapshotError:
-        return
-    if cache.loaded(snap):
-        cache.prewarm(cache.build(snap))
 
 
 def pct_columns(df: pd.DataFrame, cols: tuple[str, ...] = PCT_NAMES) -> dict:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph import embedded, resources, settings, snapshot
+from graph import embedded, resources, settings, snapshot, views
 from graph.schema import SCHEMA_VERSION
 from graph.tables import WHERE, InputError, Problem, TableBuilder, Tables, merge
 from graph.validate import validate_tables
@@ -325,6 +325,7 @@ def _write_snapshot(
         nodes, edges = snapshot.stamp(nodes, build_id), snapshot.stamp(edges, build_id)
         progress("writing tables")
         snapshot.write_tables(tmp, nodes, edges)
+        views.write(tmp)  # what the explorer's first page shows, read from the tables just written
         progress("creating the embedded Cypher database")
         embedded.create_database(tmp / embedded.DB_FILE, nodes, edges)
         previous = _previous_manifest(home)

@@ -244,7 +244,10 @@ def test_craft_page_headline_figures(home):
     assert at.header[0].value == "VFX Compositor"
     assert metric(at, "Exposure 2028").endswith("%")
     assert metric(at, "80% band")
-    assert charts(at), "exposure over time and automation vs augmentation"
+    assert len(charts(at)) == 1 and not at.dataframe, "a craft change redraws one chart; the rest when opened"
+    at.session_state["craft-more"] = True  # open "Automation and augmentation, and the numbers"
+    ok(at.run())
+    assert len(charts(at)) == 2, "exposure over time and automation vs augmentation"
     series = at.dataframe[0].value
     assert set(series["scenario"]) == {"slow", "expected", "fast"}
     assert "Download CSV" in downloads(at)

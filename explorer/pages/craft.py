@@ -67,10 +67,14 @@ def metrics(r: pd.Series, year: int, series: pd.DataFrame) -> None:
 
 def over_time(v: View) -> None:
     chart(v.b, charts.exposure_over_time, v.series, f"{v.name}: exposure by scenario", key=(v.craft_id,))
-    cur = v.series[v.series["scenario"] == v.scenario]
-    title = f"Automation and augmentation ({v.scenario})"
-    chart(v.b, charts.automation_augmentation, cur, title, key=(v.craft_id, v.scenario))
-    table(v.series, f"exposure-{v.craft_id}", column_config=pct_columns(v.series))
+    # run (and sent to the browser) only when opened: a craft change redraws one chart, not three elements
+    more = st.expander("Automation and augmentation, and the numbers", key="craft-more", on_change="rerun")
+    if more.open:
+        with more:
+            cur = v.series[v.series["scenario"] == v.scenario]
+            title = f"Automation and augmentation ({v.scenario})"
+            chart(v.b, charts.automation_augmentation, cur, title, key=(v.craft_id, v.scenario))
+            table(v.series, f"exposure-{v.craft_id}", column_config=pct_columns(v.series))
 
 
 def why(v: View) -> None:

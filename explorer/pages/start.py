@@ -1,15 +1,15 @@
 """Start: a way in. Search by job title, craft, union local, tool or capability; how to read the numbers;
-the most exposed and fastest-moving crafts."""
+the most exposed and fastest-moving crafts; what changed since the previous build.
+
+The first page a visitor sees, so it is fast: the lists come from the snapshot's first-page view
+(graph.views, written at build time) through explorer.quick, without loading the graph; the search loads
+it on the first query (by then the app shell's background load has usually finished it)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from explorer import nav, scores, search, ui
-from explorer.cache import Build
-from explorer.labels import pct_text
-from explorer.scenario import spec
+from explorer import nav, quick
 
 HOW_TO_READ = """\
 - **What this is**: a research graph of AI tools, what they can do, and the tasks of the entertainment crafts
@@ -21,16 +21,29 @@ HOW_TO_READ = """\
 - **Not assessed** means no capability in the catalog reaches the craft's tasks: it has no score, which is not 0%.
 - **Every number leads to its why**: open a craft for its tasks, tools, limitations, timeline and sources.
 """
-TOP_N = 10
+TITLE = "CraftGraph: AI and the entertainment crafts"
 
 
-def search_box(b: Build) -> None:
+def pct_text(x) -> str:
+    """As explorer.labels.pct_text (one decimal below 10%), without importing pandas."""
+    if x is None or x != x:
+        return "–"
+    v = 100 * float(x)
+    return f"{v:.1f}%" if abs(v) < 10 else f"{v:.0f}%"
+
+
+def search_box() -> None:
     text = st.text_input(
         "Search by job title, craft, union local, tool or capability",
         key="start-search",
         placeholder="e.g. film editor, boom operator, Local 600, voice cloning",
     )
     if not text.strip():
+        return
+    from explorer import search, ui
+
+    b = ui.current_build()
+    if b is None:
         return
     hits = search.search(b, text)
     if not hits:
@@ -43,45 +56,58 @@ def search_box(b: Build) -> None:
         nav.link(h.page, f"{h.kind}: {h.text}{where}", cols[i % 2], **{h.param: h.target})
 
 
-def top_crafts(b: Build, year: int) -> None:
-    lg = scores.league(b, spec("expected"), year)
-    base = scores.league(b, spec("expected"), scores.as_of_year(b))
-    scored = lg.dropna(subset=["median"])
+def lists(view: dict) -> None:
+    """The most exposed and the fastest-moving crafts (expected scenario), from the first-page view."""
+    year, first = view["year"], view["as_of_year"]
     c1, c2 = st.columns(2)
     with c1:
         st.subheader(f"Most exposed crafts, {year}")
-        st.caption(f"Top {min(TOP_N, len(scored))} of {len(scored)} assessed crafts (expected scenario).")
-        for r in scored.head(TOP_N).itertuples():
-            band = f"{pct_text(r.low)}–{pct_text(r.high)}"
-            nav.link("craft", f"{r.name}: {pct_text(r.median)} (80% band {band})", craft=r.entity_id, year=year)
+        st.caption(f"Top {len(view['top'])} of {view['assessed']} assessed crafts ({view['scenario']} scenario).")
+        for r in view["top"]:
+            band = f"{pct_text(r['low'])}–{pct_text(r['high'])}"
+            nav.link("craft", f"{r['name']}: {pct_text(r['median'])} (80% band {band})", craft=r["id"], year=year)
     with c2:
-        first = scores.as_of_year(b)
         st.subheader(f"Fastest-moving crafts, {first}–{year}")
-        m = scored[["entity_id", "name", "median"]].merge(
-            base[["entity_id", "median"]], on="entity_id", suffixes=("", "_now")
-        )
-        m["change"] = m["median"] - m["median_now"]
-        m = m.dropna(subset=["change"]).sort_values(["change", "name"], ascending=[False, True]).head(TOP_N)
-        st.caption(f"Largest rise in median exposure from {first} to {year} (expected scenario).")
-        for r in m.itertuples():
-            label = f"{r.name}: {pct_text(r.median_now)} → {pct_text(r.median)}"
-            nav.link("craft", label, craft=r.entity_id, year=year)
-    unassessed = lg["median"].isna().sum()
+        st.caption(f"Largest rise in median exposure from {first} to {year} ({view['scenario']} scenario).")
+        for r in view["fastest"]:
+            nav.link("craft", f"{r['name']}: {pct_text(r['from'])} → {pct_text(r['to'])}", craft=r["id"], year=year)
+    unassessed = view["crafts"] - view["assessed"]
     if unassessed:
-        st.caption(f"{unassessed} of {len(lg)} crafts are not assessed (no score, not a zero): see the Overview.")
+        st.caption(
+            f"{unassessed} of {view['crafts']} crafts are not assessed (no score, not a zero): see the Overview."
+        )
+
+
+def changes(manifest: dict) -> None:
+    lines = manifest.get("changes") or []
+    if lines:
+        with st.expander(f"What changed since the previous build ({manifest.get('previous_build_id')})"):
+            st.markdown("\n".join(f"- {line}" for line in lines))
 
 
 def main() -> None:
-    b = ui.page("CraftGraph: AI and the entertainment crafts")
-    if b is None:
-        return
-    search_box(b)
+    st.title(TITLE)
+    snap = quick.current_snapshot()
+    view = quick.start_view(snap)
+    manifest = quick.manifest(snap) if snap else None
+    if view is None or manifest is None:  # no snapshot yet, an older one, or one without scores
+        from explorer import ui
+
+        if ui.current_build() is None:
+            return
+        snap = quick.current_snapshot()
+        view = quick.start_view(snap)
+        manifest = quick.manifest(snap) if snap else None
+    search_box()
     with st.container(border=True):
         st.markdown(HOW_TO_READ)
-    year = scores.default_year(b)
-    top_crafts(b, year)
-    nav.link("overview", "Every craft: the league table and departments", year=year)
-    st.caption(f"Build {b.id} · {pd.Timestamp(b.graph.manifest.get('created', 'now')).date()}")
+    if view is None or manifest is None:
+        st.info("This build has no exposure scores: open the Overview or the Data page.")
+        return
+    lists(view)
+    changes(manifest)
+    nav.link("overview", "Every craft: the league table and departments", year=view["year"])
+    st.caption(f"Build {manifest['build_id']} · {str(manifest.get('created', ''))[:10]}")
 
 
 main()

@@ -1,0 +1,91 @@
+"""The explorer's fast path: what the app shell and the first page need, read without pandas, numpy,
+pyarrow, networkx or pydantic (together 1.5–3 s of imports on the 2-core machine): where the current
+snapshot is, its manifest, its first-page view (graph.views, written at build time), the catalog-only
+banner, and a background thread that loads the rest once the first page is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from graph import views
+
+CATALOG_ONLY = (
+    "**Catalog-only build**: this snapshot has no public datasets (O*NET, BLS, ...), so occupations, tasks "
+    "and scores cover the curated catalog only and are much lower than the full-data numbers. "
+    "Run `craftgraph fetch` then `craftgraph build` for the full graph."
+)
+_warm_lock = threading.Lock()
+_warming: set[str] = set()
+
+
+def home() -> Path:
+    """$CRAFTGRAPH_HOME (an empty value counts as unset), else the per-user data directory: the rule of
+    graph.snapshot.default_home, without importing pydantic (a test checks they agree)."""
+    env = os.environ.get("CRAFTGRAPH_HOME", "")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("craftgraph", appauthor=False))
+
+
+def current_snapshot(h: Path | None = None) -> Path | None:
+    """The current snapshot directory (as graph.snapshot.current_dir), or None when there is none."""
+    h = h or home()
+    try:
+        snap = h / "snapshots" / (h / "current").read_text().strip()
+    except OSError:
+        return None
+    return snap if (snap / "manifest.json").exists() else None
+
+
+def manifest(snap: Path) -> dict | None:
+    try:
+        return json.loads((snap / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def catalog_only(m: dict) -> bool:
+    """Whether the snapshot was built from the curated catalog alone (no public datasets)."""
+    return bool(m.get("catalog_only", not m.get("public_sources")))
+
+
+def catalog_only_banner() -> None:
+    """The app shell's one warning when the current snapshot was built from the catalog alone."""
+    import streamlit as st
+
+    snap = current_snapshot()
+    m = manifest(snap) if snap else None
+    if m is not None and catalog_only(m):
+        st.warning(CATALOG_ONLY, icon=":material/warning:")
+
+
+def start_view(snap: Path | None) -> dict | None:
+    return views.read_start(snap) if snap else None
+
+
+def prewarm() -> None:
+    """Load the current build (tables, then the exposure engine and the networkx graph) in a background
+    thread, once per snapshot: the first page does not wait for it, the next pages find it loaded."""
+    snap = current_snapshot()
+    if snap is None:
+        return
+    with _warm_lock:
+        if str(snap) in _warming:
+            return
+        _warming.add(str(snap))
+
+    def work() -> None:
+        try:
+            from explorer import cache
+
+            cache.prewarm(cache.build(snap))
+        except Exception:  # the page that needs it reports the error
+            pass
+
+    threading.Thread(target=work, name="craftgraph-load", daemon=True).start()

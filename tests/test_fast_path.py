@@ -1,0 +1,73 @@
+"""The explorer's first page is fast because it reads a view written at build time (graph.views) through
+a light module (explorer.quick): the view agrees with the pages' own league table, the light module finds
+the same snapshot as graph.snapshot, and it imports none of the heavy libraries."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from explorer import cache, quick, scores
+from explorer.scenario import spec
+from graph import snapshot, views
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_build_writes_the_first_page_view(fixture_home):
+    snap = snapshot.current_dir(fixture_home)
+    assert (snap / views.VIEWS_DIR / views.START_FILE).exists()
+    assert views.read_start(snap) == views.start_view(snap)
+
+
+def test_the_view_agrees_with_the_league_table(fixture_home):
+    snap = snapshot.current_dir(fixture_home)
+    view = views.read_start(snap)
+    b = cache.build(snap)
+    assert view["year"] == scores.default_year(b) and view["as_of_year"] == scores.as_of_year(b)
+    lg = scores.league(b, spec(view["scenario"]), view["year"])
+    scored = lg.dropna(subset=["median"])
+    assert [r["id"] for r in view["top"]] == list(scored["entity_id"].head(views.TOP_N))
+    assert [r["median"] for r in view["top"]] == pytest.approx(list(scored["median"].head(views.TOP_N)))
+    assert view["crafts"] == len(lg) and view["assessed"] == len(scored)
+    then = scores.league(b, spec(view["scenario"]), view["as_of_year"]).set_index("entity_id")["median"]
+    for r in view["fastest"]:
+        assert r["from"] == pytest.approx(then[r["id"]])
+
+
+def test_an_older_snapshot_without_the_view_reads_none(tmp_path):
+    assert views.read_start(tmp_path) is None
+    (tmp_path / views.VIEWS_DIR).mkdir()
+    (tmp_path / views.VIEWS_DIR / views.START_FILE).write_text(json.dumps({"version": 0}))
+    assert views.read_start(tmp_path) is None, "a view of another version is not read"
+
+
+@pytest.mark.parametrize("value", ["", None, "HOME"])
+def test_quick_finds_the_same_home_and_snapshot(fixture_home, monkeypatch, value):
+    if value is None:
+        monkeypatch.delenv("CRAFTGRAPH_HOME", raising=False)
+    else:
+        monkeypatch.setenv("CRAFTGRAPH_HOME", str(fixture_home) if value == "HOME" else value)
+    assert quick.home() == snapshot.default_home()
+    if value == "HOME":
+        assert quick.current_snapshot() == snapshot.current_dir(fixture_home)
+
+
+def test_quick_without_a_snapshot(tmp_path):
+    assert quick.current_snapshot(tmp_path) is None
+    assert quick.start_view(None) is None
+
+
+def test_the_fast_path_imports_no_heavy_library():
+    code = (
+        "import sys; import explorer.quick, explorer.nav, graph.views; "
+        "print([m for m in ('pandas', 'numpy', 'pyarrow', 'networkx', 'pydantic', 'scipy') if m in sys.modules])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
