@@ -9,6 +9,7 @@ here. Cached values are shared, never copied: read them, do not modify them in p
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Callable, Hashable
@@ -64,6 +65,11 @@ class Build:
         with self._memo_lock:
             return self._memo.setdefault(key, value)
 
+    def has(self, key: Hashable) -> bool:
+        """Whether a value is cached under `key`."""
+        with self._memo_lock:
+            return key in self._memo
+
     def clear(self) -> None:
         with self._memo_lock:
             self._memo.clear()
@@ -118,18 +124,16 @@ def clear() -> None:
 
 
 def prewarm(b: Build) -> None:
-    """Compile the engine and the networkx view of a build in a background thread (once per build), so the
-    first craft or graph page does not wait for them."""
+    """Compile the exposure engine of a build in a background thread (once per build), so the first page
+    that explains a score does not wait for it. (Not the graph view's networkx graph: building it holds
+    the interpreter for seconds, slowing every page meanwhile; the graph view builds it when first asked.)"""
     with _BUILDS_LOCK:
         if getattr(b, "_prewarm_started", False):
             return
         b._prewarm_started = True  # type: ignore[attr-defined]
 
     def work() -> None:
-        try:
+        with contextlib.suppress(Exception):  # the page that needs the engine reports the error
             b.engine()
-            b.graph.nx()  # the graph view's networkx graph (seconds on the full data)
-        except Exception:  # the page that needs them reports the error
-            pass
 
     threading.Thread(target=work, name="craftgraph-prewarm", daemon=True).start()

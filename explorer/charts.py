@@ -164,17 +164,24 @@ def timeline(fc: pd.DataFrame, title: str = "", height_per_row: int = 22) -> alt
         d[c] = d[c].clip(*YEAR_DOMAIN)
     order = list(d["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
+    # both layers share one explicit scale: a rule's quantitative x defaults to zero=True, and the layers'
+    # domains are merged, which stretched the axis from 0 and squeezed every date into one spot
+    xscale = alt.Scale(domain=YEAR_DOMAIN, nice=False, zero=False)
     x = alt.X(
         "t_median:Q",
         title="date the link crosses the threshold (median, 80% band)",
-        scale=alt.Scale(domain=YEAR_DOMAIN, nice=False),
+        scale=xscale,
         axis=alt.Axis(format="d", values=list(range(YEAR_DOMAIN[0], YEAR_DOMAIN[1] + 1))),
     )
     colour = alt.Color(
         "mode:N",
         scale=alt.Scale(domain=["automate", "augment"], range=[MODE_COLOURS["automate"], MODE_COLOURS["augment"]]),
     )
-    rule = alt.Chart(d).mark_rule(strokeWidth=6, opacity=0.45).encode(y=y, x="t_low:Q", x2="t_high:Q", color=colour)
+    rule = (
+        alt.Chart(d)
+        .mark_rule(strokeWidth=6, opacity=0.45)
+        .encode(y=y, x=alt.X("t_low:Q", scale=xscale), x2="t_high:Q", color=colour)
+    )
     pts = (
         alt.Chart(d)
         .mark_point(filled=True, size=80)

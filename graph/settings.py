@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     chromium: str = Field(
         "/usr/bin/chromium", validation_alias="CRAFTGRAPH_CHROMIUM", description="browser for the browser tests"
     )
+    artifacts: Path | None = Field(
+        None,
+        validation_alias="CRAFTGRAPH_ARTIFACTS",
+        description="where the browser tests save their screenshots (default: build/screenshots; scripts/test sets it)",
+    )
     neo4j_state: Path | None = Field(
         None, validation_alias="CRAFTGRAPH_NEO4J_STATE", description="state directory of scripts/neo4j-server"
     )

@@ -467,10 +467,10 @@ def test_graph_page_unknown_node(home):
 
 def test_neighbourhood_cap_and_filters(home):
     import graph
-    from explorer.neighbourhood import neighbourhood, render
+    from explorer.neighbourhood import light_nx, neighbourhood, render
     from graph.schema import NODES, RELS
 
-    G = graph.load(home).nx()
+    G = light_nx(graph.load(home))
     labels = {n.name for n in NODES}
     rels = {r.name for r in RELS}
     nodes, edges, cut = neighbourhood(G, "craft:compositor", 2, labels, rels, 400)

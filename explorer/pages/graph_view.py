@@ -74,7 +74,12 @@ def from_neo4j(centre: str, depth: int, labels: set[str], rels: set[str], cap: i
 def from_embedded(b: Build, centre: str, depth: int, labels: set[str], rels: set[str], cap: int, keep: tuple):
     args = (centre, depth, tuple(sorted(labels)), tuple(sorted(rels)), cap, keep)
     page_urls = tuple(sorted(PAGE_URLS.items()))
-    return b.memo(("graph-view", *args), lambda: neighbourhood.embedded_view(b.graph, *args, page_urls))
+    return b.memo(("graph-view", *args), lambda: neighbourhood.embedded_view(light_graph(b), *args, page_urls))
+
+
+def light_graph(b: Build):
+    """The networkx graph the neighbourhood view walks (built once per build, on first use)."""
+    return b.memo(("light-nx",), lambda: neighbourhood.light_nx(b.graph))
 
 
 def node_links(rows: list[dict]) -> None:
@@ -138,7 +143,10 @@ def main() -> None:
     if view == VIEWS[0]:
         story_view(b)
         return
-    G = b.graph.nx()
+    if not b.has(("light-nx",)):
+        with st.spinner("Preparing the graph view (once)…"):
+            light_graph(b)
+    G = light_graph(b)
     centre = param("node") or neighbourhood.default_centre(b.graph)
     find(b)
     if centre not in G:

@@ -54,7 +54,7 @@ def crafts_here(b: Build, occ_id: str, year: int, scenario: str) -> None:
 
 def metrics(r: pd.Series, year: int, series: pd.DataFrame) -> None:
     lo, hi = scores.series_range(series, year)
-    m = st.columns(6)
+    m = [*st.columns(3), *st.columns(3)]  # two rows: a band "12%–34%" fits its column
     ui.metric(m[0], f"Exposure {year}", pct(r["median"]), "median")
     ui.metric(m[1], "80% band", f"{pct(r['low'])}–{pct(r['high'])}", "band")
     ui.metric(m[2], "Scenario range", f"{pct(lo)}–{pct(hi)}", "scenario_range")
