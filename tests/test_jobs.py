@@ -198,3 +198,36 @@ def test_engine_weights_departments_by_headcount():
         # the department's composition: craft:x weighs 300 / (300 + 100) with headcounts, 1/2 without
         C = cm.C.toarray()
         assert C[cm.entity_index["dept:d"], cm.base_ids.index("craft:x")] == pytest.approx(wx)
+
+
+@pytest.mark.fulldata
+def test_curated_industries_on_the_full_build(full_home):
+    """The curated links on the full data: crafts stop sharing one industry set, game and stage crafts read
+    their own industries, and every craft whose occupations have an industry estimate gets a headcount."""
+    from graph import snapshot
+
+    nodes, edges = snapshot.read_tables(snapshot.current_dir(full_home))
+    hc = jobs.craft_headcounts((nodes, edges))
+    us = hc[hc["area_id"] == "area:us"].set_index("craft_id")
+    assert us["industries"].nunique() >= 10
+    assert us.loc["craft:game-qa-tester", "industries"] == "513200:main"
+    assert us.loc["craft:stage-carpenter", "industries"].startswith("711110:main")
+    assert "512110 (read as 512100)" in us.loc["craft:camera-operator", "rests_on"]
+    assert (us["headcount_low"] <= us["headcount"]).all() and (us["headcount"] <= us["headcount_high"]).all()
+    # a craft is left out only when none of its occupations has a published national cell in its own industries
+    oj = jobs.occupation_jobs((nodes, edges)).query("area == 'area:us' and not suppressed")
+    published = sorted(set(oj["naics"]))
+    cells = set(zip(oj["occupation"], oj["naics"], strict=True))
+    ca = edges["CLASSIFIED_AS"]
+    links = jobs.industry_links(edges, set(ca["src"]))
+    expected = {
+        c
+        for c, o in zip(ca["src"], ca["dst"], strict=True)
+        if any((o, leaf) in cells for code in links[c] for leaf in jobs.covered(code, published))
+    }
+    assert expected - set(us.index) == set()
+    assert "craft:upholsterer-drapery" not in expected  # its one published cell is in theatre, not its 512110
+    # the engine weights departments by these headcounts where every assessed craft has one
+    scores = nodes["ExposureScore"]
+    basis = set(scores.loc[scores["entity_label"] == "Department", "basis"])
+    assert "crafts (headcount-weighted)" in basis
