@@ -92,3 +92,23 @@ def qcew_latest(b: Build, area_ids: list[str]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def craft_industries(b: Build, craft_id: str) -> pd.DataFrame:
+    """The craft's curated industries (WORKS_IN): NAICS code, name, role and the curator's note."""
+    e = b.graph.edges.get("WORKS_IN")
+    if e is None or not len(e):
+        return pd.DataFrame()
+    e = e[e["src"] == craft_id]
+    ind = b.graph.nodes.get("Industry")
+    names = dict(zip(ind["id"], ind["name"], strict=True)) if ind is not None else {}
+    order = {"main": 0, "also": 1, "possible": 2}
+    out = pd.DataFrame(
+        {
+            "naics": [d.removeprefix("naics:") for d in e["dst"]],
+            "industry": [names.get(d, d) for d in e["dst"]],
+            "role": e["role"].to_numpy(),
+            "why": e["note"].to_numpy() if "note" in e.columns else None,
+        }
+    )
+    return out.sort_values(by="role", key=lambda r: r.map(order), kind="stable").reset_index(drop=True)

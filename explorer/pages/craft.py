@@ -179,6 +179,15 @@ def jobs_and_wages(v: View) -> None:
     shown = rows[cols].rename(columns=lambda c: c.replace("_", " ").capitalize())
     table(shown, f"jobs-{v.craft_id}")
     st.caption(str(rows.iloc[0]["rests_on"]))
+    ind = jobs_view.craft_industries(v.b, v.craft_id)
+    if len(ind):
+        st.markdown(
+            "**Industries it works in** (curated; main counts in every reading, also in the point and high, "
+            "possible in the high only)"
+        )
+        table(ind, f"industries-{v.craft_id}")
+    else:
+        st.caption("No curated industries: the default media set is used (see the line above).")
     nav.link("jobs", "Jobs and places: all crafts, jobs exposed by year, the film-production trend")
 
 
