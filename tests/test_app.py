@@ -806,3 +806,17 @@ def test_glossary_page_filters(home):
     at = ok(open_page("glossary", q="gpt4_beta"))
     t = texts(at)
     assert "GPT-4 rating, β" in t and "Technical reach" not in t
+
+
+def test_local_page_on_a_catalog_only_build(home):
+    at = ok(open_page("local", local="local:iatse-839"))
+    t = texts(at)
+    assert "Crafts it represents" in t and "crafts assessed in" in t
+    assert "No area recorded" in t  # the Area nodes come with the public data
+    links = [p.proto.label for p in at.get("page_link")]
+    assert any(lab.startswith("Craft: VFX Compositor") for lab in links), links
+
+
+def test_jobs_page_without_public_data_says_so(home):
+    t = texts(ok(open_page("jobs")))
+    assert "No OEWS industry estimates in this build" in t and "No QCEW data in this build" in t
