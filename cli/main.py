@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from cli import errors
-from cli.commands import curation, explore, exposure, fetch, neo4j, query, snapshot, sources
+from cli.commands import contracts, curation, explore, exposure, fetch, neo4j, query, snapshot, sources
 
 
 class CraftGraphGroup(TyperGroup):
@@ -65,6 +65,8 @@ command("maturity", exposure.maturity)
 command("bands", exposure.bands)
 command("backtest", exposure.backtest)
 command("jobs", exposure.jobs)
+# Contracts and bargaining
+command("brief", contracts.brief)
 # Neo4j, the explorer, the cookbook
 command("load", neo4j.load)
 command("explore", explore.explore)
