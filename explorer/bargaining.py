@@ -99,7 +99,7 @@ def _path_rows(b: Brief, rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _tables(b: Brief) -> dict[str, pd.DataFrame]:
+def path_tables(b: Brief) -> dict[str, pd.DataFrame]:
     p = b.paths
     exposed = _path_rows(b, p[p["exposed"]])
     other = _path_rows(b, p[~p["exposed"]].head(10))
@@ -137,7 +137,7 @@ RULE = (
 
 
 def _sections(b: Brief) -> list[tuple[str, str, pd.DataFrame, dict]]:
-    t = _tables(b)
+    t = path_tables(b)
     th = _pct(b.threshold)
     return [
         (

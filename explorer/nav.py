@@ -39,6 +39,10 @@ SECTIONS: dict[str, dict[str, PageDef]] = {
         "jobs": PageDef("jobs.py", "Jobs and places", "jobs", ":material/work_history:"),
         "local": PageDef("local.py", "Union local", "local", ":material/groups:"),
     },
+    "Bargaining": {
+        "contracts": PageDef("contracts.py", "Contracts and law", "contracts", ":material/gavel:"),
+        "roles": PageDef("roles.py", "New roles", "roles", ":material/badge:"),
+    },
     "Catalog": {
         "tool": PageDef("tool.py", "Tool", "tool", ":material/smart_toy:"),
         "capability": PageDef("capability.py", "Capability", "capability", ":material/trending_up:"),

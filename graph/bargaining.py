@@ -588,3 +588,118 @@ def gaps(
     paths["jobs"] = [jobs.get(c, np.nan) for c in paths["craft_id"]]
     name = scenario if isinstance(scenario, str) else getattr(scenario, "name", str(scenario))
     return Gaps(paths, on, name, threshold, _manifest_catalog_only(graph), where)
+
+
+# ------------------------------------------------------------------------------------------ tables for pages
+
+
+def _plain_kind(v: object) -> str:
+    return _text(v).replace("_", " ")
+
+
+def instruments_table(nodes: dict, edges: dict, on: date | None = None) -> pd.DataFrame:
+    """One row per instrument: kind, jurisdiction, status, dates, its clauses and how many are in force."""
+    on = _today(on)
+    insts = nodes.get("Instrument")
+    cols = ["id", "name", "kind", "jurisdiction", "status", "effective", "expiry", "clauses", "in_force_today", "url"]
+    if insts is None or insts.empty:
+        return pd.DataFrame(columns=cols)
+    infos = clause_infos(nodes, edges)
+    n = pd.Series([c.instrument for c in infos]).value_counts() if infos else pd.Series(dtype=int)
+    live = pd.Series([c.instrument for c in infos if c.in_force(on)]).value_counts() if infos else n
+    out = insts.assign(
+        kind=insts["kind"].map(_plain_kind),
+        status=insts["status"].map(_plain_kind),
+        clauses=[int(n.get(i, 0)) for i in insts["id"]],
+        in_force_today=[int(live.get(i, 0)) for i in insts["id"]],
+    )
+    return out[cols].sort_values(["effective", "name"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _scope(c: ClauseInfo, craft_names: dict[str, str]) -> str:
+    if c.tasks:
+        return f"{len(c.tasks)} task(s)"
+    if c.crafts:
+        return ", ".join(sorted(craft_names.get(x, x) for x in c.crafts))
+    return "everyone in its jurisdiction" if c.kind in LAW_KINDS else "no craft in the catalog"
+
+
+def clauses_table(nodes: dict, edges: dict, on: date | None = None) -> pd.DataFrame:
+    """One row per clause in plain labels: instrument, section, heading, summary, requirements, dates, in force
+    today, and what it reaches (crafts, capabilities, AI types)."""
+    on = _today(on)
+    craft_names, cap_names, type_names = _names(nodes, "Craft"), _names(nodes, "Capability"), _names(nodes, "AIType")
+    summaries = _names(nodes, "Clause", "summary")
+    rows = [
+        dict(
+            id=c.id,
+            instrument=short_name(c.instrument_name),
+            section=c.section,
+            name=c.name,
+            summary=summaries.get(c.id, ""),
+            requires=", ".join(r.replace("_", " ") for r in c.requires),
+            binding=c.binding,
+            effective=c.effective,
+            expiry=c.expiry,
+            in_force_today=c.in_force(on),
+            crafts=_scope(c, craft_names),
+            capabilities=", ".join(sorted(cap_names.get(x, x) for x in c.capabilities)),
+            ai_types=", ".join(sorted(type_names.get(x, x) for x in c.ai_types)),
+        )
+        for c in clause_infos(nodes, edges)
+    ]
+    cols = ["id", "instrument", "section", "name", "summary", "requires", "binding", "effective", "expiry"]
+    return pd.DataFrame(rows, columns=[*cols, "in_force_today", "crafts", "capabilities", "ai_types"])
+
+
+def coverage_matrix(nodes: dict, edges: dict, on: date | None = None, in_force_only: bool = True) -> pd.DataFrame:
+    """Crafts × instruments: how many clauses of the instrument reach the craft's work (craft or task links,
+    an agreement's crafts for its unlinked clauses); "law-wide (n)" for a law's clauses that name no craft."""
+    on = _today(on)
+    craft_names = _names(nodes, "Craft")
+    infos = [c for c in clause_infos(nodes, edges) if not c.only_defines and (c.in_force(on) or not in_force_only)]
+    tasks_of = _targets(edges, "HAS_TASK")
+    cols = list(dict.fromkeys(short_name(c.instrument_name) for c in infos))
+    rows = []
+    for craft, name in sorted(craft_names.items(), key=lambda x: x[1].lower()):
+        own = tasks_of.get(craft, set())
+        counts: dict[str, int] = {}
+        wide: dict[str, int] = {}
+        for c in infos:
+            key = short_name(c.instrument_name)
+            if craft in c.crafts or c.tasks & own:
+                counts[key] = counts.get(key, 0) + 1
+            elif not c.crafts and not c.tasks and c.kind in LAW_KINDS:
+                wide[key] = wide.get(key, 0) + 1
+        row = {"craft_id": craft, "craft": name}
+        row.update({k: str(counts[k]) if k in counts else f"law-wide ({wide[k]})" if k in wide else "" for k in cols})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["craft_id", "craft", *cols])
+
+
+def timeline_table(nodes: dict) -> pd.DataFrame:
+    """Instruments with a start and an end date (ISO; empty for a law with no end) for a timeline."""
+    insts = nodes.get("Instrument")
+    cols = ["name", "kind", "status", "effective", "expiry", "start", "end"]
+    if insts is None or insts.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for r in insts.to_dict("records"):
+        eff, exp = _text(r.get("effective")), _text(r.get("expiry"))
+        start = eff or _text(r.get("signed"))
+        if not start:
+            continue
+        s = date_bounds(start)[0]
+        e = date_bounds(exp)[1] if exp else None
+        rows.append(
+            dict(
+                name=short_name(_text(r.get("name"))),
+                kind=_plain_kind(r.get("kind")),
+                status=_plain_kind(r.get("status")),
+                effective=eff,
+                expiry=exp,
+                start=s.isoformat(),
+                end=e.isoformat() if e else "",
+            )
+        )
+    return pd.DataFrame(rows, columns=cols)

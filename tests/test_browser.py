@@ -234,6 +234,7 @@ VIEWS = {
     "capability": ("/capability?capability=cap:generate-video", "Capability"),
     "graph": ("/graph?craft=craft:compositor", "Graph"),
     "local": ("/local?local=local:iatse-839", "Union local"),
+    "contracts": ("/contracts?craft=craft:compositor", "Contracts and law"),
 }
 ID_HEADERS = {"id", "entity_id", "src", "dst", "source_ids"}
 
@@ -407,6 +408,21 @@ def test_brief_download(page, server):
     with page.expect_download() as dl:
         page.get_by_role("button", name="Brief (Markdown)").click()
     assert Path(dl.value.path()).read_text().startswith("# VFX Compositor: AI exposure brief")
+
+
+def test_contracts_brief_and_roles(page, server):
+    visit(page, server, "/contracts?craft=craft:compositor")
+    page.get_by_role("tab", name="Bargaining brief").click()
+    rendered(page)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Brief (HTML, printable)").click()
+    html = Path(dl.value.path()).read_text()
+    assert "VFX Compositor: bargaining brief" in html and "@media print" in html
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Brief (Markdown)").click()
+    assert Path(dl.value.path()).read_text().startswith("# VFX Compositor: bargaining brief")
+    visit(page, server, "/roles")
+    assert "No roles in this build." in page.inner_text("body")  # the fixture catalog has none
 
 
 def test_graph_click_through(page, server):

@@ -22,7 +22,7 @@ def test_core_commands_exist():
     expected = {"validate", "build", "stats", "query", "schema", "exposure", "explain", "forecast", "compare", "bands"}
     expected |= {"maturity", "load", "explore", "cookbook", "export", "fetch", "catalog-report", "suggest-links"}
     expected |= {"backtest", "jobs"}
-    expected |= {"snapshots", "changes", "sources"}
+    expected |= {"snapshots", "changes", "sources", "brief"}
     assert set(commands()) == expected
 
 
