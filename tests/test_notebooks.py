@@ -122,6 +122,7 @@ def test_notebook_runs_top_to_bottom_on_the_catalog(name, catalog_home, neo4j_ho
     if name.startswith("02"):
         assert "no BLS employment" in text  # says so, instead of pretending to weight by workforce
         assert images(nb) >= 2
+        assert "exposed paths by coverage on" in text and "exposed paths in" in text  # contracts section
     if name.startswith("03"):
         assert images(nb) >= 3
     if name.startswith("04"):
