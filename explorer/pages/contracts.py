@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from explorer import bargaining as render
-from explorer import lookup
+from explorer import lookup, ui
 from explorer.cache import Build, memoized
-from explorer.ui import current_build, table
+from explorer.ui import table
 from explorer.widgets import choice, pick
 from graph import bargaining as bg
 
@@ -158,12 +158,11 @@ def gaps_tab(b: Build, today: date) -> None:
 
 
 def main() -> None:
-    st.title("Contracts and law")
-    st.caption(
+    b = ui.page(
+        "Contracts and law",
         "Collective agreements, laws and bills with AI terms, clause by clause; which crafts they reach; and, "
-        "for a craft, which of its exposed work no clause in force covers."
+        "for a craft, which of its exposed work no clause in force covers.",
     )
-    b = current_build()
     if b is None:
         return
     today = date.today()

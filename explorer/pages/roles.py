@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.ui import current_build, sources_table, table
+from explorer import ui
+from explorer.ui import sources_table, table
 from explorer.widgets import choice
 from graph import bargaining as bg
 
@@ -13,12 +14,11 @@ STATUSES = ["All", "represented", "could be represented", "outside bargaining un
 
 
 def main() -> None:
-    st.title("New roles")
-    st.caption(
+    b = ui.page(
+        "New roles",
         "AI-related roles with dated evidence that people are hired into them (postings, credits, company "
-        "announcements, union agreements), the crafts they grow from and the unions that could organise them."
+        "announcements, union agreements), the crafts they grow from and the unions that could organise them.",
     )
-    b = current_build()
     if b is None:
         return
     roles = bg.roles(b.graph.nodes, b.graph.edges)
