@@ -84,9 +84,18 @@ def _labels(ids: list[str], where: dict[str, tuple[str, str]]) -> str:
         sections = groups.setdefault(inst, [])
         if section and section not in sections:
             sections.append(section)
-    parts = [f"{k}: {', '.join(v)}" if v else k for k, v in groups.items()]
+    parts = [f"{k}: {_few(v)}" if v else k for k, v in groups.items()]
     more = len(parts) - MAX_LABELS
     return "; ".join(parts[:MAX_LABELS]) + (f"; and {more} more" if more > 0 else "")
+
+
+def _few(items: list[str], n: int = 3) -> str:
+    return ", ".join(items[:n]) + (f" (+{len(items) - n} more)" if len(items) > n else "")
+
+
+def _lapses(ids: list[str], until: dict[str, tuple[str, str]]) -> str:
+    """The instruments whose clauses end before the path matures, with their end dates."""
+    return "; ".join(dict.fromkeys(f"{until[i][0]} (until {until[i][1]})" for i in ids if i in until))
 
 
 def _path_rows(b: Brief, rows: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +103,8 @@ def _path_rows(b: Brief, rows: pd.DataFrame) -> pd.DataFrame:
     labels = dict(zip(c["clause"], zip(c["instrument_short"], c["section"], strict=True), strict=True))
     out = rows.copy()
     out["by"] = [_labels(c or p, labels) for c, p in zip(out["covered_by"], out["partly_by"], strict=True)]
-    out["lapse"] = [_labels(x, labels) for x in out["expires_before"]]
+    until = dict(zip(c["clause"], zip(c["instrument_short"], c["expiry"], strict=True), strict=True))
+    out["lapse"] = [_lapses(x, until) for x in out["expires_before"]]
     out["date"] = [d if isinstance(d, str) and d else "not by 2036" for d in out.get("date", [""] * len(out))]
     return out
 
