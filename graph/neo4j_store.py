@@ -693,15 +693,15 @@ def load_snapshot(
     that two loads at once run one after the other. Raises LoadError (or another Neo4jError) on any
     failure; nothing is deleted unless every batch committed. Unless `force`, a load that would delete
     more than `max_delete_share` of the server's CraftGraph nodes is refused (LoadRefused) before
-    anything is written."""
+    anything is written (checked under the load lock, against what the load would really replace)."""
     if batch_size < 1:
         raise LoadError("the batch size must be at least 1")
     manifest = snapshot.read_manifest(snap)
     _check_stamp_free(snap)
-    if not force:
-        guard_deletions(store, snap, max_delete_share)
     emit = progress or (lambda _e: None)
     with load_lock(store, lock_wait_s, emit):
+        if not force:  # under the lock: a load that finished meanwhile is what this one would replace
+            guard_deletions(store, snap, max_delete_share)
         return _load_locked(store, snap, manifest, batch_size, emit, after_batch, cleanup_batch)
 
 
