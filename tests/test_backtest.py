@@ -12,6 +12,8 @@ from graph.exposure.config import MethodConfig, level_logit
 from graph.schema import MILESTONE_LEVELS
 
 DATA_END = "2027-01-01"
+# The synthetic catalog's own model: normal dating noise of 0.5 years, no common pace shock.
+TRUE_MODEL = MethodConfig(pace_sd=0.0, date_noise_years=0.5, date_noise_df=None)
 
 
 def _day(t: float) -> str:
@@ -89,7 +91,7 @@ def test_no_evidence_after_the_cutoff_leaks_into_its_predictions() -> None:
     nodes, edges, _ = _synthetic(12, seed=3, tau=0.5)
     ev = bt.catalog_evidence(nodes, edges)
     cut = (2023.0,)
-    cfg = MethodConfig(pace_sd=0.0)
+    cfg = TRUE_MODEL
     before = bt.run(ev, cfg, cutoffs=cut, draws=100)
     # move every event after the cutoff by half a year: predictions made at the cutoff must not change
     later = ev.evidence["known_from"] > cut[0]
@@ -121,7 +123,7 @@ def _coverage(ev: bt.Evidence, cfg: MethodConfig) -> tuple[float, float, int, fl
 
 def test_backtest_recovers_calibrated_intervals_and_detects_a_miscalibrated_variant(synthetic_evidence) -> None:
     # the true model: tau 0.5, no common pace shock
-    cov50, cov80, n, brier, bss = _coverage(synthetic_evidence, MethodConfig(pace_sd=0.0))
+    cov50, cov80, n, brier, bss = _coverage(synthetic_evidence, TRUE_MODEL)
     assert n >= 60
     se80, se50 = np.sqrt(0.8 * 0.2 / n), np.sqrt(0.25 / n)
     # PITs of the two horizons share a level, so allow a little more than 3 binomial standard errors
@@ -129,6 +131,35 @@ def test_backtest_recovers_calibrated_intervals_and_detects_a_miscalibrated_vari
     assert abs(cov50 - 0.5) < 3.5 * se50, (cov50, n)
     assert bss > 0.0  # the known curves beat "no new level"
     # dating noise set far too small: intervals too narrow, coverage clearly below nominal
-    _bad50, bad80, n_bad, bad_brier, _ = _coverage(synthetic_evidence, MethodConfig(pace_sd=0.0, date_noise_years=0.1))
+    _bad50, bad80, n_bad, bad_brier, _ = _coverage(synthetic_evidence, TRUE_MODEL.with_(date_noise_years=0.1))
     assert bad80 < 0.8 - 4 * np.sqrt(0.16 / n_bad), (bad80, n_bad)
     assert bad_brier > brier
+
+
+@pytest.mark.parametrize("df", [None, 2.0, 1.0])
+def test_fit_gradient_matches_the_objective_for_normal_and_t_noise(df) -> None:
+    from graph.exposure.maturity import Prior, _negloglik
+
+    prior = Prior(2025.0, 3.0, 0.0, 0.8)
+    args = (
+        np.array([-3.0, -1.5, 0.4]),
+        np.array([2019.0, 2021.5, 2024.5]),
+        np.array([0.3, 0.4, 0.5]),
+        2.2,
+        2025.0,
+        0.7,
+    )
+    for theta in (np.array([2023.0, 0.2]), np.array([2027.0, -0.4])):
+        _val, grad = _negloglik(theta, *args, prior, df)
+        eps = 1e-6
+        num = [(_negloglik(theta + e, *args, prior, df)[0] - _negloglik(theta - e, *args, prior, df)[0]) / (2 * eps)
+               for e in np.eye(2) * eps]  # fmt: skip
+        assert np.allclose(grad, num, rtol=1e-5, atol=1e-6), (df, grad, num)
+
+
+def test_heavier_tails_make_an_overdue_level_less_imminent() -> None:
+    # the curve put the level a year before the cutoff and it has not come: how likely within 12 months?
+    mu = np.full(50, 2023.0)
+    p_normal = bt._level_cdf(mu, 0.5, 2024.0, np.array([2025.0]))[0]
+    p_t2 = bt._level_cdf(mu, 0.5, 2024.0, np.array([2025.0]), df=2.0)[0]
+    assert p_normal > 0.99 and p_t2 < 0.75

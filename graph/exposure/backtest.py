@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from graph.exposure.config import MethodConfig, level_logit
+from graph.exposure.config import EXPOSURE_2_0, MethodConfig, level_logit
 from graph.exposure.evidence import as_of_date, display_names, maturity_evidence
 from graph.exposure.frames import decimal_year, node_frame
 from graph.exposure.maturity import Prior, fit_evidence, fit_one, stream
@@ -114,20 +114,29 @@ def truth_dates(evidence: pd.DataFrame, n_caps: int) -> np.ndarray:
 # ------------------------------------------------------------------------------------------------ predictions
 
 
-def _level_cdf(mu: np.ndarray, tau: float, cutoff: float, y: np.ndarray) -> np.ndarray:
+def _log_sf(x: np.ndarray, df: float | None) -> np.ndarray:
+    """log P(noise > x) of the standardised dating noise (normal, or Student t with df)."""
+    if df is None:
+        return special.log_ndtr(-x)
+    return np.log(np.maximum(special.stdtr(df, -x), 1e-300))
+
+
+def _level_cdf(mu: np.ndarray, tau: float, cutoff: float, y: np.ndarray, df: float | None = None) -> np.ndarray:
     """P(d <= y | d > cutoff) averaged over draws; mu (n_draws,), y (n_y,) -> (n_y,). Stable in the tails."""
     a = (cutoff - mu) / tau
     b = (y[:, None] - mu[None, :]) / tau
-    log_sf_a = special.log_ndtr(-a)
-    log_sf_b = special.log_ndtr(-b)
+    log_sf_a = _log_sf(a, df)
+    log_sf_b = _log_sf(b, df)
     cdf = -np.expm1(np.minimum(log_sf_b - log_sf_a[None, :], 0.0))
     return np.where(y[:, None] > cutoff, cdf, 0.0).mean(axis=1)
 
 
-def _date_scores(mu: np.ndarray, tau: float, cutoff: float, window: float, y: float) -> tuple[float, float]:
+def _date_scores(
+    mu: np.ndarray, tau: float, cutoff: float, window: float, y: float, df: float | None = None
+) -> tuple[float, float]:
     """(PIT, CRPS) of the level date y given it fell in (cutoff, window]."""
     grid = np.linspace(cutoff, window, 241)[1:]
-    F = _level_cdf(mu, tau, cutoff, np.append(grid, [y, window]))
+    F = _level_cdf(mu, tau, cutoff, np.append(grid, [y, window]), df)
     fw = max(F[-1], 1e-300)
     G = F[:-2] / fw
     pit = float(np.clip(F[-2] / fw, 0.0, 1.0))
@@ -172,7 +181,7 @@ def _mus(
 
 def predict_cutoff(ev: Evidence, cf: CutoffFit, truth: np.ndarray, config: MethodConfig, draws: int) -> list[dict]:
     """One row per (capability, level step, horizon) whose outcome the catalog can tell (cutoff + h <= data end)."""
-    cutoff, tau = cf.cutoff, config.date_noise_years
+    cutoff, tau, df = cf.cutoff, config.date_noise_years, config.date_noise_df
     psi = np.exp(config.pace_sd * stream(config.seed, f"backtest-pace|{cutoff}").standard_normal(draws))
     rows = []
     for c, cap in enumerate(ev.caps):
@@ -195,8 +204,8 @@ def predict_cutoff(ev: Evidence, cf: CutoffFit, truth: np.ndarray, config: Metho
                 if win > ev.data_end:
                     continue
                 p, p0 = (
-                    _level_cdf(mu, tau, cutoff, np.array([win]))[0],
-                    _level_cdf(mu0, tau, cutoff, np.array([win]))[0],
+                    _level_cdf(mu, tau, cutoff, np.array([win]), df)[0],
+                    _level_cdf(mu0, tau, cutoff, np.array([win]), df)[0],
                 )
                 hit = bool(np.isfinite(y) and y <= win)
                 row = dict(
@@ -216,8 +225,8 @@ def predict_cutoff(ev: Evidence, cf: CutoffFit, truth: np.ndarray, config: Metho
                     crps_prior=np.nan,
                 )
                 if hit and y > cutoff:  # the date, given the level came within the window
-                    row["pit"], row["crps"] = _date_scores(mu, tau, cutoff, win, y)
-                    row["pit_prior"], row["crps_prior"] = _date_scores(mu0, tau, cutoff, win, y)
+                    row["pit"], row["crps"] = _date_scores(mu, tau, cutoff, win, y, df)
+                    row["pit_prior"], row["crps_prior"] = _date_scores(mu0, tau, cutoff, win, y, df)
                 rows.append(row)
     return rows
 
@@ -288,23 +297,23 @@ def brier_difference(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float, float]:
 
 
 def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
-    """The MethodConfig knobs compared: tau, pace prior and shock, pooling, the level -> maturity table.
+    """The MethodConfig knobs compared: dating noise (scale and tails), pace prior, pooling, the spacing of the
+    upper levels, and the defaults of exposure-2.0.
 
     A common logit shift or scaling of the level table changes no level-date prediction (it moves t50 and s
-    only), so the table variant changes the spacing of the last two levels."""
+    only), so the table variants change the spacing of the last two levels."""
     base = base or MethodConfig()
-    late_levels = {**base.level_maturity, "production_used": 0.70, "industry_standard": 0.97}
+    old = base.with_(**EXPOSURE_2_0)
+    wide = dict(prior_log_s_sd=1.0, pool_log_s_sd_range=(0.6, 1.2))
     return {
         "default": base,
-        "tau 0.25": base.with_(date_noise_years=0.25),
-        "tau 1.0": base.with_(date_noise_years=1.0),
-        "pace prior wider": base.with_(prior_log_s_sd=1.0, pool_log_s_sd_range=(0.6, 1.2)),
-        "tau 1.0 + pace prior wider": base.with_(
-            date_noise_years=1.0, prior_log_s_sd=1.0, pool_log_s_sd_range=(0.6, 1.2)
-        ),
-        "no pace shock": base.with_(pace_sd=0.0),
+        "exposure-2.0 defaults": old,
+        "2.0 + tau 1.0 + pace prior wider": old.with_(date_noise_years=1.0, **wide),
+        "upper levels 0.80/0.995": base.with_(level_maturity={**base.level_maturity, "production_used": 0.80}),
+        "tau 1.5": base.with_(date_noise_years=1.5),
+        "t noise (df 2), tau 1.0": base.with_(date_noise_df=2.0),
+        "t noise (df 2), tau 2.0": base.with_(date_noise_df=2.0, date_noise_years=2.0),
         "no pooling": base.with_(pool=False),
-        "later production/standard levels": base.with_(level_maturity=late_levels),
     }
 
 

@@ -8,7 +8,7 @@ median is the curated value and whose spread (sd in logit units) falls linearly 
 
 so a claim made with confidence 0.5 (the default when none is given) has sigma = 0.55: a curated weight of
 0.30 spans about 0.17-0.46 over the 80 % band. The level -> maturity table is a judgement too: each draw
-shifts it by a common logit offset with sd TABLE_SHIFT_SD (production use = 0.60 spans about 0.50-0.69).
+shifts it by a common logit offset with sd TABLE_SHIFT_SD (production use = 0.70 spans about 0.58-0.80).
 Half-lives already vary per draw (config.half_life_sd). O*NET task importances are measured, not judged,
 and are not drawn.
 

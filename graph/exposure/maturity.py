@@ -72,21 +72,38 @@ def level_observations(ev: pd.DataFrame) -> tuple[list[tuple[str, float, float, 
     return obs, nxt
 
 
-def _negloglik(theta, z, d, var, zc, as_of, tau_c, prior: Prior):
+def noise_logcdf_and_ratio(q: float, df: float | None) -> tuple[float, float]:
+    """log F(q) and f(q) / F(q) of the standardised dating noise (normal, or Student t with df)."""
+    if df is None:
+        logcdf = float(special.log_ndtr(q))
+        return logcdf, float(np.exp(-0.5 * q * q - 0.5 * np.log(2 * np.pi) - logcdf))
+    logcdf = float(np.log(max(special.stdtr(df, q), 1e-300)))
+    logpdf = (
+        special.gammaln((df + 1) / 2) - special.gammaln(df / 2) - 0.5 * np.log(df * np.pi)
+        - (df + 1) / 2 * np.log1p(q * q / df)
+    )  # fmt: skip
+    return logcdf, float(np.exp(logpdf - logcdf))
+
+
+def _negloglik(theta, z, d, var, zc, as_of, tau_c, prior: Prior, df: float | None = None):
     t50, u = theta
     s = np.exp(u)
     val = 0.0
     g = np.zeros(2)
     if len(z):
         r = d - (t50 + s * z)
-        val += float(np.sum(r * r / (2 * var)))
-        g[0] -= float(np.sum(r / var))
-        g[1] -= float(np.sum(r * s * z / var))
+        if df is None:
+            val += float(np.sum(r * r / (2 * var)))
+            w = r / var
+        else:  # Student t with scale sqrt(var)
+            val += float(np.sum((df + 1) / 2 * np.log1p(r * r / (df * var))))
+            w = (df + 1) * r / (df * var + r * r)
+        g[0] -= float(np.sum(w))
+        g[1] -= float(np.sum(w * s * z))
     if zc is not None:
         q = (t50 + s * zc - as_of) / tau_c
-        logcdf = special.log_ndtr(q)
-        val -= float(logcdf)
-        ratio = float(np.exp(-0.5 * q * q - 0.5 * np.log(2 * np.pi) - logcdf))  # phi(q) / Phi(q)
+        logcdf, ratio = noise_logcdf_and_ratio(q, df)
+        val -= logcdf
         g[0] -= ratio / tau_c
         g[1] -= ratio * s * zc / tau_c
     val += (t50 - prior.t50_mean) ** 2 / (2 * prior.t50_sd**2) + (u - prior.log_s_mean) ** 2 / (2 * prior.log_s_sd**2)
@@ -102,7 +119,7 @@ def _fit_one(obs, nxt, as_of: float, prior: Prior, config: MethodConfig):
     d = np.array([o[1] for o in obs])
     var = np.array([tau2 + o[2] for o in obs])
     zc = level_logit(nxt, table) if nxt is not None else None
-    args = (z, d, var, zc, as_of, config.date_noise_years, prior)
+    args = (z, d, var, zc, as_of, config.date_noise_years, prior, config.date_noise_df)
     x0 = np.array([prior.t50_mean, prior.log_s_mean])
     if len(obs):  # start on the prior slope through the earliest observation
         x0[0] = d[0] - np.exp(prior.log_s_mean) * z[0]
