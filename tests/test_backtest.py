@@ -163,3 +163,17 @@ def test_heavier_tails_make_an_overdue_level_less_imminent() -> None:
     p_normal = bt._level_cdf(mu, 0.5, 2024.0, np.array([2025.0]))[0]
     p_t2 = bt._level_cdf(mu, 0.5, 2024.0, np.array([2025.0]), df=2.0)[0]
     assert p_normal > 0.99 and p_t2 < 0.75
+
+
+def test_choice_rule_rejects_a_variant_that_empties_the_censoring() -> None:
+    base = MethodConfig()
+    assert bt.censoring_maturity(base) < bt.CENSORING_MAX  # the engine's default keeps it
+    assert bt.censoring_maturity(base.with_(date_noise_years=2.0)) > bt.CENSORING_MAX
+    # a variant scoring better on the early cutoffs is still not chosen when it fails the rule
+    pred = pd.DataFrame(
+        dict(cutoff=2022.0, horizon=1.0, capability=[f"c{i}" for i in range(40)], level="demo", outcome=0, p=0.5)
+    )
+    better = pred.assign(p=0.1)
+    configs = {"default": base, "better": base.with_(date_noise_years=2.0)}
+    assert bt.choose(pd.DataFrame(), {"default": pred, "better": better}, configs)[0] == "default"
+    assert bt.choose(pd.DataFrame(), {"default": pred, "better": better}, {**configs, "better": base})[0] == "better"

@@ -10,8 +10,9 @@ persistence (no new level: p = 0) and the pooled prior alone (the capability's c
 with the pooled prior and none of its dated evidence).
 
 Predictive model of a level date, per Laplace draw of (t50, log s) and a common pace shock psi (as the engine):
-the curve reaches logit z at C + (t50 + s z - C) / psi; the date is that plus N(0, tau^2) dating noise,
-truncated to after C (the level is not reached by C). Levels are scored one by one (marginally).
+the curve reaches logit z at C + (t50 + s z - C) / psi; the date is that plus the dating noise (normal with sd
+tau, or Student t with `date_noise_df` degrees of freedom and scale tau), truncated to after C (the level is not
+reached by C). Levels are scored one by one (marginally).
 """
 
 from __future__ import annotations
@@ -309,28 +310,38 @@ def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
         "default": base,
         "exposure-2.0 defaults": old,
         "2.0 + tau 1.0 + pace prior wider": old.with_(date_noise_years=1.0, **wide),
+        "normal noise": base.with_(date_noise_df=None),
         "upper levels 0.80/0.995": base.with_(level_maturity={**base.level_maturity, "production_used": 0.80}),
         "tau 1.5": base.with_(date_noise_years=1.5),
-        "t noise (df 2), tau 1.0": base.with_(date_noise_df=2.0),
-        "t noise (df 2), tau 2.0": base.with_(date_noise_df=2.0, date_noise_years=2.0),
+        "tau 2.0": base.with_(date_noise_years=2.0),
+        "Cauchy noise (df 1)": base.with_(date_noise_df=1.0),
         "no pooling": base.with_(pool=False),
     }
 
 
-def compare_variants(ev: Evidence, configs: dict[str, MethodConfig], draws: int = 400) -> tuple[pd.DataFrame, dict]:
-    """Score each variant on the early cutoffs (selection) and the late ones (report)."""
-    rows, preds = [], {}
-    for name, cfg in configs.items():
-        pred = run(ev, cfg, draws=draws)
-        preds[name] = pred
-        for part, cuts in (("early", EARLY), ("late", LATE)):
-            for r in by_horizon(pred, cuts):
-                rows.append(dict(variant=name, cutoffs=part, **r))
-    return pd.DataFrame(rows), preds
+CENSORING_MAX = 0.1  # a capability without dated evidence must fit below this maturity (research is 0.03)
 
 
-def choose(table: pd.DataFrame, preds: dict[str, pd.DataFrame], z: float = 2.0) -> tuple[str, list[str]]:
-    """Adopt a variant only if its early-cutoff Brier beats the default's by more than z paired standard errors."""
+def censoring_maturity(config: MethodConfig, as_of: float = 2026.0) -> float:
+    """The maturity today of a capability with no dated evidence, fitted beside four that climbed three levels
+    each and one at commercial: the censoring says it is not yet at research level, so a method that keeps
+    the censoring's meaning fits it below CENSORING_MAX (tests/test_exposure.py checks the engine the same way)."""
+    rows = [
+        dict(cap=i, level=lv, t=float(t), var=0.0, item=f"ms:{i}-{lv}", kind="milestone")
+        for i in range(4)
+        for lv, t in (("research", 2018 + i), ("commercial", 2021 + i), ("production_used", 2022.5 + i))
+    ]
+    rows.append(dict(cap=4, level="commercial", t=2024.5, var=0.0, item="ms:one", kind="milestone"))
+    caps = [f"cap:{i}" for i in range(6)]  # cap:5 has no evidence
+    fit = fit_evidence(caps, {}, pd.DataFrame(rows), as_of, config)
+    return float(fit.quality.set_index("capability").loc["cap:5", "maturity_as_of"])
+
+
+def choose(
+    table: pd.DataFrame, preds: dict[str, pd.DataFrame], configs: dict[str, MethodConfig] | None = None, z: float = 2.0
+) -> tuple[str, list[str]]:
+    """Adopt a variant only if its early-cutoff Brier beats the default's by more than z paired standard errors,
+    and it keeps the censoring's meaning (censoring_maturity below CENSORING_MAX); the best such variant."""
     notes = []
     early = {k: v[v["cutoff"].isin(EARLY)] for k, v in preds.items()}
     best, best_gain = "default", 0.0
@@ -338,7 +349,13 @@ def choose(table: pd.DataFrame, preds: dict[str, pd.DataFrame], z: float = 2.0) 
         if name == "default":
             continue
         diff, se = brier_difference(p, early["default"])
-        notes.append(f"{name}: early Brier difference vs default {diff:+.4f} (se {se:.4f})")
-        if diff < -z * se and -diff > best_gain:
+        m = censoring_maturity(configs[name]) if configs else float("nan")
+        ok = not m > CENSORING_MAX
+        keeps = f"; a capability without evidence fits at maturity {m:.2f}" if configs else ""
+        notes.append(
+            f"{name}: early Brier difference vs default {diff:+.4f} (se {se:.4f}){keeps}"
+            + ("" if ok else " (too high: not eligible)")
+        )
+        if ok and diff < -z * se and -diff > best_gain:
             best, best_gain = name, -diff
     return best, notes

@@ -87,8 +87,9 @@ def results(ev: bt.Evidence, draws: int = 400, with_variants: bool = False, cata
     base = MethodConfig()
     adopted, notes, table = "default", [], None
     if with_variants:
-        table, preds = bt.compare_variants(ev, bt.variants(base), draws=draws)
-        adopted, notes = bt.choose(table, preds)
+        configs = bt.variants(base)
+        table, preds = bt.compare_variants(ev, configs, draws=draws)
+        adopted, notes = bt.choose(table, preds, configs)
         pred = preds[adopted]
         default_pred = preds["default"]
     else:

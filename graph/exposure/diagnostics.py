@@ -57,3 +57,37 @@ def ranking_sensitivity(nodes: dict, edges: dict, year: int = 2030, draws: int =
         rho = float(stats.spearmanr(base[idx], v[idx]).statistic) if len(idx) > 2 else float("nan")
         rows.append(dict(assumption=name, spearman=rho, crafts=len(idx), year=year))
     return pd.DataFrame(rows)
+
+
+def headline_figures(engine: Engine) -> dict:
+    """The method's headline figures of docs/method.md §0 (expected scenario unless said): converged fits, the
+    all-occupations aggregate in 2026, the median 2035 craft band width, how often the slow and fast medians fall
+    inside the expected 2035 band, and technical minus permitted reach in 2030 (points, median and largest)."""
+    q = engine.fit.quality
+    runs = {sc: engine.run(sc).summary() for sc in ("expected", "slow", "fast")}
+
+    def crafts(df: pd.DataFrame, year: int) -> pd.DataFrame:
+        sel = df[(df["label"] == "Craft") & (df["year"] == year) & df["median"].notna()]
+        return sel.set_index("entity_id")
+
+    s = runs["expected"]
+    wf = s[(s["entity_id"] == "workforce:all-occupations") & (s["year"] == 2026)]
+    e35, e30 = crafts(s, 2035), crafts(s, 2030)
+
+    def inside(sc: str) -> pd.Series:
+        m = crafts(runs[sc], 2035)["median"].reindex(e35.index)
+        return (m >= e35["low"]) & (m <= e35["high"])
+
+    gap = 100 * (e30["technical_median"] - e30["median"])
+    return {
+        "fits_converged": f"{int(q['converged'].sum())} of {len(q)}",
+        "all_occupations_2026_pct": [round(100 * float(wf.iloc[0][k]), 1) for k in ("median", "low", "high")]
+        if len(wf)
+        else None,
+        "craft_band_width_2035_points": round(100 * float((e35["high"] - e35["low"]).median()), 1),
+        "slow_inside_share": round(float(inside("slow").mean()), 2),
+        "fast_inside_share": round(float(inside("fast").mean()), 2),
+        "both_outside_share": round(float((~inside("slow") & ~inside("fast")).mean()), 2),
+        "technical_minus_permitted_2030_points": [round(float(gap.median()), 1), round(float(gap.max()), 1)],
+        "craft_median_2030_pct": round(100 * float(e30["median"].median()), 1),
+    }
