@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from graph.exposure.backtest_report import calibration_line
+from graph.provenance import evidence_line, evidence_summary
 from graph.safe_text import is_web_url, md_text
 
 SCENARIO_COLOURS = {"slow": "#4c78a8", "expected": "#f58518", "fast": "#e45756"}
@@ -313,6 +314,7 @@ def brief_markdown(b: BriefData, embed_chart: bool = True) -> str:
     out += ["## Sources", ""]
     src = _rows(b.sources)
     if len(src):
+        out += [evidence_line(evidence_summary(src)), ""]  # counts, grade names and valid dates only
         for r in src.itertuples(index=False):
             claim = " (vendor's own claim)" if getattr(r, "vendor_claim", False) is True else ""
             date = f", {m(r.date)}" if _cell(getattr(r, "date", "")) else ""
@@ -414,6 +416,7 @@ def brief_html(b: BriefData) -> str:
     out.append("<h2>Sources</h2>")
     src = _rows(b.sources)
     if len(src):
+        out.append(f'<p class="note">{esc(evidence_line(evidence_summary(src)))}</p>')
         items = []
         for r in src.itertuples(index=False):
             url = _cell(r.url)

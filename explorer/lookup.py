@@ -9,7 +9,7 @@ import pandas as pd
 
 from explorer.cache import Build, memoized
 
-SOURCE_COLUMNS = ["id", "title", "publisher", "date", "url", "kind", "vendor_claim"]
+SOURCE_COLUMNS = ["id", "title", "publisher", "date", "accessed", "url", "kind", "grade", "vendor_claim"]
 
 
 def edges(b: Build, rel: str, columns=("src", "dst", "source_ids")) -> pd.DataFrame:

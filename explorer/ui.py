@@ -20,6 +20,7 @@ import streamlit as st
 from explorer import cache, glossary, labels, lookup, nav, quick
 from explorer.formatting import csv_bytes, slug
 from graph import snapshot
+from graph.provenance import evidence_line, evidence_summary
 
 PCT_COL = st.column_config.NumberColumn(format="percent")  # a marker: such columns are shown by labels.display
 PCT_NAMES = tuple(labels.PCT_NAMES)
@@ -137,11 +138,13 @@ def table(df: pd.DataFrame, name: str, *, key: str | None = None, download: bool
 
 
 def sources_table(b: cache.Build, source_ids, name: str = "sources", key: str | None = None) -> None:
-    """The sources behind a set of facts, as a table with links and a CSV download."""
+    """The sources behind a set of facts, as a table with links and a CSV download, under one line that
+    gives their grade mix, publication span and when they were last checked."""
     rows = lookup.sources_frame(b, source_ids)
     if not len(rows):
         st.caption("No sources.")
         return
+    st.caption(evidence_line(evidence_summary(rows)))
     table(rows, name, key=key, column_config={"url": st.column_config.LinkColumn("url")})
 
 

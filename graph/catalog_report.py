@@ -154,9 +154,9 @@ def _claim_domains(g: Graph) -> pd.DataFrame:
 
 
 def domain_freshness(g: Graph) -> pd.DataFrame:
-    """Per capability domain: claims, how many are dated, the latest and median known-on date, and the share
-    that became public in the RECENT_DAYS before the catalog's as-of date (its latest checked-on date).
-    Freshest first."""
+    """Per capability domain: claims, how many are dated, the latest and median known-on date (as the catalog
+    gives them), and the share that became public in the RECENT_DAYS before the catalog's as-of date (its
+    latest checked-on date; a partial date counts by the end of its period). Freshest first."""
     cols = ["domain", "claims", "dated", "latest", "median", "recent_share"]
     claims = _claim_domains(g)
     if claims.empty:
@@ -165,16 +165,16 @@ def domain_freshness(g: Graph) -> pd.DataFrame:
     claims["day"] = claims["known_on"].map(_day)
     rows = []
     for domain, grp in claims.groupby("domain"):
-        days = grp["day"].dropna().sort_values()
-        recent = (days >= as_of - pd.Timedelta(days=RECENT_DAYS)).sum() if as_of is not None else 0
+        dated = grp.dropna(subset=["day"]).sort_values("day")
+        recent = (dated["day"] >= as_of - pd.Timedelta(days=RECENT_DAYS)).sum() if as_of is not None else 0
         rows.append(
             {
                 "domain": domain,
                 "claims": len(grp),
-                "dated": len(days),
-                "latest": days.iloc[-1].date().isoformat() if len(days) else None,
-                "median": days.iloc[(len(days) - 1) // 2].date().isoformat() if len(days) else None,
-                "recent_share": round(recent / max(len(days), 1), 3),
+                "dated": len(dated),
+                "latest": dated["known_on"].iloc[-1] if len(dated) else None,
+                "median": dated["known_on"].iloc[(len(dated) - 1) // 2] if len(dated) else None,
+                "recent_share": round(recent / max(len(dated), 1), 3),
             }
         )
     out = pd.DataFrame(rows, columns=cols)

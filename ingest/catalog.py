@@ -201,8 +201,10 @@ def files_for(root: Path, kind: str) -> list[Path]:
     return ([main] if main.exists() else []) + parts
 
 
-def read_catalog(root: Path, problems: list[Problem]) -> Tables:
-    """Read every catalog file under `root`; append every problem found to `problems`."""
+def read_catalog(root: Path, problems: list[Problem], lenient: bool = False) -> Tables:
+    """Read every catalog file under `root`; append every problem found to `problems`. `lenient` reads an
+    older catalog whose files lack columns added since (as empty) or have columns dropped since (ignored),
+    for comparisons (`craftgraph changes`); a build never reads leniently."""
     known = {p.name for spec in CATALOG_FILES for p in files_for(root, spec.kind)}
     for path in sorted(root.glob("*.csv")):
         if path.name not in known:
@@ -210,7 +212,7 @@ def read_catalog(root: Path, problems: list[Problem]) -> Tables:
     tb = TableBuilder()
     for spec in CATALOG_FILES:
         for path in files_for(root, spec.kind):
-            rows = _read_rows(path, columns_of(spec), optional_columns_of(spec), problems)
+            rows = _read_rows(path, columns_of(spec), optional_columns_of(spec), problems, lenient)
             name = _rel(path)
             for lineno, row in rows:
                 where = f"{name}:{lineno}"
@@ -228,10 +230,17 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def _read_rows(path: Path, columns: list[str], optional: list[str], problems: list[Problem]) -> list[tuple[int, dict]]:
+def _read_rows(
+    path: Path, columns: list[str], optional: list[str], problems: list[Problem], lenient: bool = False
+) -> list[tuple[int, dict]]:
     """(line, {column: cell}) of every row; the file must have exactly `columns`, and may have `optional`
-    (the shared reader reports encoding, header and row-width problems)."""
-    df = read_table(FileProblems(path, problems, name=_rel(path)), columns, exact=True, optional=optional)
+    (the shared reader reports encoding, header and row-width problems). `lenient`: only the first column
+    is required, other columns are read when present."""
+    fp = FileProblems(path, problems, name=_rel(path))
+    if lenient:
+        df = read_table(fp, columns[:1], optional=[*columns[1:], *optional])
+    else:
+        df = read_table(fp, columns, exact=True, optional=optional)
     if df is None:
         return []
     cols = [*columns, *optional]

@@ -393,6 +393,16 @@ def test_tool_page(home):
         "craft_name" in d.value.columns and "VFX Compositor" in set(d.value["craft_name"]) for d in at.dataframe
     )
     assert "Download CSV" in downloads(at)
+    evidence = [c.value for c in at.caption if c.value.startswith("Evidence: ")]
+    assert evidence and "1 vendor" in evidence[0] and "published 2024-06-17" in evidence[0]
+
+
+def test_data_page_shows_the_grade_mix_and_claim_dates(home):
+    at = ok(open_page("data"))
+    assert "Evidence grades and claim dates" in [s.value for s in at.subheader]
+    grades = next(d.value for d in at.dataframe if "citations" in d.value.columns or "Citations" in d.value.columns)
+    assert len(grades) >= 2
+    assert any("have a known-on date" in c.value for c in at.caption)
 
 
 def test_capability_page_has_the_maturity_curve(home):
@@ -605,6 +615,7 @@ def test_brief_markdown_and_html(home):
         assert heading in md
     assert "data:image/svg+xml;base64," in md
     assert "[src:fx-paper]" in md and "[src:fx-runway]" in md and "vendor's own claim" in md
+    assert "Evidence: 2 sources (1 secondary, 1 vendor); published 2023 to 2024-06-17." in md
     assert "Video A" in md and "performer consent rules" in md
     html = brief_html(brief)
     assert html.startswith("<!doctype html>") and "<svg" in html and 'href="https://example.org/paper"' in html

@@ -65,6 +65,25 @@ def test_changes_against_a_catalog_directory_and_write(catalog_copy: Path, tmp_p
     assert "No change in the catalog." in capsys.readouterr().out
 
 
+def test_an_older_catalog_without_newer_columns_is_compared(catalog_copy: Path, tmp_path: Path, capsys):
+    """A catalog from before a column was added (limitations without the basis columns) reads leniently."""
+    old = tmp_path / "old"
+    import shutil
+
+    shutil.copytree(catalog_copy, old)
+    lims = old / "limitations.csv"
+    rows = [line.split(",") for line in lims.read_text().splitlines()]
+    keep = [i for i, c in enumerate(rows[0]) if c not in ("severity_basis", "half_life_basis", "half_life_rationale")]
+    lims.write_text("\n".join(",".join(r[i] for i in keep) for r in rows) + "\n")
+    args = ["changes", "--since", str(old), "--to", str(catalog_copy), "--format", "json", "--home", str(tmp_path)]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    lim = out["nodes"]["Limitation"]
+    assert lim["counts"]["added"] == 0 and lim["counts"]["removed"] == 0
+    assert {c["id"] for c in lim["changed"]} == {"lim:temporal", "lim:consent"}
+    assert all("severity_basis" in c["fields"] for c in lim["changed"])
+
+
 def test_one_snapshot_needs_since(fixture_home: Path, capsys):
     assert main(["changes", "--home", str(fixture_home)]) == 2
     assert "give --since" in capsys.readouterr().err

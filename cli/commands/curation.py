@@ -117,14 +117,14 @@ def _changes_side(ref: str | None, home: Path, previous: bool) -> tuple[str, tup
 
 def _read_catalog_side(catalog: Path) -> tuple[dict, dict]:
     """A catalog directory read as a catalog-only build reads it (links to O*NET tasks left out, claim dates
-    and default bases filled); its problems are not reported: what changed is worth knowing even in a
-    catalog that does not validate yet."""
+    and default bases filled), leniently (an older catalog may lack columns added since); its problems are
+    not reported: what changed is worth knowing even in a catalog that does not validate yet."""
     from graph.tables import merge
     from graph.validate import validate_tables
     from ingest.catalog import read_catalog
 
     problems: list = []
-    t = merge([read_catalog(catalog, problems)])
+    t = merge([read_catalog(catalog, problems, lenient=True)])
     validate_tables(t, problems, public=False)
     return t.nodes, t.edges
 

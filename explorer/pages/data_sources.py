@@ -1,5 +1,6 @@
-"""Data and sources: the build manifest, the public datasets in it, every table, the licences (each once,
-with O*NET's attribution as O*NET requires it), the data dictionary."""
+"""Data and sources: the build manifest, the public datasets in it, the evidence grades and claim dates of the
+catalog, every table, the licences (each once, with O*NET's attribution as O*NET requires it), the data
+dictionary."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from explorer import neo4j_status, ui
-from explorer.cache import Build
+from explorer.cache import Build, memoized
 from explorer.formatting import join_lists
 from explorer.ui import download_csv, table
 from explorer.widgets import choice
+from graph.catalog_report import aggregator_only, freshness_summary, grade_mix
 from graph.export import onet_attribution, onet_version
+from graph.provenance import basis_counts, date_coverage
 from graph.schema import data_dictionary
 
 BROWSE_ROWS = 5000
@@ -61,6 +64,39 @@ def inputs(b: Build) -> None:
         "sources",
         column_config={"url": st.column_config.LinkColumn("url")},
     )
+
+
+@memoized
+def _evidence(b: Build) -> dict[str, pd.DataFrame]:
+    g = b.graph
+    agg = aggregator_only(g)
+    return {
+        "grades": grade_mix(g),
+        "aggregator_only": agg[agg["claim"] == "(all)"],
+        "known_on": date_coverage(g),
+        "domains": freshness_summary(g),
+        "bases": basis_counts(g),
+    }
+
+
+def evidence(b: Build) -> None:
+    """The grade mix of the sources, the claims resting on aggregators only, claim dates and figure bases."""
+    st.subheader("Evidence grades and claim dates")
+    e = _evidence(b)
+    agg = e["aggregator_only"]
+    share = float(agg["share"].iloc[0]) if len(agg) else 0.0
+    known = e["known_on"]
+    known_share = float(known["share_known"].iloc[-1]) if len(known) else 0.0
+    st.caption(
+        f"Every source has an evidence grade (primary, secondary, vendor, aggregator). {share:.1%} of claims rest "
+        f"on aggregator sources only; {known_share:.1%} of claims have a known-on date (when the fact became "
+        "public, from its sources). Rules: docs/curation.md."
+    )
+    table(e["grades"], "grade-mix")
+    with st.expander("Known-on dates by kind of claim, freshest and stalest domains, severities and weights"):
+        table(e["known_on"], "claim-dates")
+        table(e["domains"], "domain-freshness")
+        table(e["bases"], "figure-bases")
 
 
 def browse(b: Build) -> None:
@@ -151,6 +187,7 @@ def main() -> None:
         return
     build_facts(b)
     inputs(b)
+    evidence(b)
     browse(b)
     licences(b)
     with st.expander("Data dictionary"):

@@ -11,6 +11,7 @@ from explorer.cache import Build
 from explorer.sections import crafts_reached
 from explorer.ui import sources_table, table
 from explorer.widgets import pick
+from graph.provenance import evidence_line, evidence_summary
 
 
 def facts(b: Build, tool_id: str, t: dict) -> None:
@@ -56,9 +57,11 @@ def main() -> None:
     t = lookup.node(b, tool_id)
     st.header(t["name"])
     facts(b, tool_id, t)
-    st.subheader("Capabilities")
     prov = lookup.edges(b, "PROVIDES")
     prov = prov[prov["src"] == tool_id].assign(capability=lambda d: d["dst"].map(lookup.names(b, "Capability")))
+    # the grade mix and dates of what the tool's facts and capabilities rest on
+    st.caption(evidence_line(evidence_summary(lookup.sources_frame(b, [t.get("source_ids"), *prov["source_ids"]]))))
+    st.subheader("Capabilities")
     table(
         prov[["capability", "level", "since", "confidence", "dst"]].rename(columns={"dst": "capability_id"}),
         f"capabilities-{tool_id}",
