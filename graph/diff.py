@@ -69,4 +69,8 @@ def summary_lines(d: dict) -> list[str]:
             lines.append(f"{name}: +{c['added']} -{c['removed']}")
     for r in d["largest_score_changes"][:5]:
         lines.append(f"score {r['id']}: {r['before']:.3f} → {r['after']:.3f}")
+    cat = d.get("catalog") or {}
+    for label, c in cat.get("nodes", {}).items():  # curated entities changed in place (graph/changes.py)
+        if c["counts"]["changed"]:
+            lines.append(f"catalog {label}: {c['counts']['changed']} changed")
     return lines or ["no change in nodes or relationships"]

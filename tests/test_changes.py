@@ -39,6 +39,10 @@ def test_catalog_changes_between_catalog_builds(catalog_copy: Path, tmp_path: Pa
     [changed] = nodes["Craft"]["changed"]
     assert changed["fields"] == ["name"] and changed["title"].endswith("(renamed)")
     assert diff["catalog"]["relationships"]["IS_A"] == {"added": 1, "removed": 0}
+    manifest = json.loads(
+        next(d for d in snap_dirs if (d / "diff.json").exists()).joinpath("manifest.json").read_text()
+    )
+    assert "catalog Craft: 1 changed" in manifest["changes"]  # what the Data page and the overview list
 
     assert main(["changes", "--home", str(home), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
