@@ -26,8 +26,8 @@ WITH cr, k, r, c, collect(DISTINCT cl.id) AS reach_work
 OPTIONAL MATCH (byc:Clause)-[:COVERS]->(c)
 WHERE byc.id IN reach_work
 WITH cr, k, r, c, reach_work, collect(DISTINCT byc.id) AS by_capability
-OPTIONAL MATCH (byt:Clause)-[:COVERS]->(:AIType)<-[:SUBTYPE_OF*0..3]-(:AIType)<-[:IS_A]-(:Tool)-[:PROVIDES]->(c)
-WHERE byt.id IN reach_work
+OPTIONAL MATCH (byt:Clause)-[:COVERS]->(a:AIType), (t:Tool)-[:PROVIDES]->(c), (t)-[:IS_A]->(x:AIType)
+WHERE byt.id IN reach_work AND (x.id = a.id OR EXISTS { MATCH (x)-[:SUBTYPE_OF*1..3]->(a) })
 WITH k, r, c, reach_work, by_capability, collect(DISTINCT byt.id) AS by_type
 WHERE size(by_capability) = 0 AND size(by_type) = 0
 RETURN k.id AS task, k.text AS task_text, c.id AS capability, c.name AS capability_name, r.mode AS mode,
