@@ -189,7 +189,7 @@ def tooltip(text: str) -> str:
     return text.replace("href", "h\u2060ref")
 
 
-def wrap(text: str, width: int = 22, lines: int = 3) -> str:
+def wrap(text: str, width: int = 26, lines: int = 2) -> str:
     """A node's label on up to `lines` short lines (vis-network draws "\n" as a line break)."""
     out: list[str] = []
     for word in str(text).split():
@@ -205,13 +205,13 @@ def wrap(text: str, width: int = 22, lines: int = 3) -> str:
 
 # vis-network options: readable labels, edge labels on hover (their title), no clipping (fit after layout)
 BASE_OPTIONS = {
-    "nodes": {"font": {"size": 15, "face": "sans-serif"}, "shape": "dot"},
+    "nodes": {"font": {"size": 16, "face": "sans-serif"}, "shape": "dot"},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "color": {"inherit": "from"}},
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": True},
 }
 PHYSICS = {"physics": {"stabilization": {"iterations": 300}, "barnesHut": {"springLength": 140}}}
 LAYERED = {  # the craft story: one column per label, left to right
-    "layout": {"hierarchical": {"enabled": True, "direction": "LR", "levelSeparation": 300, "nodeSpacing": 70}},
+    "layout": {"hierarchical": {"enabled": True, "direction": "LR", "levelSeparation": 280, "nodeSpacing": 58}},
     "physics": {"enabled": False},
     "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "horizontal"}},
 }

@@ -62,9 +62,10 @@ def _reach(g: Graph) -> pd.DataFrame:
     return r if len(r) else _edges(g, "PERFORMS", ("weight", "mode"))
 
 
-def craft_story(g: Graph, craft: str, per_column: int = 12, tools_per_capability: int = 3) -> Story:
-    """The craft's story, at most `per_column` tasks, capabilities and limitations (the ones that carry the
-    most exposure weight) and `tools_per_capability` tools per capability shown."""
+def craft_story(g: Graph, craft: str, per_column: int = 12) -> Story:
+    """The craft's story: at most `per_column` tasks and capabilities (those that carry the most exposure
+    weight), tools (those that provide the most of the capabilities shown) and limitations (those that hold
+    back the most of them)."""
     G = nx.MultiDiGraph()
     names = {lab: _names(g, lab) for lab in COLUMNS}
     G.add_node(craft, label="Craft", name=names["Craft"].get(craft, craft), level=0)
@@ -92,22 +93,23 @@ def craft_story(g: Graph, craft: str, per_column: int = 12, tools_per_capability
         G.add_node(c, label="Capability", name=names["Capability"].get(c, c), level=2)
     for r in reach[reach["src"].isin(shown_caps) & reach["dst"].isin(shown_tasks)].itertuples(index=False):
         G.add_edge(r.src, r.dst, key="REACHES", title=f"can {r.mode} {100 * float(r.weight):.0f}% of the task")
-    _tools(g, story, shown_caps, names["Tool"], tools_per_capability)
+    _tools(g, story, shown_caps, names["Tool"], per_column)
     _limitations(g, story, shown_caps, names["Limitation"], per_column)
     story.shown = {lab: sum(1 for _, d in G.nodes(data=True) if d["label"] == lab) for lab in PLURAL}
     return story
 
 
-def _tools(g: Graph, story: Story, caps: list[str], names: dict[str, str], per_cap: int) -> None:
+def _tools(g: Graph, story: Story, caps: list[str], names: dict[str, str], cap: int) -> None:
+    """The tools that provide the most of the shown capabilities (at most `cap`), each linked to those it
+    provides."""
     prov = _edges(g, "PROVIDES")
     prov = prov[prov["dst"].isin(caps)]
-    # tools that provide more of the shown capabilities first, then by name
-    breadth = prov.groupby("src")["dst"].nunique()
     story.total["Tool"] = int(prov["src"].nunique())
-    for c in caps:
-        mine = sorted(prov.loc[prov["dst"] == c, "src"], key=lambda t: (-breadth[t], names.get(t, t).lower()))
-        for t in mine[:per_cap]:
-            story.G.add_node(t, label="Tool", name=names.get(t, t), level=3)
+    breadth = prov.groupby("src")["dst"].nunique()
+    ranked = sorted(breadth.index, key=lambda t: (-breadth[t], names.get(t, t).lower()))[:cap]
+    for t in ranked:
+        story.G.add_node(t, label="Tool", name=names.get(t, t), level=3)
+        for c in prov.loc[prov["src"] == t, "dst"].unique():
             story.G.add_edge(t, c, key="PROVIDES", title="provides this capability")
 
 

@@ -461,7 +461,7 @@ def test_craft_story_columns_and_caps(home):
     assert levels == {"Craft": 0, "Task": 1, "Capability": 2, "Tool": 3, "Limitation": 4}
     assert s.G.has_edge("cap:rotoscope", "task:craft:compositor.roto")
     assert not s.hidden() and s.shown["Task"] == s.total["Task"] == 2
-    small = story.craft_story(g, "craft:compositor", per_column=1, tools_per_capability=1)
+    small = story.craft_story(g, "craft:compositor", per_column=1)
     assert small.shown["Task"] == 1 and small.hidden()["Task"] == 1 and "1 of 2 tasks" in small.summary()
     html = render(s.G, list(s.G.nodes), list(s.G.edges(keys=True)), "craft:compositor", note="n")
     assert '"hierarchical"' in html and "can automate 80% of the task" in html and 'id="legend"' in html

@@ -152,6 +152,7 @@ def main() -> None:
         lg = lg[lg["department"].isin(chosen)]
     s = scores.summary(b, spec(scenario))
     headline(s, lg, year)
+    ui.terms("median", "band", "scenario_range", "technical_median", "coverage", "coverage_status", "potential")
     league_table(b, lg, year, scenario, chosen)
     departments(b, s, scenario)
     changes(b)
