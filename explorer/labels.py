@@ -167,6 +167,9 @@ def display(df: pd.DataFrame, pct: frozenset[str] | set[str] = PCT_NAMES) -> tup
             if c == "measure" and _texty(s):  # a study's code, e.g. gpt4_beta: its name, the code beside it
                 out[c] = s.map(lambda v: f"{glossary.name_of(v)} ({v})" if glossary.term(str(v)) else v)
             if s.dtype == object and s.map(lambda v: isinstance(v, (list, tuple))).any():
-                out[c] = s.map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+                out[c] = out[c].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+            vals = out[c].dropna()
+            if _texty(out[c]) and len(vals) < len(out[c]) and all(isinstance(v, str) for v in vals):
+                out[c] = out[c].where(out[c].notna(), "–")  # a missing text reads as a dash, not "None"
             config[c] = _cfg(t, help_)
     return out, config

@@ -178,6 +178,8 @@ def test_plain_labels():
     assert list(shown["median"].round(2)) == [16.43, 4.31] and config["median"]["type_config"]["format"] == "%.1f%%"
     assert list(shown["vendor_claim"]) == ["Yes", "Unknown"]
     assert list(df["median"]) == [0.1643, 0.0431], "the data (and so the CSV) keeps fractions"
+    shown, _ = display(pd.DataFrame({"name": ["A", "B"], "note": [None, "x"], "tags": [["p", "q"], None]}))
+    assert list(shown["note"]) == ["–", "x"] and list(shown["tags"]) == ["p; q", "–"], "no 'None' in a text cell"
 
 
 def test_overview_table_hides_ids_and_shows_percentages(home):
