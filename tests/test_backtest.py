@@ -177,3 +177,12 @@ def test_choice_rule_rejects_a_variant_that_empties_the_censoring() -> None:
     configs = {"default": base, "better": base.with_(date_noise_years=2.0)}
     assert bt.choose(pd.DataFrame(), {"default": pred, "better": better}, configs)[0] == "default"
     assert bt.choose(pd.DataFrame(), {"default": pred, "better": better}, {**configs, "better": base})[0] == "better"
+
+
+def test_variants_are_compared_on_both_sets_of_cutoffs(synthetic_evidence) -> None:
+    configs = {"default": TRUE_MODEL, "narrow": TRUE_MODEL.with_(date_noise_years=0.1)}
+    table, preds = bt.compare_variants(synthetic_evidence, configs, draws=50)
+    assert set(preds) == set(configs)
+    assert set(zip(table["variant"], table["cutoffs"], strict=True)) == {
+        (v, part) for v in configs for part in ("early", "late")
+    }

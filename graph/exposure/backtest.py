@@ -319,6 +319,18 @@ def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
     }
 
 
+def compare_variants(ev: Evidence, configs: dict[str, MethodConfig], draws: int = 400) -> tuple[pd.DataFrame, dict]:
+    """Score each variant on the early cutoffs (selection) and the late ones (report)."""
+    rows, preds = [], {}
+    for name, cfg in configs.items():
+        pred = run(ev, cfg, draws=draws)
+        preds[name] = pred
+        for part, cuts in (("early", EARLY), ("late", LATE)):
+            for r in by_horizon(pred, cuts):
+                rows.append(dict(variant=name, cutoffs=part, **r))
+    return pd.DataFrame(rows), preds
+
+
 CENSORING_MAX = 0.1  # a capability without dated evidence must fit below this maturity (research is 0.03)
 
 
