@@ -36,7 +36,8 @@ TIME = "Over time: scenarios, forecasts, uncertainty"
 STUDIES = "Published studies (comparison only)"
 CATALOG = "The graph: what the catalog records"
 JOBS = "Jobs, wages and unions"
-GROUPS = (EXPOSURE, COVERAGE, TIME, STUDIES, CATALOG, JOBS)
+BARGAINING = "Contracts and bargaining"
+GROUPS = (EXPOSURE, COVERAGE, TIME, STUDIES, CATALOG, JOBS, BARGAINING)
 
 TERMS: list[Term] = [
     *_t(
@@ -357,6 +358,36 @@ TERMS: list[Term] = [
             ),
             ("median_wage", "Median wage", "The median annual wage in US dollars (BLS OEWS)."),
             ("employment", "Employment", "Jobs in the occupation (BLS OEWS), across all industries."),
+        ],
+    ),
+    *_t(
+        BARGAINING,
+        [
+            (
+                "instrument",
+                "Instrument",
+                "A collective agreement, side letter, statute, regulation, bill or code of practice with AI terms.",
+            ),
+            ("clause", "Clause", "One section of an instrument: what it requires, from when to when, what it covers."),
+            (
+                "exposed_path",
+                "Exposed path",
+                "A capability → task link whose share of the task crosses the threshold (25% by default) by 2036, "
+                "at the engine's median date.",
+            ),
+            (
+                "covered",
+                "Covered",
+                "A clause in force names the path's task or craft, reaches its capability or AI type and requires "
+                "something binding (consent, pay, a prohibition, jurisdiction over the work, bargaining...).",
+            ),
+            (
+                "partly covered",
+                "Partly covered",
+                "Only a clause with weaker duties (notice, consultation, disclosure) or a law that names no craft "
+                "reaches the path.",
+            ),
+            ("not covered", "Not covered", "No clause in force reaches both the path's work and its technology."),
         ],
     ),
 ]

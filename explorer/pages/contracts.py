@@ -166,6 +166,7 @@ def main() -> None:
     if b is None:
         return
     today = date.today()
+    ui.terms("instrument", "clause", "exposed_path", "covered", "partly covered", "not covered")
     tab = st.tabs(TABS)
     with tab[0]:
         instruments_tab(b, today)
