@@ -203,6 +203,8 @@ def brief_markdown(b: Brief) -> str:
         if intro:
             out += [intro, ""]
         out += [_md_table(df, cols, FMT)]
+    if b.evidence:  # counts, grade names and valid dates only: no escaping needed
+        out += ["## Evidence", "", b.evidence, ""]
     out += ["## How coverage is decided", "", RULE, f"The rule in full: {RULE_DOC}.", ""]
     return "\n".join(out)
 
@@ -242,6 +244,8 @@ def brief_html(b: Brief) -> str:
         if intro:
             out.append(f'<p class="note">{esc(intro)}</p>')
         out.append(_html_table(df, cols, FMT))
+    if b.evidence:
+        out += ["<h2>Evidence</h2>", f'<p class="note">{esc(b.evidence)}</p>']
     out += [
         "<h2>How coverage is decided</h2>",
         f'<p class="note">{esc(RULE)} The rule in full: {esc(RULE_DOC)}.</p>',
@@ -305,6 +309,7 @@ def brief_dict(b: Brief) -> dict:
         "expiring": _records(b.expiring),
         "comparable": _records(b.comparable),
         "roles": _records(b.roles),
+        "evidence": b.evidence,
     }
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from graph.contracts import date_bounds, in_force
+from graph.provenance import evidence_line, evidence_summary
 from graph.schema import CONTRACT_KINDS
 
 BINDING = (
@@ -367,6 +368,7 @@ class Brief:
     catalog_only: bool = False
     build_id: str = ""
     jurisdiction: str = DEFAULT_JURISDICTION
+    evidence: str = ""  # one line: grade mix and dates of the sources of the craft and the clauses cited
 
     def counts(self) -> dict[str, int]:
         """Exposed paths by status."""
@@ -525,7 +527,21 @@ def craft_brief(
         catalog_only=_manifest_catalog_only(graph),
         build_id=str(getattr(graph, "build_id", "") or ""),
         jurisdiction=where,
+        evidence=_evidence(nodes, [craft_id, *cited]),
     )
+
+
+def _evidence(nodes: dict, ids: list[str]) -> str:
+    """The evidence line (graph.provenance) of the sources the craft and clauses `ids` cite."""
+    cited: set[str] = set()
+    for label in ("Craft", "Clause"):
+        df = nodes.get(label)
+        if df is not None and "source_ids" in df.columns:
+            for sids in df.loc[df["id"].isin(ids), "source_ids"]:
+                cited.update(sids if isinstance(sids, (list, tuple)) else [])
+    src = nodes.get("Source")
+    rows = src[src["id"].isin(cited)] if src is not None else pd.DataFrame()
+    return evidence_line(evidence_summary(rows))
 
 
 # ------------------------------------------------------------------------------------------ gaps

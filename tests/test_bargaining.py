@@ -62,6 +62,12 @@ def test_hand_made_cases_are_covered_partly_or_not(graph):
     roto = comp.paths[comp.paths["task_id"] == ROTO[0]].iloc[0]
     # consultation is weak; the statute's notice is weak and law-wide (nothing); definitions cover nothing
     assert roto["partly_by"] == ["clause:fx-agreement.consult-on-vision"]
+    # one evidence line: the grade mix and dates of what the craft and the cited clauses rest on
+    assert comp.evidence.startswith("Evidence: ") and "secondary" in comp.evidence
+    from explorer.bargaining import brief_dict, brief_markdown
+
+    assert f"## Evidence\n\n{comp.evidence}\n" in brief_markdown(comp)
+    assert brief_dict(comp)["evidence"] == comp.evidence
 
 
 def test_dates_and_jurisdiction_change_the_status(graph):
