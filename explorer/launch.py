@@ -195,9 +195,17 @@ def start_explorer(
     return 0
 
 
-def prewarm_app(home: Path) -> None:
+FIRST_PAGE_WAIT_S = 60.0
+
+
+def prewarm_app(home: Path, wait_s: float = FIRST_PAGE_WAIT_S) -> None:
     """Import the explorer's modules and load the current snapshot and its first page's scores into the
-    explorer's cache (the same process serves the app, so its sessions find them there)."""
+    explorer's cache (the same process serves the app, so its sessions find them there). Waits (up to
+    `wait_s`) until the app shell has served a first page: that page reads a small view without the graph
+    (explorer.quick), and loading the graph meanwhile would only hold the interpreter while it renders."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and not _first_page_served():
+        time.sleep(0.2)
     try:
         if str(APP.parent) not in sys.path:
             sys.path.insert(0, str(APP.parent))
@@ -211,3 +219,9 @@ def prewarm_app(home: Path) -> None:
         scores.summary(b, spec("expected"))
     except Exception:  # the page reports any problem itself
         pass
+
+
+def _first_page_served() -> bool:
+    """Whether the app shell in this process has run a page (explorer.quick.prewarm was called)."""
+    quick = sys.modules.get("explorer.quick")
+    return bool(quick is not None and getattr(quick, "_warming", None))
