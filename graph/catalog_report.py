@@ -149,7 +149,9 @@ def _claim_domains(g: Graph) -> pd.DataFrame:
         if place is None:
             continue
         for r in df[mask].to_dict("records"):
-            rows.extend({"domain": d, "known_on": r.get("known_on")} for d in place(r) if d)
+            # an access-day bound says nothing of how fresh the fact is: it counts as undated here
+            date = None if r.get("known_on_basis") == "accessed" else r.get("known_on")
+            rows.extend({"domain": d, "known_on": date} for d in place(r) if d)
     return pd.DataFrame(rows, columns=["domain", "known_on"])
 
 

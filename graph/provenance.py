@@ -115,46 +115,63 @@ def _event_dates(t: HasFrames) -> dict[str, object]:
 
 
 def fill_claim_dates(t: HasFrames) -> None:
-    """Set known_on and checked_on on every claim that has no override, from its sources (in place)."""
+    """Set known_on, checked_on and known_on_basis on every claim, from its sources where the row gives no
+    override (in place). Where no cited source has a publication date and the claim has no date of its own,
+    known_on is the checked-on date with basis `accessed`: an upper bound (the fact was public by then)."""
     pub, acc = _source_dates(t)
     node_events = _event_dates(t)
     for kind, df, mask in claim_frames(t):
         own = EVENT_DATE.get(kind)
+        if "known_on_basis" not in df.columns:
+            df["known_on_basis"] = None
         for i in df.index[mask]:
             sids = df.at[i, "source_ids"]
-            if _missing(df.at[i, "known_on"]):
-                if own and own in df.columns:
-                    event = df.at[i, own]
-                else:  # a relationship made from a node's row takes that node's event date
-                    event = None if kind in t.nodes else node_events.get(df.at[i, "src"])
-                df.at[i, "known_on"] = known_on(event, [pub.get(s) for s in sids])
             if _missing(df.at[i, "checked_on"]):
                 df.at[i, "checked_on"] = checked_on([acc.get(s) for s in sids])
+            if not _missing(df.at[i, "known_on"]):
+                df.at[i, "known_on_basis"] = "override"
+                continue
+            if own and own in df.columns:
+                event = df.at[i, own]
+            else:  # a relationship made from a node's row takes that node's event date
+                event = None if kind in t.nodes else node_events.get(df.at[i, "src"])
+            date = known_on(event, [pub.get(s) for s in sids])
+            if not _missing(date):
+                df.at[i, "known_on"], df.at[i, "known_on_basis"] = date, ("event" if date == event else "published")
+            elif not _missing(df.at[i, "checked_on"]):
+                df.at[i, "known_on"], df.at[i, "known_on_basis"] = df.at[i, "checked_on"], "accessed"
 
 
 def _missing(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
 
 
+COVERAGE_COUNTS = ["claims", "known_on", "known_by_access", "checked_on"]
+
+
 def date_coverage(t: HasFrames) -> pd.DataFrame:
-    """Per kind of claim: claims, how many have a known-on and a checked-on date, and the share known."""
+    """Per kind of claim: claims, how many have a known-on and a checked-on date, how many of the known-on
+    dates are only the access bound (no dated source), and the shares known and dated."""
     rows = []
     for kind, df, mask in claim_frames(t):
         claims = df[mask]
         if claims.empty:
             continue
+        basis = claims["known_on_basis"] if "known_on_basis" in claims.columns else pd.Series(None, index=claims.index)
         rows.append(
             {
                 "claim": kind,
                 "claims": len(claims),
                 "known_on": int((~claims["known_on"].map(_missing)).sum()),
+                "known_by_access": int((basis == "accessed").sum()),
                 "checked_on": int((~claims["checked_on"].map(_missing)).sum()),
             }
         )
-    out = pd.DataFrame(rows, columns=["claim", "claims", "known_on", "checked_on"])
+    out = pd.DataFrame(rows, columns=["claim", *COVERAGE_COUNTS])
     if not out.empty:
-        out.loc[len(out)] = ["(all)", *out[["claims", "known_on", "checked_on"]].sum().tolist()]
+        out.loc[len(out)] = ["(all)", *out[COVERAGE_COUNTS].sum().tolist()]
     out["share_known"] = (out["known_on"] / out["claims"].clip(lower=1)).round(3)
+    out["share_dated"] = ((out["known_on"] - out["known_by_access"]) / out["claims"].clip(lower=1)).round(3)
     return out
 
 
@@ -164,15 +181,16 @@ def check_claim_dates(t: HasFrames, problems: list[Problem]) -> list[str]:
     fill_claim_dates(t)
     undated = 0
     for kind, df, mask in claim_frames(t):
-        for row in df[mask & df["known_on"].map(_missing)].to_dict("records"):
+        bound_only = df["known_on"].map(_missing) | (df["known_on_basis"] == "accessed")
+        for row in df[mask & bound_only].to_dict("records"):
             checked = row.get("checked_on")
             if not _missing(checked) and (date_end(checked) or 0) >= (date_end(RULE_START) or 0):
                 add_problem(
                     problems,
                     row,
                     "known_on",
-                    f"{kind} claim has no known-on date: cite a source with a publication `date` "
-                    "or give the row a known_on column",
+                    f"{kind} claim has no known-on date but the day a source was read: cite a source with a "
+                    "publication `date` or give the row a known_on column",
                 )
             else:
                 undated += 1
@@ -180,7 +198,10 @@ def check_claim_dates(t: HasFrames, problems: list[Problem]) -> list[str]:
     total = int(cov["claims"].iloc[-1]) if not cov.empty else 0
     if not undated:
         return []
-    return [f"{undated} of {total} claims have no known-on date (checked before {RULE_START}; see catalog-report)"]
+    return [
+        f"{undated} of {total} claims cite no dated source: their known-on date is the day a source was read, "
+        f"an upper bound (checked before {RULE_START}; see catalog-report)"
+    ]
 
 
 # ------------------------------------------------------------------------------------------ bases

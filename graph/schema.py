@@ -128,6 +128,14 @@ COMMON_NODE_PROPS = (SOURCE_IDS, ORIGIN_PROP)
 CLAIM_DATE_PROPS = (
     Prop("known_on", "date", description="date the fact became public (event date or earliest cited publication)"),
     Prop("checked_on", "date", description="date the fact was last checked (latest `accessed` of its sources)"),
+    Prop(
+        "known_on_basis",
+        "str",
+        description="what known_on rests on: `event` (the fact's own date), `published` (earliest cited "
+        "publication), `override` (the row's own column), or `accessed`: an upper bound, the day a source was "
+        "read, where no cited source gives a publication date (the fact was public by then, maybe long before)",
+        choices=("event", "published", "override", "accessed"),
+    ),
 )
 CLAIM_PROPS = (
     Prop("source_ids", "list", True, "ids of the Source nodes this claim rests on (at least one)"),

@@ -154,17 +154,20 @@ SPEC_BY_KIND = {f.kind: f for f in CATALOG_FILES}
 # overrides of the claim dates the build derives, and the basis of a link's severity or weight
 # (empty: judgement). See docs/decisions/claim-dates.md.
 OPTIONAL_COLUMNS = ("known_on", "checked_on", "severity_basis", "weight_basis")
+# properties the build fills and no catalog file carries (graph/provenance.py)
+DERIVED_COLUMNS = ("known_on_basis",)
 
 
 def columns_of(spec: NodeFile | EdgeFile) -> list[str]:
     """The columns a catalog file must have, in order."""
     if isinstance(spec, NodeFile):
-        props = [p.name for p in _file_props(spec) if p.name not in ("id", "source_ids", *OPTIONAL_COLUMNS)]
+        skip = ("id", "source_ids", *OPTIONAL_COLUMNS, *DERIVED_COLUMNS)
+        props = [p.name for p in _file_props(spec) if p.name not in skip]
         extra = list(LINK_PROPS.get(spec.kind, {}))
         sources = ["source_ids"] if any(p.name == "source_ids" for p in _file_props(spec)) else []
         return ["id", *props, *extra, *spec.links, *sources]
     rel = _edge_rel_for_doc(spec)
-    props = [p.name for p in rel.all_props if p.name not in ("source_ids", *OPTIONAL_COLUMNS)]
+    props = [p.name for p in rel.all_props if p.name not in ("source_ids", *OPTIONAL_COLUMNS, *DERIVED_COLUMNS)]
     return [spec.src[0], spec.dst[0], *props, "source_ids"]
 
 

@@ -62,6 +62,8 @@ def test_build_fills_claim_dates(catalog_copy: Path):
     assert prov.at[("tool:video-b", "cap:generate-video"), "known_on"] == "2024-06-17"  # since 2023, dated later
     tools = t.nodes["Tool"].set_index("id")
     assert tools.at["tool:video-a", "known_on"] == "2024-06-17"  # no event date: the source's
+    assert tools.at["tool:video-a", "known_on_basis"] == "published"
+    assert ms.at["ms:genvideo.2024-06", "known_on_basis"] == "event"
     cov = pv.date_coverage(t).set_index("claim")
     assert cov.at["(all)", "claims"] == cov.drop("(all)")["claims"].sum()
     assert 0 < cov.at["(all)", "share_known"] <= 1
@@ -83,7 +85,14 @@ def test_new_claim_without_known_on_is_a_problem(catalog_copy: Path):
     """A claim checked on or after the rule's start needs a known-on date; an older one is only counted."""
     _set_source(catalog_copy, "src:fx-paper", "", "2020-01-01")
     t, _ = collect(catalog_copy, None)
-    assert any("have no known-on date" in n for n in t.notes)
+    assert any("cite no dated source" in n for n in t.notes)
+    lims = t.nodes["Limitation"]
+    undated = lims[lims["source_ids"].map(lambda s: s == ["src:fx-paper"])]
+    assert len(undated) and (undated["known_on"] == "2020-01-01").all()  # the access day, as an upper bound
+    assert (undated["known_on_basis"] == "accessed").all()
+    cov = pv.date_coverage(t).set_index("claim")
+    assert cov.at["(all)", "known_by_access"] >= len(undated)
+    assert cov.at["(all)", "share_dated"] < cov.at["(all)", "share_known"]
     _set_source(catalog_copy, "src:fx-paper", "", pv.RULE_START)
     with pytest.raises(InputError) as e:
         collect(catalog_copy, None)

@@ -86,11 +86,13 @@ def evidence(b: Build) -> None:
     agg = e["aggregator_only"]
     share = float(agg["share"].iloc[0]) if len(agg) else 0.0
     known = e["known_on"]
-    known_share = float(known["share_known"].iloc[-1]) if len(known) else 0.0
+    dated_share = float(known["share_dated"].iloc[-1]) if len(known) else 0.0
     st.caption(
         f"Every source has an evidence grade (primary, secondary, vendor, aggregator). {share:.1%} of claims rest "
-        f"on aggregator sources only; {known_share:.1%} of claims have a known-on date (when the fact became "
-        "public, from its sources). Rules: docs/curation.md."
+        f"on aggregator sources only. Every claim has a known-on date (when the fact became public): for "
+        f"{dated_share:.1%} it is the fact's own date or its sources' publication date; for the rest, whose "
+        "sources are undated, it is the day a source was read (the fact was public by then). Rules: "
+        "docs/curation.md."
     )
     table(e["grades"], "grade-mix")
     with st.expander("Known-on dates by kind of claim, freshest and stalest domains, severities and weights"):
