@@ -404,7 +404,7 @@ def test_data_page_shows_the_grade_mix_and_claim_dates(home):
     assert "Evidence grades and claim dates" in [s.value for s in at.subheader]
     grades = next(d.value for d in at.dataframe if "citations" in d.value.columns or "Citations" in d.value.columns)
     assert len(grades) >= 2
-    assert any("have a known-on date" in c.value for c in at.caption)
+    assert any("Every claim has a known-on date" in c.value for c in at.caption)
 
 
 def test_capability_page_has_the_maturity_curve(home):
