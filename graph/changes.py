@@ -28,8 +28,10 @@ CHANGE_LABELS = (
     "Source",
 )
 TITLE = {"Milestone": "description", "Source": "title"}  # the column that names a node (default: name)
-IGNORED = {"origin", "_where", "checked_on", "source_ids"}  # a re-check or a re-citation is not a change of fact
-# (a change of sources shows as the claim relationships and the citations changing)
+# A re-check or a re-citation is not a change of fact (a change of sources shows as the claim relationships
+# and the citations changing); nor is a known-on date that is only the day a source was read (its basis
+# `accessed`, graph/provenance.py).
+IGNORED = {"origin", "_where", "checked_on", "source_ids", "accessed", "known_on_basis"}
 START, END = "<!-- catalog-changes:start -->", "<!-- catalog-changes:end -->"
 
 
@@ -51,7 +53,11 @@ def _rows(df: pd.DataFrame | None) -> dict[str, dict]:
     cols = [c for c in df.columns if c not in IGNORED]
     if "origin" in df.columns:
         df = df[df["origin"].isin(["catalog", None]) | df["origin"].isna()]
-    return {r["id"]: {c: _norm(r[c]) for c in cols} for r in df[cols].to_dict("records")}
+    bound = (df["known_on_basis"] == "accessed").tolist() if "known_on_basis" in df.columns else [False] * len(df)
+    rows = {}
+    for r, is_bound in zip(df[cols].to_dict("records"), bound, strict=True):
+        rows[r["id"]] = {c: (None if c == "known_on" and is_bound else _norm(r[c])) for c in cols}
+    return rows
 
 
 def node_changes(label: str, old: pd.DataFrame | None, new: pd.DataFrame | None) -> dict:
