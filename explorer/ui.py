@@ -158,3 +158,19 @@ def chart(b: cache.Build | None, chart_fn, *args, key: tuple | None = None, **kw
 
     value = b.memo(("chart", chart_fn.__name__, *key), spec) if b is not None and key is not None else spec()
     st.vega_lite_chart(spec=value, width="stretch")
+
+
+def exposure_metrics(r: pd.Series, year: int, series: pd.DataFrame) -> None:
+    """A craft's or occupation's headline: exposure with its band, the scenarios' range beside it, technical
+    reach, the automation/augmentation split and the share at full maturity."""
+    from explorer import scores  # not at import: the start page imports this module and needs no scores
+    from explorer.formatting import pct
+
+    lo, hi = scores.series_range(series, year)
+    m = [*st.columns(3), *st.columns(3)]  # two rows: a band "12%–34%" fits its column
+    metric(m[0], f"Exposure {year}", pct(r["median"]), "median")
+    metric(m[1], "80% band", f"{pct(r['low'])}–{pct(r['high'])}", "band")
+    metric(m[2], "Scenario range", f"{pct(lo)}–{pct(hi)}", "scenario_range")
+    metric(m[3], "Technical reach", pct(r["technical_median"]), "technical_median")
+    metric(m[4], "Automation / augmentation", f"{pct(r['automation'])} / {pct(r['augmentation'])}", "automation")
+    metric(m[5], "At full maturity", pct(r["potential"]), "potential")

@@ -53,18 +53,6 @@ class View:
         return scores.explanation(self.b, self.craft_id, self.year, spec(self.scenario))
 
 
-def metrics(r: pd.Series, year: int, series: pd.DataFrame) -> None:
-    """The headline: exposure with its band, the scenarios' range beside it, technical reach, the split."""
-    lo, hi = scores.series_range(series, year)
-    m = [*st.columns(3), *st.columns(3)]  # two rows: a band "12%–34%" fits its column
-    ui.metric(m[0], f"Exposure {year}", pct(r["median"]), "median")
-    ui.metric(m[1], "80% band", f"{pct(r['low'])}–{pct(r['high'])}", "band")
-    ui.metric(m[2], "Scenario range", f"{pct(lo)}–{pct(hi)}", "scenario_range")
-    ui.metric(m[3], "Technical reach", pct(r["technical_median"]), "technical_median")
-    ui.metric(m[4], "Automation / augmentation", f"{pct(r['automation'])} / {pct(r['augmentation'])}", "automation")
-    ui.metric(m[5], "At full maturity", pct(r["potential"]), "potential")
-
-
 def over_time(v: View) -> None:
     chart(v.b, charts.exposure_over_time, v.series, f"{v.name}: exposure by scenario", key=(v.craft_id,))
     # run (and sent to the browser) only when opened: a craft change redraws one chart, not three elements
@@ -283,7 +271,7 @@ def main() -> None:
     if not len(now) or pd.isna(now.iloc[0]["median"]):
         unscored(b, craft_id, now.iloc[0] if len(now) else {})
         return
-    metrics(now.iloc[0], year, series)
+    ui.exposure_metrics(now.iloc[0], year, series)
     # Only the open tab runs (its label is in the URL as ?tab=, so a tab can be linked).
     tabs = dict(zip(TABS, st.tabs(TABS, key="tab", bind="query-params"), strict=True))
     open_tab = next((label for label, t in tabs.items() if t.open), TABS[0])

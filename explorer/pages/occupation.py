@@ -52,17 +52,6 @@ def crafts_here(b: Build, occ_id: str, year: int, scenario: str) -> None:
         nav.link("craft", f"{cn.get(c, c)} ({pct(share)})", cols[i % 3], craft=c, year=year, scenario=scenario)
 
 
-def metrics(r: pd.Series, year: int, series: pd.DataFrame) -> None:
-    lo, hi = scores.series_range(series, year)
-    m = [*st.columns(3), *st.columns(3)]  # two rows: a band "12%–34%" fits its column
-    ui.metric(m[0], f"Exposure {year}", pct(r["median"]), "median")
-    ui.metric(m[1], "80% band", f"{pct(r['low'])}–{pct(r['high'])}", "band")
-    ui.metric(m[2], "Scenario range", f"{pct(lo)}–{pct(hi)}", "scenario_range")
-    ui.metric(m[3], "Technical reach", pct(r["technical_median"]), "technical_median")
-    ui.metric(m[4], "Automation / augmentation", f"{pct(r['automation'])} / {pct(r['augmentation'])}", "automation")
-    ui.metric(m[5], "At full maturity", pct(r["potential"]), "potential")
-
-
 def why(b: Build, occ_id: str, year: int, scenario: str) -> None:
     ex = scores.explanation(b, occ_id, year, spec(scenario))
     for heading, frame, name in (
@@ -157,7 +146,7 @@ def main() -> None:
     now = series[(series["scenario"] == scenario) & (series["year"] == year)]
     scored = bool(len(now)) and pd.notna(now.iloc[0]["median"])
     if scored:
-        metrics(now.iloc[0], year, series)
+        ui.exposure_metrics(now.iloc[0], year, series)
     else:
         ui.not_assessed(now.iloc[0] if len(now) else {}, "occupation")
     tabs = dict(zip(TABS, st.tabs(TABS, key="otab", bind="query-params"), strict=True))
