@@ -225,38 +225,10 @@ def cold_start(browser, server: Server, path: str, ready_selector: str) -> dict:
     return out
 
 
-def cached_interactions(browser, server: Server, path: str, label: str, repeat: int, expect) -> dict:
-    """Change the selectbox `label` back and forth between two values already computed once.
-    expect(option) -> (selector, text) that shows the rerun has rendered the new value."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    page.goto(server.url + path)
-    wait_rendered(page)
-    opts = selectbox_options(page, label)
-    if len(opts) < 2:
-        raise RuntimeError(f"the selectbox {label!r} has fewer than two options")
-    a, b = opts[0], opts[1]
-    select_option(page, label, b, expect(b))  # computes b once (not timed as cached)
-    select_option(page, label, a, expect(a))
-    times = []
-    for i in range(repeat):
-        o = b if i % 2 == 0 else a
-        times.append(select_option(page, label, o, expect(o)))
-    out = {
-        "options": [a, b],
-        "n": len(times),
-        "median_ms": round(1000 * statistics.median(times), 1),
-        "p90_ms": round(1000 * sorted(times)[int(0.9 * (len(times) - 1))], 1),
-        "min_ms": round(1000 * min(times), 1),
-        "exceptions": exceptions(page),
-    }
-    ctx.close()
-    return out
-
-
 def cached_pair(browser, bare: Server, app: Server, repeat: int, bare_expect, app_expect) -> tuple[dict, dict]:
-    """cached_interactions on the one-select page and on the explorer's craft page, interleaved (one bare
-    change, one craft change, ...) so that the machine's load falls on both alike."""
+    """Change the selectbox back and forth between two values already computed once, on the one-select page
+    and on the explorer's craft page, interleaved (one bare change, one craft change, ...) so that the
+    machine's load falls on both alike."""
     sides = []
     for srv, path, label, expect in ((bare, "/", "Pick", bare_expect), (app, "/craft", "Craft", app_expect)):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})

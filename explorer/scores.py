@@ -13,6 +13,7 @@ from explorer.cache import Build, memoized
 from explorer.scenario import SCENARIO_NAMES, YEARS, Spec, make_scenario, spec
 from graph import views
 from graph.exposure.evidence import WORKFORCE
+from graph.schema import SCORE_SHARE_COLUMNS
 
 
 def _api():
@@ -24,19 +25,7 @@ def _api():
 
 
 SCORE_LABEL = "ExposureScore"  # precomputed by the build for the preset scenarios
-VALUE_COLUMNS = (
-    "median",
-    "low",
-    "high",
-    "mean",
-    "automation",
-    "augmentation",
-    "potential",
-    "technical_median",
-    "technical_low",
-    "technical_high",
-    "coverage",
-)
+VALUE_COLUMNS = SCORE_SHARE_COLUMNS
 STATUS_COLUMNS = ("coverage_status", "coverage_reason")
 LEAGUE_COLUMNS = (
     "rank",

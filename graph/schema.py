@@ -842,6 +842,10 @@ RELS: tuple[RelType, ...] = (
 )
 
 NODE_BY_NAME: dict[str, NodeLabel] = {n.name: n for n in NODES}
+# An exposure score's shares (0-1): the figures a page shows as percentages and the snapshot rounds.
+SCORE_SHARE_COLUMNS = tuple(
+    p.name for p in NODE_BY_NAME["ExposureScore"].props if p.type == "float" and p.range == UNIT
+)
 REL_BY_NAME: dict[str, RelType] = {r.name: r for r in RELS}
 _ID_RES = {n.name: re.compile(n.id_pattern) for n in NODES}
 

@@ -41,6 +41,7 @@ from graph.exposure.scenarios import (
     scenario_table,
 )
 from graph.exposure.score import Engine, maturity_summary
+from graph.schema import SCORE_SHARE_COLUMNS
 
 LEVELS = ("craft", "occupation", "department", "workforce", "task", "all")
 _LABEL = {"craft": "Craft", "occupation": "Occupation", "department": "Department", "workforce": "Workforce"}
@@ -301,7 +302,7 @@ def score_tables(
     for sc in scenarios:
         s = eng.run(sc, years=years, draws=draws, seed=seed).summary()
         eng.forget_runs()
-        units = {c: _units(s[c]) for c in UNIT_COLUMNS}
+        units = {c: _units(s[c]) for c in SCORE_SHARE_COLUMNS}
         cols = {c: s[c].tolist() for c in ("entity_id", "label", "year", "scenario", "basis", "coverage_status")}
         reasons = s["coverage_reason"].tolist()
         for i, (entity, label, year, scenario) in enumerate(
@@ -316,7 +317,7 @@ def score_tables(
                     "entity_label": label,
                     "year": int(year),
                     "scenario": scenario,
-                    **{c: units[c][i] for c in UNIT_COLUMNS},
+                    **{c: units[c][i] for c in SCORE_SHARE_COLUMNS},
                     "basis": cols["basis"][i],
                     "coverage_status": cols["coverage_status"][i],
                     "coverage_reason": reasons[i] or None,
@@ -331,22 +332,6 @@ def score_tables(
     _reaches(tb, eng, build_id)
     t = tb.tables()
     return t.nodes, t.edges
-
-
-# The summary columns that are shares (0-1), rounded to 6 places in the snapshot.
-UNIT_COLUMNS = (
-    "median",
-    "low",
-    "high",
-    "mean",
-    "automation",
-    "augmentation",
-    "potential",
-    "technical_median",
-    "technical_low",
-    "technical_high",
-    "coverage",
-)
 
 
 PATH_NAMES = {"direct": "direct", "dwa": "activity", "same_as": "equivalent_task"}
