@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -585,12 +586,19 @@ def load_lock(store: Neo4jStore, wait_s: float = DEFAULT_LOCK_WAIT_S, progress=N
     so a crashed load never leaves the database locked."""
     _ensure_lock_node(store)
     _wait_for_lock(store, wait_s, progress)
+    # Another load can take the lock between the probe and here: then this waits for it, and says so.
+    said = threading.Timer(0.5, _say_waiting, (store, wait_s, progress)) if progress else None
     try:
         session = store._session(read=False)
         tx = session.begin_transaction()
+        if said:
+            said.start()
         tx.run(f"MATCH (l:{LOCK_LABEL} {{name: 'load'}}) SET l.held = true").consume()
     except Exception as e:
         raise translate(e, store.settings, "taking the load lock") from None
+    finally:
+        if said:
+            said.cancel()
     try:
         yield
     finally:
@@ -635,15 +643,22 @@ def _wait_for_lock(store: Neo4jStore, wait_s: float, progress) -> None:
 
     if probe(1.0):
         return
-    marker = store.loaded_build() or {}
-    who = f" (load of {marker['loading']} since {marker.get('loading_started')})" if marker.get("loading") else ""
-    if progress:
-        progress(LoadEvent("lock", message=f"waiting up to {wait_s:g} s for another load into this database{who}"))
+    who = _say_waiting(store, wait_s, progress)
     if wait_s <= 1.0 or not probe(wait_s - 1.0):
         raise LoadError(
             f"another `craftgraph load` is writing to this database{who} and did not finish within {wait_s:g} s; "
             "nothing was changed: run the load again when it is done"
         )
+
+
+def _say_waiting(store: Neo4jStore, wait_s: float, progress) -> str:
+    """Tell `progress` that this load waits for another one (named when its marker says which); return that
+    name's phrase for messages."""
+    marker = store.loaded_build() or {}
+    who = f" (load of {marker['loading']} since {marker.get('loading_started')})" if marker.get("loading") else ""
+    if progress:
+        progress(LoadEvent("lock", message=f"waiting up to {wait_s:g} s for another load into this database{who}"))
+    return who
 
 
 def would_delete(store: Neo4jStore, snap: Path, chunk: int = 20_000) -> tuple[dict[str, int], int]:
