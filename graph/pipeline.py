@@ -375,7 +375,7 @@ def _manifest(
     counts["total_edges"] = sum(counts["edges"].values())
     return {
         "build_id": build_id,
-        "created": created.isoformat(timespec="seconds"),
+        "created": created.isoformat(timespec="milliseconds"),  # orders two builds in one second
         "schema_version": SCHEMA_VERSION,
         "content_hash": content_hash,
         "catalog_hash": snapshot.catalog_hash(catalog),

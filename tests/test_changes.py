@@ -103,3 +103,29 @@ def test_markdown_limits_long_lists():
     }
     md = ch.markdown(found, "a", "b", per_list=5)
     assert md.count("- `tool:") == 5 and "… and 25 more" in md
+
+
+def test_two_builds_in_one_second_keep_their_order(catalog_copy: Path, tmp_path: Path, monkeypatch):
+    """Snapshots are ordered by their creation time; two builds in the same second (a script, a retry)
+    still list oldest first, so `changes` compares the right pair (a seconds-only time made this random)."""
+    from datetime import UTC, datetime
+
+    import graph.pipeline as pipeline
+    from graph import snapshot
+
+    times = iter([datetime(2026, 5, 1, 12, 0, 0, 100_000, UTC), datetime(2026, 5, 1, 12, 0, 0, 900_000, UTC)])
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return next(times)
+
+    monkeypatch.setattr(pipeline, "datetime", Clock)
+    home = tmp_path / "home"
+    first = build(catalog_copy, home=home)
+    _edit(catalog_copy)
+    second = build(catalog_copy, home=home, force=True)
+    assert first["created"] < second["created"]  # the order does not rest on the folders' names
+    order = [snapshot.read_manifest(d)["build_id"] for d in snapshot.snapshot_dirs(home)]
+    assert order == [first["build_id"], second["build_id"]]
+    assert snapshot.current_dir(home).name == snapshot.snapshot_dirs(home)[-1].name
