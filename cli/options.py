@@ -13,7 +13,7 @@ import typer
 
 from cli.errors import CommandError
 from cli.output import OutputFormat
-from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
+from graph.cypher_policy import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 
 NEO4J_PANEL = "Neo4j connection"
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from graph.contracts import date_bounds, in_force
+from graph.defaults import BRIEF_JURISDICTION, BRIEF_THRESHOLD
 from graph.provenance import evidence_line, evidence_summary
 from graph.schema import CONTRACT_KINDS
 
@@ -45,8 +46,8 @@ BINDING = (
 LAW_KINDS = ("statute", "regulation", "code_of_practice")  # a bill is never in force
 COVERED, PARTLY, NOT_COVERED = "covered", "partly covered", "not covered"
 STATUSES = (COVERED, PARTLY, NOT_COVERED)
-DEFAULT_THRESHOLD = 0.25
-DEFAULT_JURISDICTION = "US"  # the union's members work under US agreements and laws; "all" counts every instrument
+DEFAULT_THRESHOLD = BRIEF_THRESHOLD
+DEFAULT_JURISDICTION = BRIEF_JURISDICTION
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ from typing import Any
 
 import networkx as nx
 
+from graph.defaults import EXPORT_FORMATS
 from graph.safe_text import csv_cell
 from graph.schema import NODE_BY_NAME, REL_BY_NAME, data_dictionary
 from graph.store import Graph
 
-FORMATS = ("csv", "parquet", "graphml", "neo4j-import")
+FORMATS = EXPORT_FORMATS
 NEO4J_TYPES = {
     "str": "string",
     "date": "string",

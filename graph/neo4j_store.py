@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 
 from graph import extras, settings, snapshot
 from graph.cypher_policy import PolicyError, check_limits, check_params, neo4j_plan_problem
+from graph.defaults import NEO4J_BATCH_SIZE
 from graph.embedded import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryError, Result
 from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, NODES, REL_BY_NAME, RELS, neo4j_schema_statements
 
@@ -51,7 +52,7 @@ LOCK_LABEL = "CraftGraphLock"  # the load lock (one node, locked by the load und
 BOOKKEEPING_LABELS = frozenset({BUILD_LABEL, LOCK_LABEL})
 DEFAULT_LOCK_WAIT_S = 300.0  # how long a load waits for another load into the same database
 STAMP = "loaded_build"  # the property every loaded node and relationship carries (the snapshot build_id)
-DEFAULT_BATCH_SIZE = 10_000  # chosen with benchmarks/neo4j_load.py on the full graph: docs/cypher.md, "Batch size"
+DEFAULT_BATCH_SIZE = NEO4J_BATCH_SIZE
 DEFAULT_CLEANUP_BATCH = 10_000
 DEFAULT_MAX_DELETE_SHARE = 0.5  # a load that would delete more of the server's graph is refused unless forced
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.schema import is_web_url
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +36,8 @@ def csv_rows(rows):
 
 def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` whose text cells (and column names) are formula-neutral."""
+    import pandas as pd  # here, so that the command line starts without pandas
+
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):

@@ -195,3 +195,18 @@ def test_frame_formats(capsys):
     output.frame(df, "table", ["id", "share", "missing"])
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["id", "share"] and lines[2].split() == ["a", "0.123"]
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """`craftgraph --help` and every command's option parsing load neither pandas, the engine nor a database
+    driver (they cost seconds); commands import what they use when they run (graph.defaults holds the
+    defaults their options show)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cli.main; heavy = [m for m in ('pandas', 'numpy', 'scipy', 'ladybug', 'neo4j', 'networkx', "
+        "'pyarrow', 'graph.exposure.api') if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -16,7 +16,8 @@ import typer
 from cli import options, output
 from cli.commands.exposure import Scenario, Year, load_graph
 from cli.errors import CommandError
-from graph.bargaining import DEFAULT_JURISDICTION, DEFAULT_THRESHOLD
+from graph.defaults import BRIEF_JURISDICTION as DEFAULT_JURISDICTION
+from graph.defaults import BRIEF_THRESHOLD as DEFAULT_THRESHOLD
 
 
 class BriefFormat(StrEnum):

@@ -11,9 +11,9 @@ import typer
 
 from cli import options, output
 from cli.errors import CommandError
-from graph.export import FORMATS
+from graph.defaults import EXPORT_FORMATS as FORMATS
 
-ExportFormat = StrEnum("ExportFormat", {name: name for name in FORMATS})  # type: ignore[misc]  # graph.export owns the list
+ExportFormat = StrEnum("ExportFormat", {name: name for name in FORMATS})  # type: ignore[misc]  # graph.defaults owns the list
 
 
 def catalog_report(json: options.Json = False, home: options.Home = None) -> None:

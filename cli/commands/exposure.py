@@ -9,14 +9,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from cli import options, output
 from cli.errors import CommandError
-from graph.exposure.api import LEVELS
+from graph.defaults import EXPOSURE_LEVELS as LEVELS
 
-Level = StrEnum("Level", {name: name for name in LEVELS})  # type: ignore[misc]  # the engine owns the list
+Level = StrEnum("Level", {name: name for name in LEVELS})  # type: ignore[misc]  # graph.defaults owns the list
 CRAFT = Level("craft")
 
 
@@ -306,6 +305,8 @@ def explain(
         return
     if format == output.OutputFormat.csv:
         parts = [x.total.assign(part="total"), *(df.assign(part=p) for p, df in frames.items())]
+        import pandas as pd
+
         output.frame(pd.concat(parts, ignore_index=True), "csv")
         return
     t = x.total.iloc[0]
@@ -402,6 +403,8 @@ def compare(
         return
     if format == output.OutputFormat.csv:
         both = [corr.assign(part="correlation"), dis.assign(part="disagreement")]
+        import pandas as pd
+
         output.frame(pd.concat(both, ignore_index=True), "csv")
         return
     if not len(corr):
@@ -551,6 +554,8 @@ def backtest(
     output.note(f"backtest of {out['method_version']} (adopted: {out['adopted']}); cutoffs {', '.join(out['cutoffs'])}")
     for part in ("all_cutoffs", "held_back_cutoffs"):
         output.line(part.replace("_", " ") + ":")
+        import pandas as pd
+
         output.frame(pd.DataFrame(out[part]), format)
 
 

@@ -9,7 +9,6 @@ import typer
 
 from cli import options, output
 from cli.errors import CommandError
-from graph.settings import fetch_cache as default_dest
 
 
 def fetch(
@@ -34,6 +33,7 @@ def fetch(
     quiet: options.Quiet = False,
 ) -> None:
     """download the public datasets (O*NET, BLS, studies) into a cache, hash-checked"""
+    from graph.settings import fetch_cache as default_dest
     from ingest.fetch import fetch as fetch_files
 
     dest = dest or default_dest()

@@ -10,7 +10,7 @@ import typer
 from cli import options, output
 from cli.errors import CommandError
 from cli.options import Neo4jFlags
-from graph.neo4j_store import DEFAULT_BATCH_SIZE
+from graph.defaults import NEO4J_BATCH_SIZE as DEFAULT_BATCH_SIZE
 
 
 def load(

@@ -28,6 +28,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from graph.defaults import EXPOSURE_LEVELS
 from graph.exposure.compare import compare as _compare
 from graph.exposure.config import DEFAULT_THRESHOLDS, METHOD_VERSION, YEARS, MethodConfig
 from graph.exposure.explain import Explanation
@@ -43,7 +44,7 @@ from graph.exposure.scenarios import (
 from graph.exposure.score import Engine, maturity_summary
 from graph.schema import SCORE_SHARE_COLUMNS
 
-LEVELS = ("craft", "occupation", "department", "workforce", "task", "all")
+LEVELS = EXPOSURE_LEVELS
 _LABEL = {"craft": "Craft", "occupation": "Occupation", "department": "Department", "workforce": "Workforce"}
 _ENGINES: OrderedDict[tuple, tuple[object, Engine]] = OrderedDict()
 
