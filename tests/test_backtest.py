@@ -136,8 +136,8 @@ def test_backtest_recovers_calibrated_intervals_and_detects_a_miscalibrated_vari
     assert bad_brier > brier
 
 
-@pytest.mark.parametrize("df", [None, 2.0, 1.0])
-def test_fit_gradient_matches_the_objective_for_normal_and_t_noise(df) -> None:
+@pytest.mark.parametrize(("df", "df_c"), [(None, None), (2.0, 2.0), (1.0, 1.0), (2.0, None)])
+def test_fit_gradient_matches_the_objective_for_normal_and_t_noise(df, df_c) -> None:
     from graph.exposure.maturity import Prior, _negloglik
 
     prior = Prior(2025.0, 3.0, 0.0, 0.8)
@@ -150,10 +150,10 @@ def test_fit_gradient_matches_the_objective_for_normal_and_t_noise(df) -> None:
         0.7,
     )
     for theta in (np.array([2023.0, 0.2]), np.array([2027.0, -0.4])):
-        _val, grad = _negloglik(theta, *args, prior, df)
+        _val, grad = _negloglik(theta, *args, prior, df, df_c)
         eps = 1e-6
-        num = [(_negloglik(theta + e, *args, prior, df)[0] - _negloglik(theta - e, *args, prior, df)[0]) / (2 * eps)
-               for e in np.eye(2) * eps]  # fmt: skip
+        num = [(_negloglik(theta + e, *args, prior, df, df_c)[0] - _negloglik(theta - e, *args, prior, df, df_c)[0])
+               / (2 * eps) for e in np.eye(2) * eps]  # fmt: skip
         assert np.allclose(grad, num, rtol=1e-5, atol=1e-6), (df, grad, num)
 
 
@@ -186,3 +186,17 @@ def test_variants_are_compared_on_both_sets_of_cutoffs(synthetic_evidence) -> No
     assert set(zip(table["variant"], table["cutoffs"], strict=True)) == {
         (v, part) for v in configs for part in ("early", "late")
     }
+
+
+def test_selection_only_runs_and_scores_no_held_back_cutoff(synthetic_evidence) -> None:
+    configs = {"default": TRUE_MODEL, "narrow": TRUE_MODEL.with_(date_noise_years=0.1)}
+    table, preds = bt.compare_variants(synthetic_evidence, configs, draws=50, selection_only=True)
+    assert set(table["cutoffs"]) == {"early"}
+    assert all(set(p["cutoff"]) <= set(bt.EARLY) for p in preds.values())
+    assert bt.choose(table, preds)[0] == "default"  # the miscalibrated variant is not adopted
+
+
+def test_sharp_censoring_keeps_an_unevidenced_capability_below_research_with_a_wide_dating_noise() -> None:
+    wide = MethodConfig(date_noise_years=2.0, date_noise_df=2.0, censoring_noise_years=None)
+    assert bt.censoring_maturity(wide) > bt.CENSORING_MAX
+    assert bt.censoring_maturity(wide.with_(censoring_noise_years=1.0)) < bt.CENSORING_MAX

@@ -491,6 +491,14 @@ def backtest(
     variants: Annotated[
         bool, typer.Option("--variants", help="also compare method variants (chosen on the early cutoffs)")
     ] = False,
+    selection_only: Annotated[
+        bool,
+        typer.Option(
+            "--selection-only",
+            help="only score the variants on the early (selection) cutoffs and say which the rule adopts; "
+            "the held-back cutoffs are not run",
+        ),
+    ] = False,
     draws: Annotated[int, typer.Option("--draws", metavar="N", min=50, help="Laplace draws per prediction")] = 400,
     write: Annotated[
         Path | None,
@@ -532,10 +540,22 @@ def backtest(
     from graph.exposure import backtest_report
     from graph.pipeline import collect
 
+    if selection_only and (store or write is not None):
+        raise CommandError("--selection-only scores the early cutoffs only: nothing to --store or --write")
     if store:
         snapshot_dir(home)  # no snapshot to store into: say so before the run, not after
     cat = options.catalog(catalog)
     tables, _ = collect(cat, None)
+    if selection_only:
+        sel = backtest_report.selection(bt.catalog_evidence(tables.nodes, tables.edges), draws)
+        if format is output.OutputFormat.json:
+            output.line(output.json_text(sel))
+            return
+        output.note(f"variants of {sel['method_version']} on the early cutoffs; adopted: {sel['adopted']}")
+        output.frame(pd.DataFrame(sel["variants"]), format)
+        for n in sel["choice_notes"]:
+            output.line(f"- {n}")
+        return
     res = backtest_report.results(
         bt.catalog_evidence(tables.nodes, tables.edges), draws, variants, snapshot.catalog_hash(cat)
     )

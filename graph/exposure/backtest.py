@@ -316,16 +316,27 @@ def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
         "tau 2.0": base.with_(date_noise_years=2.0),
         "Cauchy noise (df 1)": base.with_(date_noise_df=1.0),
         "no pooling": base.with_(pool=False),
+        # exposure-2.2 candidates (docs/decisions/forecast-calibration.md): the censoring kept sharp while the
+        # observed dates get a larger noise scale, and stronger pooling of the pace
+        "sharp censoring (normal, 1 yr)": base.with_(censoring_noise_years=1.0),
+        "sharp censoring + tau 1.5": base.with_(censoring_noise_years=1.0, date_noise_years=1.5),
+        "sharp censoring + tau 2.0": base.with_(censoring_noise_years=1.0, date_noise_years=2.0),
+        "sharp censoring 0.5 yr + tau 2.0": base.with_(censoring_noise_years=0.5, date_noise_years=2.0),
+        "pace pooling stronger (sd from 0.2)": base.with_(pool_log_s_sd_range=(0.2, 1.2)),
     }
 
 
-def compare_variants(ev: Evidence, configs: dict[str, MethodConfig], draws: int = 400) -> tuple[pd.DataFrame, dict]:
-    """Score each variant on the early cutoffs (selection) and the late ones (report)."""
+def compare_variants(
+    ev: Evidence, configs: dict[str, MethodConfig], draws: int = 400, selection_only: bool = False
+) -> tuple[pd.DataFrame, dict]:
+    """Score each variant on the early cutoffs (selection) and the late ones (report). `selection_only`: run and
+    score the early cutoffs only (for choosing without seeing the held-back scores)."""
     rows, preds = [], {}
+    parts = (("early", EARLY),) if selection_only else (("early", EARLY), ("late", LATE))
     for name, cfg in configs.items():
-        pred = run(ev, cfg, draws=draws)
+        pred = run(ev, cfg, cutoffs=EARLY if selection_only else CUTOFFS, draws=draws)
         preds[name] = pred
-        for part, cuts in (("early", EARLY), ("late", LATE)):
+        for part, cuts in parts:
             for r in by_horizon(pred, cuts):
                 rows.append(dict(variant=name, cutoffs=part, **r))
     return pd.DataFrame(rows), preds

@@ -125,6 +125,17 @@ def results(ev: bt.Evidence, draws: int = 400, with_variants: bool = False, cata
     return _clean(out)
 
 
+def selection(ev: bt.Evidence, draws: int = 400) -> dict:
+    """The variants scored on the early (selection) cutoffs only, and the one the choice rule adopts: what a
+    method change is decided on, without running (or seeing) the held-back cutoffs."""
+    configs = bt.variants(MethodConfig())
+    table, preds = bt.compare_variants(ev, configs, draws=draws, selection_only=True)
+    adopted, notes = bt.choose(table, preds, configs)
+    return _clean(
+        dict(method_version=METHOD_VERSION, adopted=adopted, choice_notes=notes, variants=table.to_dict("records"))
+    )
+
+
 def cli_summary(res: dict) -> dict:
     """What `craftgraph backtest --format json` prints: per horizon, over all cutoffs and the held-back ones."""
 

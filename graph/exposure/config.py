@@ -54,6 +54,11 @@ class MethodConfig:
     # stall, not as imminent. Both chosen by the forecast backtest on its early cutoffs, among the settings
     # that keep the censoring's meaning (docs/decisions/forecast-calibration.md).
     date_noise_df: float | None = 2.0
+    # Sharpness of "not reached yet" (the next level, censored at the as-of date): None uses the dating noise
+    # above; a number uses normal noise with that scale (years). Heavy tails on the censoring term make it
+    # nearly free for the curve to run past a level the record does not show; normal noise keeps that costly
+    # while the observed dates keep their heavy tails.
+    censoring_noise_years: float | None = None
     # Prior on the slope parameter s (years per logit unit of maturity), before pooling.
     prior_log_s_mean: float = 0.0  # s = 1 year per logit unit
     prior_log_s_sd: float = 1.0  # 0.5 before exposure-2.1

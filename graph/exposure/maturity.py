@@ -85,7 +85,9 @@ def noise_logcdf_and_ratio(q: float, df: float | None) -> tuple[float, float]:
     return logcdf, float(np.exp(logpdf - logcdf))
 
 
-def _negloglik(theta, z, d, var, zc, as_of, tau_c, prior: Prior, df: float | None = None):
+def _negloglik(theta, z, d, var, zc, as_of, tau_c, prior: Prior, df: float | None = None, df_c: float | None = None):
+    """Negative log-posterior and its gradient. df: tails of the observed dates' noise, df_c: of the censoring
+    term with scale tau_c (None: normal)."""
     t50, u = theta
     s = np.exp(u)
     val = 0.0
@@ -102,7 +104,7 @@ def _negloglik(theta, z, d, var, zc, as_of, tau_c, prior: Prior, df: float | Non
         g[1] -= float(np.sum(w * s * z))
     if zc is not None:
         q = (t50 + s * zc - as_of) / tau_c
-        logcdf, ratio = noise_logcdf_and_ratio(q, df)
+        logcdf, ratio = noise_logcdf_and_ratio(q, df_c)
         val -= logcdf
         g[0] -= ratio / tau_c
         g[1] -= ratio * s * zc / tau_c
@@ -119,7 +121,9 @@ def _fit_one(obs, nxt, as_of: float, prior: Prior, config: MethodConfig):
     d = np.array([o[1] for o in obs])
     var = np.array([tau2 + o[2] for o in obs])
     zc = level_logit(nxt, table) if nxt is not None else None
-    args = (z, d, var, zc, as_of, config.date_noise_years, prior, config.date_noise_df)
+    sharp = config.censoring_noise_years
+    tau_c, df_c = (config.date_noise_years, config.date_noise_df) if sharp is None else (sharp, None)
+    args = (z, d, var, zc, as_of, tau_c, prior, config.date_noise_df, df_c)
     x0 = np.array([prior.t50_mean, prior.log_s_mean])
     if len(obs):  # start on the prior slope through the earliest observation
         x0[0] = d[0] - np.exp(prior.log_s_mean) * z[0]
