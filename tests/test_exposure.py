@@ -404,6 +404,8 @@ def test_cli_usage_mistakes(run_cli, capsys):
     assert run_cli("exposure", "--reach", "nonsense") == 1  # a scenario override that does not parse
     err = capsys.readouterr().err
     assert err.startswith("exposure: ") and err.count("\n") == 1
+    assert run_cli("backtest", "--selection-only", "--write", "docs") == 2  # nothing held back to write
+    assert "nothing to --store or --write" in capsys.readouterr().err
 
 
 def test_every_capability_fit_of_the_repository_catalog_converges(catalog_home):

@@ -551,6 +551,8 @@ def backtest(
         if format is output.OutputFormat.json:
             output.line(output.json_text(sel))
             return
+        import pandas as pd
+
         output.note(f"variants of {sel['method_version']} on the early cutoffs; adopted: {sel['adopted']}")
         output.frame(pd.DataFrame(sel["variants"]), format)
         for n in sel["choice_notes"]:
