@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import nav
+from explorer import nav, quick
 
+quick.skip_repl_check()
 st.set_page_config(page_title="CraftGraph", page_icon=":material/hub:", layout="wide")
 page = nav.navigation()
-
-from explorer import quick  # noqa: E402
-
 quick.catalog_only_banner()  # reads the current manifest only
 page.run()
 

@@ -34,6 +34,8 @@ STREAMLIT_FLAGS = (
     "none",
     "--server.runOnSave",
     "false",
+    "--runner.postScriptGC",  # as .streamlit/config.toml: no full collection after every run
+    "false",
 )
 Progress = Callable[[str], None]
 DEFAULT_PORT = 8501  # Streamlit's
@@ -206,6 +208,8 @@ def prewarm_app(home: Path, wait_s: float = FIRST_PAGE_WAIT_S) -> None:
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline and not _first_page_served():
         time.sleep(0.2)
+    quick = sys.modules.get("explorer.quick")
+    time.sleep(getattr(quick, "PREWARM_DELAY_S", 0.0))  # as the app shell's own load: after the page renders
     try:
         if str(APP.parent) not in sys.path:
             sys.path.insert(0, str(APP.parent))

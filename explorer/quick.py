@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 from graph import views
@@ -18,6 +19,10 @@ CATALOG_ONLY = (
     "and scores cover the curated catalog only and are much lower than the full-data numbers. "
     "Run `craftgraph fetch` then `craftgraph build` for the full graph."
 )
+# The background load waits this long after the first page's script: meanwhile the browser fetches the
+# page's widget code from this server and renders it, and the load (~3 CPU s: pandas, pyarrow, the tables,
+# the engine) would compete with both for the interpreter and the CPU.
+PREWARM_DELAY_S = 2.0
 _warm_lock = threading.Lock()
 _warming: set[str] = set()
 
@@ -69,9 +74,20 @@ def start_view(snap: Path | None) -> dict | None:
     return views.read_start(snap) if snap else None
 
 
-def prewarm() -> None:
-    """Load the current build (tables, then the exposure engine and the networkx graph) in a background
-    thread, once per snapshot: the first page does not wait for it, the next pages find it loaded."""
+def skip_repl_check() -> None:
+    """Skip Streamlit's one-time check, on a process's first element, that it is not run from a Python
+    REPL (`inspect.stack()` over every loaded module: ~80 ms on the 2-core machine, on the first page's
+    path). The app always runs under a Streamlit server, so the warning it guards never applies. A test
+    checks the flag still exists in the pinned Streamlit."""
+    import streamlit.delta_generator as dg
+
+    dg._use_warning_has_been_displayed = True
+
+
+def prewarm(delay_s: float = PREWARM_DELAY_S) -> None:
+    """Load the current build (tables, then the exposure engine) in a background thread, once per
+    snapshot, `delay_s` after the first page: the first page does not wait for it, the next pages find it
+    loaded (a page opened sooner loads the build itself; the load is shared, see explorer.cache)."""
     snap = current_snapshot()
     if snap is None:
         return
@@ -81,6 +97,7 @@ def prewarm() -> None:
         _warming.add(str(snap))
 
     def work() -> None:
+        time.sleep(delay_s)
         try:
             from explorer import cache
 

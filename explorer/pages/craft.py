@@ -54,7 +54,9 @@ class View:
 
 
 def over_time(v: View) -> None:
-    chart(v.b, charts.exposure_over_time, v.series, f"{v.name}: exposure by scenario", key=(v.craft_id,))
+    # the title does not name the craft (the header does): every craft's chart then has the same spec, and a
+    # craft change swaps the drawn chart's data (ui.stable_data)
+    chart(v.b, charts.exposure_over_time, v.series, "Exposure by scenario", key=(v.craft_id,))
     # run (and sent to the browser) only when opened: a craft change redraws one chart, not three elements
     more = st.expander("Automation and augmentation, and the numbers", key="craft-more", on_change="rerun")
     if more.open:
@@ -252,8 +254,14 @@ def unscored(b: Build, craft_id: str, row) -> None:
 
 def main() -> None:
     b = ui.page("Craft", "How exposed one craft is, why, through which tools, held back by what, and by when.")
-    if b is None:
-        return
+    if b is not None:
+        craft_view(b)
+
+
+@st.fragment
+def craft_view(b: Build) -> None:
+    """Everything below the title. A fragment: changing the craft, year, scenario or tab reruns this
+    only, not the app shell (navigation, banner, the build's check), and leaves the sidebar as it is."""
     crafts = lookup.names(b, "Craft")
     top = st.columns([3, 3, 2])
     craft_id = pick("Craft", crafts, "craft", container=top[0], show_id=False)

@@ -56,26 +56,30 @@ def search_box() -> None:
         nav.link(h.page, f"{h.kind}: {h.text}{where}", cols[i % 2], **{h.param: h.target})
 
 
+def heading(title: str, note: str) -> None:
+    """A subheading with its one-line note, as one element (each element costs the browser a render)."""
+    st.markdown(f"### {title}\n:small[:gray[{note}]]")
+
+
 def lists(view: dict) -> None:
     """The most exposed and the fastest-moving crafts (expected scenario), from the first-page view."""
     year, first = view["year"], view["as_of_year"]
     c1, c2 = st.columns(2)
     with c1:
-        st.subheader(f"Most exposed crafts, {year}")
-        st.caption(f"Top {len(view['top'])} of {view['assessed']} assessed crafts ({view['scenario']} scenario).")
+        heading(
+            f"Most exposed crafts, {year}",
+            f"Top {len(view['top'])} of {view['assessed']} assessed crafts ({view['scenario']} scenario).",
+        )
         for r in view["top"]:
             band = f"{pct_text(r['low'])}–{pct_text(r['high'])}"
             nav.link("craft", f"{r['name']}: {pct_text(r['median'])} (80% band {band})", craft=r["id"], year=year)
     with c2:
-        st.subheader(f"Fastest-moving crafts, {first}–{year}")
-        st.caption(f"Largest rise in median exposure from {first} to {year} ({view['scenario']} scenario).")
+        heading(
+            f"Fastest-moving crafts, {first}–{year}",
+            f"Largest rise in median exposure from {first} to {year} ({view['scenario']} scenario).",
+        )
         for r in view["fastest"]:
             nav.link("craft", f"{r['name']}: {pct_text(r['from'])} → {pct_text(r['to'])}", craft=r["id"], year=year)
-    unassessed = view["crafts"] - view["assessed"]
-    if unassessed:
-        st.caption(
-            f"{unassessed} of {view['crafts']} crafts are not assessed (no score, not a zero): see the Overview."
-        )
 
 
 def changes(manifest: dict) -> None:
@@ -107,7 +111,17 @@ def main() -> None:
     lists(view)
     changes(manifest)
     nav.link("overview", "Every craft: the league table and departments", year=view["year"])
-    st.caption(f"Build {manifest['build_id']} · {str(manifest.get('created', ''))[:10]}")
+    st.caption(footer(view, manifest))
+
+
+def footer(view: dict, manifest: dict) -> str:
+    """The crafts not assessed (when any) and the build, in one line."""
+    unassessed = view["crafts"] - view["assessed"]
+    build = f"Build {manifest['build_id']} · {str(manifest.get('created', ''))[:10]}"
+    if not unassessed:
+        return build
+    note = f"{unassessed} of {view['crafts']} crafts are not assessed (no score, not a zero): see the Overview."
+    return f"{note} {build}"
 
 
 main()
