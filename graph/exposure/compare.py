@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from graph.exposure.score import Run
 
@@ -96,6 +95,8 @@ def compare(run: Run, year: int | None = None, top: int = 10) -> tuple[pd.DataFr
                 n = len(part)
                 rho, p = (np.nan, np.nan)
                 if n >= MIN_N and part[basis].nunique() > 1 and part["score"].nunique() > 1:
+                    from scipy import stats  # ~1 s to import: only when a comparison is computed
+
                     res = stats.spearmanr(part[basis], part["score"])
                     rho, p = float(res.statistic), float(res.pvalue)
                 corr_rows.append(
