@@ -81,21 +81,50 @@ class TableBuilder:
     def tables(self) -> Tables:
         t = Tables()
         for label, rows in self._nodes.items():
-            cols = [p.name for p in NODE_BY_NAME[label].all_props] + [WHERE]
-            t.nodes[label] = _frame(rows, cols)
+            t.nodes[label] = _frame(rows, _node_cols(label))
         for rel, rows in self._edges.items():
-            cols = [*EDGE_END_COLUMNS] + [p.name for p in REL_BY_NAME[rel].all_props] + [WHERE]
-            t.edges[rel] = _frame(rows, cols)
+            t.edges[rel] = _frame(rows, _edge_cols(rel))
         return t
 
 
+def _node_cols(label: str) -> list[str]:
+    return [p.name for p in NODE_BY_NAME[label].all_props] + [WHERE]
+
+
+def _edge_cols(rel: str) -> list[str]:
+    return [*EDGE_END_COLUMNS] + [p.name for p in REL_BY_NAME[rel].all_props] + [WHERE]
+
+
 def _frame(rows: list[dict], cols: list[str]) -> pd.DataFrame:
-    unknown = {k for r in rows for k in r} - set(cols)
+    unknown = set().union(*rows) - set(cols)
     if unknown:
         raise ValueError(f"columns not in the schema: {sorted(unknown)}")
     # object dtype keeps whole numbers whole and lists as lists; missing values are None
-    df = pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype=object) for c in cols})
+    if not rows:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    df = pd.DataFrame(rows, columns=cols, dtype=object)  # (a key a row lacks is NaN here, None below)
     return df.where(df.notna(), None)
+
+
+def columns_frame(columns: dict[str, list], cols: list[str]) -> pd.DataFrame:
+    """The frame _frame makes of rows, made of equally long value lists by column (a column not given is
+    all None)."""
+    unknown = set(columns) - set(cols)
+    if unknown:
+        raise ValueError(f"columns not in the schema: {sorted(unknown)}")
+    n = len(next(iter(columns.values()))) if columns else 0
+    df = pd.DataFrame({c: pd.Series(columns[c] if c in columns else [None] * n, dtype=object) for c in cols})
+    return df.where(df.notna(), None)
+
+
+def node_columns(label: str, columns: dict[str, list]) -> pd.DataFrame:
+    """A label's frame with every schema column, from value lists by column."""
+    return columns_frame(columns, _node_cols(label))
+
+
+def edge_columns(rel: str, columns: dict[str, list]) -> pd.DataFrame:
+    """A relationship type's frame with every schema column, from value lists by column."""
+    return columns_frame(columns, _edge_cols(rel))
 
 
 def merge(parts: list[Tables]) -> Tables:

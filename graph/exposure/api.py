@@ -43,6 +43,7 @@ from graph.exposure.scenarios import (
 )
 from graph.exposure.score import Engine, maturity_summary
 from graph.schema import SCORE_SHARE_COLUMNS
+from graph.tables import WHERE, edge_columns, node_columns
 
 LEVELS = EXPOSURE_LEVELS
 _LABEL = {"craft": "Craft", "occupation": "Occupation", "department": "Department", "workforce": "Workforce"}
@@ -276,9 +277,19 @@ def _one(**kw) -> str:
 # ------------------------------------------------------------------------------------------ snapshot tables
 
 
+_SLUG = re.compile(r"[^a-z0-9._-]+")
+
+
 def score_id(entity_id: str, scenario: str, year: int) -> str:
-    slug = re.sub(r"[^a-z0-9._-]+", ".", f"{entity_id}.{scenario}.{year}".lower()).strip(".")
+    slug = _SLUG.sub(".", f"{entity_id}.{scenario}.{year}".lower()).strip(".")
     return f"score:{slug}"
+
+
+def _score_ids(entities: list[str], scenario: str, years: list[int]) -> list[str]:
+    """score_id of every (entity, year) row, the slug of `entity.scenario.` made once per entity: the year
+    (digits) is its own slug and ends the id, so slugging what comes before it alone gives the same text."""
+    prefix = {e: "score:" + _SLUG.sub(".", f"{e}.{scenario}.".lower()).lstrip(".") for e in set(entities)}
+    return [prefix[e] + str(y) for e, y in zip(entities, years, strict=True)]
 
 
 def score_tables(
@@ -296,54 +307,68 @@ def score_tables(
     coverage status and reason and empty score fields (never a 0).
     Deterministic: same graph, seed and draws give identical frames. Pass the build's id as build_id
     (it is stamped on every score; "unstamped" when the caller does not give it)."""
-    from graph.tables import TableBuilder
-
     eng = Engine(graph_nodes, graph_edges, config)
-    tb = TableBuilder()
+    parts = []
     for sc in scenarios:
-        s = eng.run(sc, years=years, draws=draws, seed=seed).summary()
+        parts.append(_score_columns(eng.run(sc, years=years, draws=draws, seed=seed).summary(), build_id))
         eng.forget_runs()
-        units = {c: _units(s[c]) for c in SCORE_SHARE_COLUMNS}
-        cols = {c: s[c].tolist() for c in ("entity_id", "label", "year", "scenario", "basis", "coverage_status")}
-        reasons = s["coverage_reason"].tolist()
-        for i, (entity, label, year, scenario) in enumerate(
-            zip(cols["entity_id"], cols["label"], cols["year"], cols["scenario"], strict=True)
-        ):
-            sid = score_id(entity, scenario, int(year))
-            tb.node(
-                "ExposureScore",
-                {
-                    "id": sid,
-                    "entity_id": entity,
-                    "entity_label": label,
-                    "year": int(year),
-                    "scenario": scenario,
-                    **{c: units[c][i] for c in SCORE_SHARE_COLUMNS},
-                    "basis": cols["basis"][i],
-                    "coverage_status": cols["coverage_status"][i],
-                    "coverage_reason": reasons[i] or None,
-                    "method_version": METHOD_VERSION,
-                    "build_id": build_id,
-                    "origin": "derived:exposure",
-                    "_where": "graph/exposure",
-                },
-            )
-            if label in ("Craft", "Occupation", "Department"):
-                tb.edge("HAS_SCORE", entity, label, sid, "ExposureScore", _where="graph/exposure")
-    _reaches(tb, eng, build_id)
-    t = tb.tables()
-    return t.nodes, t.edges
+    score = {c: [v for part in parts for v in part[c]] for c in parts[0]} if parts else {}
+    scored = [label in ("Craft", "Occupation", "Department") for label in score.get("entity_label", [])]
+    has = {
+        end: [v for v, ok in zip(score.get(col, []), scored, strict=True) if ok]
+        for end, col in (("src", "entity_id"), ("dst", "id"), ("src_label", "entity_label"))
+    }
+    has["dst_label"] = ["ExposureScore"] * len(has["src"])
+    has[WHERE] = [ORIGIN] * len(has["src"])
+    nodes = {"ExposureScore": node_columns("ExposureScore", score)} if _has_rows(score) else {}
+    edges = {"HAS_SCORE": edge_columns("HAS_SCORE", has)} if has["src"] else {}
+    reaches = _reaches(eng, build_id)
+    if reaches:
+        edges["REACHES"] = edge_columns("REACHES", reaches)
+    return nodes, edges
+
+
+ORIGIN = "graph/exposure"  # the `_where` of derived rows
+
+
+def _has_rows(columns: dict[str, list]) -> bool:
+    return bool(columns) and bool(next(iter(columns.values())))
+
+
+def _score_columns(s: pd.DataFrame, build_id: str) -> dict[str, list]:
+    """One scenario's summary as ExposureScore columns."""
+    n = len(s)
+    entity = s["entity_id"].tolist()
+    years = [int(y) for y in s["year"].tolist()]
+    return {
+        "id": _score_ids(entity, str(s["scenario"].iloc[0]) if n else "", years),
+        "entity_id": entity,
+        "entity_label": s["label"].tolist(),
+        "year": years,
+        "scenario": s["scenario"].tolist(),
+        **{c: _units(s[c]) for c in SCORE_SHARE_COLUMNS},
+        "basis": s["basis"].tolist(),
+        "coverage_status": s["coverage_status"].tolist(),
+        "coverage_reason": [r or None for r in s["coverage_reason"].tolist()],
+        "method_version": [METHOD_VERSION] * n,
+        "build_id": [build_id] * n,
+        "origin": ["derived:exposure"] * n,
+        WHERE: [ORIGIN] * n,
+    }
 
 
 PATH_NAMES = {"direct": "direct", "dwa": "activity", "same_as": "equivalent_task"}
 
 
-def _reaches(tb, eng: Engine, build_id: str) -> None:
-    """REACHES edges: every effective capability -> task link, so Cypher users can follow the engine's paths.
-    `via`: the work activities a path goes through (`wa (in linked)` when the claim is on a broader one), or
-    the equivalent task."""
+def _reaches(eng: Engine, build_id: str) -> dict[str, list]:
+    """REACHES edges (as columns): every effective capability -> task link, so Cypher users can follow the
+    engine's paths. `via`: the work activities a path goes through (`wa (in linked)` when the claim is on a
+    broader one), or the equivalent task."""
     cm = eng.compiled
     links = cm.links
+    n = len(links)
+    if not n:
+        return {}
     via = pd.Series("", index=links.index, dtype=object)
     w = cm.wa_paths
     if len(w):
@@ -357,31 +382,36 @@ def _reaches(tb, eng: Engine, build_id: str) -> None:
         via[dwa] = [";".join(joined.get(k, ())) for k, d in zip(keys, dwa, strict=True) if d]
     same = (links["kind"] == "same_as").to_numpy()
     via[same] = links.loc[same, "via"].to_numpy()
-    cols = [links[c].tolist() for c in ("capability", "task_id", "mode", "kind")]
-    for cap, task, mode, kind, weight, v in zip(*cols, _units(links["weight"]), via.tolist(), strict=True):
-        tb.edge(
-            "REACHES",
-            cap,
-            "Capability",
-            task,
-            "Task",
-            weight=weight,
-            mode=mode,
-            path=PATH_NAMES[kind],
-            via=v or None,
-            method_version=METHOD_VERSION,
-            build_id=build_id,
-            _where="graph/exposure",
-        )
+    return {
+        "src": links["capability"].tolist(),
+        "dst": links["task_id"].tolist(),
+        "src_label": ["Capability"] * n,
+        "dst_label": ["Task"] * n,
+        "weight": _units(links["weight"]),
+        "mode": links["mode"].tolist(),
+        "path": [PATH_NAMES[k] for k in links["kind"].tolist()],
+        "via": [v or None for v in via.tolist()],
+        "method_version": [METHOD_VERSION] * n,
+        "build_id": [build_id] * n,
+        WHERE: [ORIGIN] * n,
+    }
 
 
 def _units(values: pd.Series) -> list[float | None]:
-    """Each value rounded to 6 places and clipped to [0, 1]; None where it is missing or not finite."""
-    out: list[float | None] = []
-    for x in values.tolist():
-        f = None if x is None else float(x)
-        out.append(None if f is None or f != f or f in (INF, -INF) else min(max(round(f, 6), 0.0), 1.0))
-    return out
-
-
-INF = float("inf")
+    """Each value as Python's round(x, 6), clipped to [0, 1] as min(max(r, 0.0), 1.0) (so -0.0 stays); None
+    where it is missing or not finite. Vectorised: rint(x * 1e6) / 1e6 is the double nearest the nearest
+    millionth, as round() gives, unless x * 1e6 is within rounding error of a half (or x is large): those
+    few values go through round() itself."""
+    x = values.to_numpy(dtype=float, na_value=np.nan)
+    ok = np.isfinite(x)
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = x * 1e6
+        r = np.rint(y) / 1e6
+        exact = ok & ~((np.abs(y - np.floor(y) - 0.5) < 1e-6) | (np.abs(x) > 2.0))
+    slow = ok & ~exact
+    r[slow] = [round(f, 6) for f in x[slow].tolist()]
+    r = np.where(r < 0.0, 0.0, r)
+    r = np.where(r > 1.0, 1.0, r)
+    out = np.full(len(x), None, dtype=object)
+    out[ok] = r[ok]
+    return out.tolist()
