@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from graph.schema import DATE_RE, DATED_LABELS, REL_BY_NAME
@@ -41,7 +43,12 @@ class HasFrames(Protocol):
 def date_end(value: object) -> float | None:
     """A sortable number for the last day a (partial) ISO date can mean; None for no valid date.
     `2024` sorts as 2024-12-31, `2024-03` as 2024-03-31: a year-only date is known only once it is over."""
-    if not isinstance(value, str) or not DATE_RE.match(value):
+    return _date_end(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=4096)  # a build asks for the same few hundred dates ~80,000 times
+def _date_end(value: str) -> float | None:
+    if not DATE_RE.match(value):
         return None
     parts = [int(p) for p in value.split("-")]
     year, month, day = parts[0], parts[1] if len(parts) > 1 else 12, parts[2] if len(parts) > 2 else 31
@@ -121,25 +128,39 @@ def fill_claim_dates(t: HasFrames) -> None:
     pub, acc = _source_dates(t)
     node_events = _event_dates(t)
     for kind, df, mask in claim_frames(t):
-        own = EVENT_DATE.get(kind)
         if "known_on_basis" not in df.columns:
             df["known_on_basis"] = None
-        for i in df.index[mask]:
-            sids = df.at[i, "source_ids"]
-            if _missing(df.at[i, "checked_on"]):
-                df.at[i, "checked_on"] = checked_on([acc.get(s) for s in sids])
-            if not _missing(df.at[i, "known_on"]):
-                df.at[i, "known_on_basis"] = "override"
-                continue
-            if own and own in df.columns:
-                event = df.at[i, own]
-            else:  # a relationship made from a node's row takes that node's event date
-                event = None if kind in t.nodes else node_events.get(df.at[i, "src"])
-            date = known_on(event, [pub.get(s) for s in sids])
-            if not _missing(date):
-                df.at[i, "known_on"], df.at[i, "known_on_basis"] = date, ("event" if date == event else "published")
-            elif not _missing(df.at[i, "checked_on"]):
-                df.at[i, "known_on"], df.at[i, "known_on_basis"] = df.at[i, "checked_on"], "accessed"
+        rows = np.flatnonzero(mask.to_numpy(dtype=bool))
+        if not len(rows):
+            continue
+        own = EVENT_DATE.get(kind)
+        if own and own in df.columns:
+            events = df[own].tolist()
+        elif kind in t.nodes:
+            events = [None] * len(df)
+        else:  # a relationship made from a node's row takes that node's event date
+            events = [node_events.get(s) for s in df["src"].tolist()]
+        cols = {c: df[c].tolist() for c in ("checked_on", "known_on", "known_on_basis")}
+        _fill_rows(rows.tolist(), df["source_ids"].tolist(), events, cols, pub, acc)
+        for c, values in cols.items():
+            df[c] = pd.Series(values, index=df.index, dtype=object)
+
+
+def _fill_rows(rows: list[int], sids: list, events: list, cols: dict[str, list], pub: dict, acc: dict) -> None:
+    """fill_claim_dates for the given rows (positions) of one frame's columns, in place."""
+    checked, known, basis = cols["checked_on"], cols["known_on"], cols["known_on_basis"]
+    for i in rows:
+        if _missing(checked[i]):
+            checked[i] = checked_on([acc.get(s) for s in sids[i]])
+        if not _missing(known[i]):
+            basis[i] = "override"
+            continue
+        event = events[i]
+        date = known_on(event, [pub.get(s) for s in sids[i]])
+        if not _missing(date):
+            known[i], basis[i] = date, ("event" if date == event else "published")
+        elif not _missing(checked[i]):
+            known[i], basis[i] = checked[i], "accessed"
 
 
 def _missing(v: object) -> bool:
@@ -180,20 +201,20 @@ def check_claim_dates(t: HasFrames, problems: list[Problem]) -> list[str]:
     older ones are counted in a note."""
     fill_claim_dates(t)
     undated = 0
+    rule = date_end(RULE_START) or 0
     for kind, df, mask in claim_frames(t):
         bound_only = df["known_on"].map(_missing) | (df["known_on_basis"] == "accessed")
-        for row in df[mask & bound_only].to_dict("records"):
-            checked = row.get("checked_on")
-            if not _missing(checked) and (date_end(checked) or 0) >= (date_end(RULE_START) or 0):
-                add_problem(
-                    problems,
-                    row,
-                    "known_on",
-                    f"{kind} claim has no known-on date but the day a source was read: cite a source with a "
-                    "publication `date` or give the row a known_on column",
-                )
-            else:
-                undated += 1
+        rows = df[mask & bound_only]
+        late = [not _missing(c) and (date_end(c) or 0) >= rule for c in rows["checked_on"].tolist()]
+        undated += len(late) - sum(late)
+        for row in rows[np.array(late, dtype=bool)].to_dict("records"):
+            add_problem(
+                problems,
+                row,
+                "known_on",
+                f"{kind} claim has no known-on date but the day a source was read: cite a source with a "
+                "publication `date` or give the row a known_on column",
+            )
     cov = date_coverage(t)
     total = int(cov["claims"].iloc[-1]) if not cov.empty else 0
     if not undated:
