@@ -339,6 +339,47 @@ def test_score_tables_follow_the_schema_and_are_deterministic():
     assert (df["build_id"] == "build-1").all() and (df["method_version"] == api.METHOD_VERSION).all()
 
 
+def test_score_units_round_as_python_does():
+    """The vectorised rounding gives round(x, 6) clipped by min/max bit for bit, halfway cases and -0.0
+    included, and None for what is missing or not finite."""
+    rng = np.random.default_rng(7)
+    halves = (rng.integers(-(10**6), 2 * 10**6, 20_000) + 0.5) / 1e6
+    x = np.concatenate(
+        [rng.random(20_000), rng.normal(0, 2, 2_000), halves, np.nextafter(halves, 2), np.nextafter(halves, -2)]
+    )
+    x = np.concatenate([x, [np.nan, np.inf, -np.inf, -0.0, -1e-9, -4e-7, 5e-7, 1e300, -1e300, 0.9999995]])
+    got = api._units(pd.Series(x))
+    want = [None if not math.isfinite(f) else min(max(round(f, 6), 0.0), 1.0) for f in x.tolist()]
+    assert [None if v is None else v.hex() for v in got] == [None if v is None else v.hex() for v in want]
+    assert api._units(pd.Series([None, 0.25], dtype=object)) == [None, 0.25]
+
+
+def test_score_ids_made_per_entity_are_score_id():
+    ents = ["craft:picture-editor", "onet:27-1011.00", "..odd Σ id!", "Dept:ÉTÉ", "-x", "a.b"]
+    for scenario in ("expected", "fast+lapsed-at-expiry", "Ünïcode scénario"):
+        years = [2024, 2035, 2030, 2026, 2027, 2031]
+        want = [api.score_id(e, scenario, y) for e, y in zip(ents, years, strict=True)]
+        assert api._score_ids(ents, scenario, years) == want
+
+
+def test_table_frames_from_rows_and_from_columns_agree():
+    from graph.tables import _frame, columns_frame
+
+    cols = ["id", "n", "ids", "w", "empty", "_where"]
+    rows = [{"id": "a", "n": 1, "ids": ["s1"], "w": float("nan")}, {"id": "b", "w": 0.5, "_where": "f.csv:3"}]
+    by_rows = _frame(rows, cols)
+    by_cols = columns_frame({c: [r.get(c) for r in rows] for c in ("id", "n", "ids", "w", "_where")}, cols)
+    for df in (by_rows, by_cols):
+        assert df.to_dict("records") == [
+            {"id": "a", "n": 1, "ids": ["s1"], "w": None, "empty": None, "_where": None},
+            {"id": "b", "n": None, "ids": None, "w": 0.5, "empty": None, "_where": "f.csv:3"},
+        ]
+        assert type(df.loc[0, "n"]) is int and all(d == np.dtype(object) for d in df.dtypes)
+    with pytest.raises(ValueError, match="not in the schema"):
+        _frame([{"id": "a", "bogus": 1}], cols)
+    assert list(_frame([], cols).columns) == cols
+
+
 def test_api_frames(hand):
     nodes, edges = hand_graph()
     g = SimpleNamespace(nodes=nodes, edges=edges)
