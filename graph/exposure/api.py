@@ -377,7 +377,7 @@ def _reaches(eng: Engine, build_id: str) -> dict[str, list]:
         cols = [w[c].to_numpy()[order] for c in ("capability", "task_id", "mode", "wa", "linked_to")]
         for c, t, m, a, b in zip(*cols, strict=True):
             joined.setdefault((c, t, m), []).append(a if a == b else f"{a} (in {b})")
-        keys = list(zip(links["capability"], links["task_id"], links["mode"], strict=True))
+        keys = list(zip(links["capability"].tolist(), links["task_id"].tolist(), links["mode"].tolist(), strict=True))
         dwa = (links["kind"] == "dwa").to_numpy()
         via[dwa] = [";".join(joined.get(k, ())) for k, d in zip(keys, dwa, strict=True) if d]
     same = (links["kind"] == "same_as").to_numpy()

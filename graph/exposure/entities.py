@@ -51,17 +51,17 @@ def task_matrix(edges: dict, effective_tasks: set[str], reached: set[str], notes
     has_task = has_task[
         has_task["src_label"].isin(["Occupation", "Craft"]) | has_task["src"].str.match(r"^(onet|craft):")
     ]
-    imp = [num(v) for v in has_task["importance"]]
+    imp = [num(v) for v in has_task["importance"].tolist()]
     if any(v is None for v in imp):
         notes.append("HAS_TASK without importance counted with importance 1")
     has_task = has_task.assign(importance=[1.0 if v is None else max(v, 0.0) for v in imp])
     has_task = has_task.groupby(["src", "dst"], sort=True, as_index=False)["importance"].max()
 
-    tasks = sorted(set(has_task["dst"]) | effective_tasks)
+    tasks = sorted(set(has_task["dst"].tolist()) | effective_tasks)
     t_idx = {t: i for i, t in enumerate(tasks)}
     tot = has_task.groupby("src")["importance"].transform("sum")
     has_task = has_task[tot > 0]
-    base_ids = sorted(set(has_task["src"]))
+    base_ids = sorted(set(has_task["src"].tolist()))
     b_idx = {b: i for i, b in enumerate(base_ids)}
     A_base = sp.csr_matrix(
         (
@@ -84,12 +84,12 @@ def _compose_from(
     for e, grp in groups:
         if e in comp:
             continue
-        parts = {o: num(s, 0.0) for o, s in zip(grp[other], grp["share"], strict=True) if o in bases}
+        parts = {o: num(s, 0.0) for o, s in zip(grp[other].tolist(), grp["share"].tolist(), strict=True) if o in bases}
         tot = sum(parts.values())
         if tot > 0:
             comp[e] = {o: s / tot for o, s in parts.items() if s > 0}
             basis[e] = label
-            for o, srcs in zip(grp[other], grp["source_ids"], strict=True):
+            for o, srcs in zip(grp[other].tolist(), grp["source_ids"].tolist(), strict=True):
                 sources[(e, o)] = source_list(srcs)
 
 
@@ -137,14 +137,17 @@ class _Builder:
         self.occ_ids = list(occ_df["id"])
         self.craft_ids = list(node_frame(nodes, "Craft", ("name",))["id"])
         self.dept_ids = list(node_frame(nodes, "Department", ("name",))["id"])
-        self.occ_emp = {o: num(e) for o, e in zip(occ_df["id"], occ_df["employment"], strict=True)}
+        self.occ_emp = {o: num(e) for o, e in zip(occ_df["id"].tolist(), occ_df["employment"].tolist(), strict=True)}
         self.occ_soc = {
-            o: (str(s) if s else o.removeprefix("onet:")) for o, s in zip(occ_df["id"], occ_df["soc_code"], strict=True)
+            o: (str(s) if s else o.removeprefix("onet:"))
+            for o, s in zip(occ_df["id"].tolist(), occ_df["soc_code"].tolist(), strict=True)
         }
         self.names, self.tm = names, tm
         in_dept = edge_frame(edges, ("IN", "IN_DEPARTMENT"))
         depts = set(self.dept_ids)
-        self.craft_dept = {c: d for c, d in zip(in_dept["src"], in_dept["dst"], strict=True) if d in depts}
+        self.craft_dept = {
+            c: d for c, d in zip(in_dept["src"].tolist(), in_dept["dst"].tolist(), strict=True) if d in depts
+        }
         self.comp: Composition = {}
         self.basis: dict[str, str] = {}
         self.sources: dict[tuple[str, str], list[str]] = {}
@@ -264,7 +267,7 @@ class _Builder:
     def result(self) -> Entities:
         self._coverage_columns()
         entities = pd.DataFrame(self.rows)
-        e_idx = {e: i for i, e in enumerate(entities["id"])}
+        e_idx = {e: i for i, e in enumerate(entities["id"].tolist())}
         b_idx = {b: i for i, b in enumerate(self.tm.base_ids)}
         rows, cols, vals = [], [], []
         for e, parts in self.comp.items():
@@ -288,7 +291,7 @@ def craft_headcounts(nodes: dict, edges: dict) -> dict[str, float]:
     if not len(hc):
         return {}
     us = hc[(hc["area_id"] == "area:us") & hc["headcount"].notna()]
-    return {c: float(h) for c, h in zip(us["craft_id"], us["headcount"], strict=True)}
+    return {c: float(h) for c, h in zip(us["craft_id"].tolist(), us["headcount"].tolist(), strict=True)}
 
 
 def scored_entities(nodes: dict, edges: dict, tm: TaskMatrix, names: dict[str, str]) -> Entities:

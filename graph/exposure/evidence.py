@@ -55,7 +55,7 @@ def _milestone_rows(nodes: dict, edges: dict, cap_idx: dict[str, int], notes: li
     ms_props = node_frame(nodes, "Milestone", ("date", "level", "source_ids")).set_index("id")
     marks = edge_frame(edges, "MARKS")
     rows = []
-    for m_id, c_id in zip(marks["src"], marks["dst"], strict=True):
+    for m_id, c_id in zip(marks["src"].tolist(), marks["dst"].tolist(), strict=True):
         if c_id not in cap_idx or m_id not in ms_props.index:
             continue
         row = ms_props.loc[m_id]
@@ -129,7 +129,7 @@ def maturity_evidence(
     tools = pd.DataFrame(tool_rows, columns=TOOL_COLS)
     evidence = pd.DataFrame(ev_rows, columns=EVIDENCE_COLS)
     evidence["cap"] = evidence["capability"].map(cap_idx).astype(int)
-    evidence["z"] = [level_logit(lv, config.level_maturity) for lv in evidence["level"]]
+    evidence["z"] = [level_logit(lv, config.level_maturity) for lv in evidence["level"].tolist()]
     evidence = evidence.sort_values(["cap", "t", "kind", "item"], kind="stable").reset_index(drop=True)
     return evidence, tools
 
@@ -163,12 +163,12 @@ def instrument_terms(nodes: dict, edges: dict) -> dict[str, dict]:
     out = {}
     for lim, ids in by_lim.items():
         rows = inst.loc[sorted(ids)]
-        rows = rows[[decimal_year(e) is not None for e in rows["effective"]]]
+        rows = rows[[decimal_year(e) is not None for e in rows["effective"].tolist()]]
         if not len(rows):
             continue
-        ends = [_term_date(e, start=False) for e in rows["expiry"]]
+        ends = [_term_date(e, start=False) for e in rows["expiry"].tolist()]
         out[lim] = dict(
-            in_force_from=min(_term_date(e, start=True) for e in rows["effective"]),
+            in_force_from=min(_term_date(e, start=True) for e in rows["effective"].tolist()),
             in_force_until=float("nan") if any(np.isnan(ends)) else max(ends),
             jurisdiction="; ".join(sorted({str(j) for j in rows["jurisdiction"] if isinstance(j, str)})) or None,
             instruments=sorted(rows.index),
@@ -253,7 +253,7 @@ def limitation_links(
             "tool": tl["src"],
             "limitation": tl["dst"],
             "severity": tl["severity"],
-            "source_ids": [source_list(s) for s in tl["source_ids"]],
+            "source_ids": [source_list(s) for s in tl["source_ids"].tolist()],
         }
     )
     return lim_links, tool_lims

@@ -89,4 +89,4 @@ def edge_frame(edges: dict, rel: str | tuple[str, ...], cols: tuple[str, ...] = 
 
 
 def name_map(df: pd.DataFrame, col: str) -> dict[str, str]:
-    return {i: (str(n) if n is not None else i) for i, n in zip(df["id"], df[col], strict=True)}
+    return {i: (str(n) if n is not None else i) for i, n in zip(df["id"].tolist(), df[col].tolist(), strict=True)}

@@ -78,7 +78,7 @@ def draw_judgement(engine, seed: int, n_draws: int) -> Judgement:
     term_keys = [f"w|{cm.caps[c]}" for c in st.u_cap]
     weights = draw_around(st.u_w, st.u_conf, term_keys, seed, n_draws).astype(np.float32)
     ll = cm.lim_links
-    lim_keys = [f"s|{c}|{lim}" for c, lim in zip(ll["capability"], ll["limitation"], strict=True)]
+    lim_keys = [f"s|{c}|{lim}" for c, lim in zip(ll["capability"].tolist(), ll["limitation"].tolist(), strict=True)]
     conf = ll["confidence"].to_numpy(dtype=float) if "confidence" in ll else np.full(len(ll), 0.5)
     severities = draw_around(engine.lim_arrays.sev0, conf, lim_keys, seed, n_draws)
     from graph.exposure.maturity import stream

@@ -33,9 +33,9 @@ def _performs(edges: dict, cap_idx: dict[str, int]) -> tuple[pd.DataFrame, pd.Da
     """(direct capability -> task claims, capability -> work activity claims), weights clipped to [0, 1]."""
     perf = edge_frame(edges, "PERFORMS", ("weight", "mode", "source_ids", "confidence"))
     perf = perf[perf["src"].isin(cap_idx)].copy()
-    perf["weight"] = [min(max(num(w, 0.0), 0.0), 1.0) for w in perf["weight"]]
-    perf["confidence"] = [min(max(num(c, DEFAULT_CONFIDENCE), 0.0), 1.0) for c in perf["confidence"]]
-    perf["mode"] = [m if m in MODES else "automate" for m in perf["mode"]]
+    perf["weight"] = [min(max(num(w, 0.0), 0.0), 1.0) for w in perf["weight"].tolist()]
+    perf["confidence"] = [min(max(num(c, DEFAULT_CONFIDENCE), 0.0), 1.0) for c in perf["confidence"].tolist()]
+    perf["mode"] = [m if m in MODES else "automate" for m in perf["mode"].tolist()]
     is_wa = perf["dst_label"].eq("WorkActivity") | perf["dst"].str.match(r"^(dwa|iwa|gwa):")
     return perf[~is_wa], perf[is_wa]
 
@@ -43,7 +43,7 @@ def _performs(edges: dict, cap_idx: dict[str, int]) -> tuple[pd.DataFrame, pd.Da
 def _descendants_of(edges: dict):
     part_of = edge_frame(edges, "PART_OF")
     children: dict[str, list[str]] = defaultdict(list)
-    for c, p in zip(part_of["src"], part_of["dst"], strict=True):
+    for c, p in zip(part_of["src"].tolist(), part_of["dst"].tolist(), strict=True):
         children[p].append(c)
 
     def descendants(wa: str) -> list[str]:
@@ -84,7 +84,7 @@ def _direct_paths(direct: pd.DataFrame) -> pd.DataFrame:
             "weight": direct["weight"].to_numpy(dtype=float),
             "kind": "direct",
             "via": "",
-            "source_ids": [source_list(s) for s in direct["source_ids"]],
+            "source_ids": [source_list(s) for s in direct["source_ids"].tolist()],
             "confidence": direct["confidence"].to_numpy(dtype=float),
         },
         columns=PATH_COLS,
@@ -109,7 +109,9 @@ def _activity_paths(
     inv["specificity"] = np.minimum(1.0, np.sqrt(broad_tasks / n_tasks)) if broad_tasks else 1.0
     wa_join = cap_wa.merge(inv, on="wa")
     if blocked and len(wa_join):
-        keep = [(c, t) not in blocked for c, t in zip(wa_join["capability"], wa_join["task"], strict=True)]
+        keep = [
+            (c, t) not in blocked for c, t in zip(wa_join["capability"].tolist(), wa_join["task"].tolist(), strict=True)
+        ]
         wa_join = wa_join[keep].reset_index(drop=True)
     if len(wa_join):
         wa_join["share"] = wa_join["weight"] / wa_join["n_wa"] * wa_join["specificity"]
@@ -147,7 +149,7 @@ def _same_as_paths(edges: dict, base_paths: pd.DataFrame) -> tuple[pd.DataFrame,
         ignore_index=True,
     ).drop_duplicates(["task_id", "other"])
     same_sources: dict[tuple[str, str], list[str]] = {}
-    for a_, b_, srcs in zip(same["src"], same["dst"], same["source_ids"], strict=True):
+    for a_, b_, srcs in zip(same["src"].tolist(), same["dst"].tolist(), same["source_ids"].tolist(), strict=True):
         same_sources[(a_, b_)] = same_sources[(b_, a_)] = source_list(srcs)
     if not (len(pairs) and len(best_base)):
         return pd.DataFrame(columns=PATH_COLS), same_sources
@@ -188,7 +190,7 @@ def _mark_effective(paths: pd.DataFrame) -> pd.DataFrame:
 def blocked_paths(edges: dict) -> set[tuple[str, str]]:
     """Curated exclusions: (capability, task) pairs whose inherited paths were reviewed and blocked."""
     ex = edge_frame(edges, "NOT_VIA_ACTIVITY")
-    return set(zip(ex["src"], ex["dst"], strict=True))
+    return set(zip(ex["src"].tolist(), ex["dst"].tolist(), strict=True))
 
 
 def link_paths(edges: dict, cap_idx: dict[str, int], broad_tasks: int | None = None) -> LinkPaths:
@@ -198,7 +200,10 @@ def link_paths(edges: dict, cap_idx: dict[str, int], broad_tasks: int | None = N
     base_paths = pd.concat([_direct_paths(direct), dwa_paths], ignore_index=True)
     sa_paths, same_sources = _same_as_paths(edges, base_paths)
     if blocked and len(sa_paths):  # an exclusion blocks the path through an equivalent task too
-        keep = [(c, t) not in blocked for c, t in zip(sa_paths["capability"], sa_paths["task_id"], strict=True)]
+        keep = [
+            (c, t) not in blocked
+            for c, t in zip(sa_paths["capability"].tolist(), sa_paths["task_id"].tolist(), strict=True)
+        ]
         sa_paths = sa_paths[keep]
     paths = _mark_effective(pd.concat([base_paths, sa_paths], ignore_index=True))
     return LinkPaths(paths=paths, wa_paths=wa_join, same_sources=same_sources)

@@ -61,7 +61,7 @@ class Compiled:
     def _path_index(self) -> dict[tuple[str, str, str], list[int]]:
         """(capability, task, mode) -> rows of `paths`, best first."""
         out: dict[tuple[str, str, str], list[int]] = {}
-        for i, key in enumerate(zip(self.paths["capability"], self.paths["task_id"], self.paths["mode"], strict=True)):
+        for i, key in enumerate(zip(*(self.paths[c].tolist() for c in ("capability", "task_id", "mode")), strict=True)):
             out.setdefault(key, []).append(i)
         return out
 
@@ -75,7 +75,7 @@ class Compiled:
         w = self.wa_paths
         if not len(w):
             return out
-        for i, key in enumerate(zip(w["capability"], w["task_id"], w["mode"], strict=True)):
+        for i, key in enumerate(zip(w["capability"].tolist(), w["task_id"].tolist(), w["mode"].tolist(), strict=True)):
             out.setdefault(key, []).append(i)
         return out
 
@@ -135,8 +135,8 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
 
     lp = link_paths(edges, cap_idx, config.activity_broad_tasks)
     effective = lp.paths[lp.paths["effective"]]
-    reached = set(effective.loc[effective["weight"] > 0, "task_id"])
-    tm = task_matrix(edges, set(effective["task_id"]), reached, notes)
+    reached = set(effective.loc[effective["weight"] > 0, "task_id"].tolist())
+    tm = task_matrix(edges, set(effective["task_id"].tolist()), reached, notes)
     t_idx = {t: i for i, t in enumerate(tm.tasks)}
     links = lp.paths[lp.paths["effective"] & (lp.paths["weight"] > 0)].copy()
     links["cap"] = links["capability"].map(cap_idx).astype(int)

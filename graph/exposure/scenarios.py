@@ -263,7 +263,7 @@ class LimArrays:
             lim_links["limitation"].to_numpy(dtype=object).reshape(n),
             lim_links["severity"].to_numpy(dtype=float).reshape(n),
             lim_links["kind"].to_numpy(dtype=object).reshape(n),
-            np.array([h if _ok(h) else np.nan for h in lim_links["half_life"]], dtype=float).reshape(n),
+            np.array([h if _ok(h) else np.nan for h in lim_links["half_life"].tolist()], dtype=float).reshape(n),
             dates("in_force_from"),
             dates("in_force_until"),
         )

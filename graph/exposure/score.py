@@ -72,7 +72,7 @@ def build_structure(compiled: Compiled) -> Structure:
     links = compiled.links
     n_tasks = len(compiled.tasks)
     terms_by_task: dict[int, list[tuple[int, int, float, float]]] = {}
-    cols = (links["cap"], links["task"], links["mode"], links["weight"], links["confidence"])
+    cols = [links[c].tolist() for c in ("cap", "task", "mode", "weight", "confidence")]
     for cap, task, mode, w, conf in zip(*cols, strict=True):
         c_, w_, k_ = term_key(cap, w, conf)
         term = (c_, 0 if mode == "automate" else 1, w_, k_)
@@ -187,7 +187,7 @@ def source_refs(nodes: dict) -> dict[str, str]:
         return {}
     cols = {c: (df[c] if c in df else pd.Series([None] * len(df))) for c in ("title", "publisher", "date", "url")}
     out = {}
-    for i, t, p, d, u in zip(df["id"], *cols.values(), strict=True):
+    for i, t, p, d, u in zip(df["id"].tolist(), *(c.tolist() for c in cols.values()), strict=True):
         who = ", ".join(str(x) for x in (p, d) if isinstance(x, str) and x)
         out[str(i)] = f"{t or i}" + (f" — {who}" if who else "") + (f" <{u}>" if isinstance(u, str) and u else "")
     return out
@@ -205,7 +205,9 @@ class Engine:
         self.source_refs = source_refs(nodes)  # source id -> "title — publisher (date) <url>", for explanations
         st = nodes.get("Study")
         col = "name" if st is not None and "name" in st.columns else "id"
-        self.study_names = {} if st is None else {i: str(n) for i, n in zip(st["id"], st[col], strict=True)}
+        self.study_names = (
+            {} if st is None else {i: str(n) for i, n in zip(st["id"].tolist(), st[col].tolist(), strict=True)}
+        )
         ll = self.compiled.lim_links
         self.lim_arrays = LimArrays.of(ll)
         self.lim_matrix = sp.csr_matrix(
@@ -215,6 +217,8 @@ class Engine:
         self.lim_group = ll["group"].to_numpy(dtype=np.int64) if len(ll) else np.zeros(0, np.int64)
         self._runs: OrderedDict[tuple, Run] = OrderedDict()
         self._judgement: dict[tuple[int, int, str], Judgement] = {}
+        self._timing: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+        self._potential: tuple[np.ndarray, np.ndarray] | None = None
 
     def judgement(self, seed: int, n_draws: int, vary: str = "all") -> Judgement:
         """The judgement draws for a seed (the same for every scenario); curated values when not varied."""
@@ -257,9 +261,35 @@ class Engine:
         """Let the cached runs go (their draws take tens of MB each; the build needs each run once)."""
         self._runs.clear()
 
+    def timing_draws(self, seed: int, n_draws: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(t50, s, pace shock, half-life multipliers) for a seed: the same for every scenario, so drawn once
+        (read-only arrays)."""
+        key = (seed, n_draws)
+        if key not in self._timing:
+            t50, s = draw_parameters(self.fit, self.compiled.caps, n_draws, seed)
+            xi = stream(seed, "pace").standard_normal(n_draws)
+            lims = self.compiled.lim_links["limitation"].tolist()
+            hl = self.config.half_life_sd
+            hl_mult = np.array(
+                [np.exp(hl * stream(seed, "lim|" + lim).standard_normal(n_draws)) for lim in lims]
+            ).reshape(len(lims), n_draws)
+            for a in (t50, s, xi, hl_mult):
+                a.flags.writeable = False
+            self._timing[key] = (t50, s, xi, hl_mult)
+        return self._timing[key]
+
     def potential(self, W: np.ndarray | None = None) -> np.ndarray:
         """Exposure of every entity if every linked capability were fully mature and unconstrained: with the
-        curated weights, or the mean over the judgement draws of the weights W (U, n_draws)."""
+        curated weights, or the mean over the judgement draws of the weights W (U, n_draws) (kept for the
+        last W asked about: every scenario of a seed asks with the same draws)."""
+        if W is not None and self._potential is not None and self._potential[0] is W:
+            return self._potential[1].copy()
+        out = self._potential_of(W)
+        if W is not None:
+            self._potential = (W, out.copy())
+        return out
+
+    def _potential_of(self, W: np.ndarray | None) -> np.ndarray:
         n_d = 1 if W is None else W.shape[1]
         ones = np.ones((len(self.compiled.caps), n_d))
         E, _ = entity_exposure(self.structure, ones, self.config.max_share, W)
@@ -290,12 +320,8 @@ class Run:
             self.pace = np.full(n_draws, scenario.pace)
             self.hl_mult = np.ones((len(lims), n_draws))
         else:
-            self.t50, self.s = draw_parameters(engine.fit, cm.caps, n_draws, seed)
-            xi = stream(seed, "pace").standard_normal(n_draws)
+            self.t50, self.s, xi, self.hl_mult = engine.timing_draws(seed, n_draws)
             self.pace = scenario.pace * np.exp(cfg.pace_sd * xi)
-            self.hl_mult = np.array(
-                [np.exp(cfg.half_life_sd * stream(seed, "lim|" + lim).standard_normal(n_draws)) for lim in lims]
-            ).reshape(len(lims), n_draws)
         self.times = np.array(years, dtype=float) + YEAR_POINT
         self.M, self.Md = self.maturity_at(self.times)
         # technical reach: the same draws without legal and contractual terms (what AI can do, not what it may)
@@ -365,7 +391,9 @@ class Run:
         st = self.engine.structure
         idx = [
             st.u_index[term_key(c, w, k)]
-            for c, w, k in zip(links["cap"], links["weight"], links["confidence"], strict=True)
+            for c, w, k in zip(
+                links["cap"].tolist(), links["weight"].tolist(), links["confidence"].tolist(), strict=True
+            )
         ]
         return self.judgement.weights[np.array(idx, dtype=np.int64)].astype(np.float64)
 
