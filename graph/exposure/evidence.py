@@ -52,13 +52,17 @@ def display_names(nodes: dict) -> tuple[dict[str, str], dict[str, str], dict[str
 
 
 def _milestone_rows(nodes: dict, edges: dict, cap_idx: dict[str, int], notes: list[str]) -> list[dict]:
-    ms_props = node_frame(nodes, "Milestone", ("date", "level", "source_ids")).set_index("id")
+    ms = node_frame(nodes, "Milestone", ("date", "level", "source_ids"))
+    ids, dates, levels, srcs = (ms[c].tolist() for c in ("id", "date", "level", "source_ids"))
+    ms_props = {
+        i: {"date": d, "level": lv, "source_ids": s} for i, d, lv, s in zip(ids, dates, levels, srcs, strict=True)
+    }
     marks = edge_frame(edges, "MARKS")
     rows = []
     for m_id, c_id in zip(marks["src"].tolist(), marks["dst"].tolist(), strict=True):
-        if c_id not in cap_idx or m_id not in ms_props.index:
+        if c_id not in cap_idx or m_id not in ms_props:
             continue
-        row = ms_props.loc[m_id]
+        row = ms_props[m_id]
         dy = decimal_year(row["date"])
         if dy is None or row["level"] not in MILESTONE_LEVELS:
             notes.append(f"milestone {m_id}: no usable date or level, skipped")
@@ -82,13 +86,14 @@ def _tool_rows(
     nodes: dict, edges: dict, cap_idx: dict[str, int], names: dict[str, str], config: MethodConfig
 ) -> tuple[list[dict], list[dict]]:
     """(tool offers, evidence rows dated by PROVIDES.since)."""
-    tool_props = node_frame(nodes, "Tool", ("name", "status", "first_release")).set_index("id")
+    tools = node_frame(nodes, "Tool", ("name", "status", "first_release"))
+    tool_status = dict(zip(tools["id"].tolist(), tools["status"].tolist(), strict=True))
     provides = edge_frame(edges, "PROVIDES", ("level", "since", "source_ids"))
     tool_rows, ev_rows = [], []
     for r in provides.itertuples(index=False):
         if r.dst not in cap_idx:
             continue
-        status = tool_props["status"].get(r.src) if r.src in tool_props.index else None
+        status = tool_status.get(r.src)
         # only PROVIDES.since dates the capability: a tool's first release may predate its AI features
         tool_rows.append(
             dict(
@@ -180,14 +185,14 @@ def _limitation_rows(
     nodes: dict, edges: dict, cap_idx: dict[str, int], names: dict[str, str], notes: list[str]
 ) -> list[dict]:
     lim_props = node_frame(nodes, "Limitation", ("name", "kind", "severity", "half_life_years", *LIM_TERMS))
-    lim_props = lim_props.set_index("id")
+    by_id = lim_props.set_index("id").to_dict("index")  # a dict per limitation: read once per constraint below
     terms = instrument_terms(nodes, edges)
     cons = edge_frame(edges, "CONSTRAINED_BY", ("severity", "source_ids", "confidence"))
     rows = []
     for r in cons.itertuples(index=False):
-        if r.src not in cap_idx or r.dst not in lim_props.index:
+        if r.src not in cap_idx or r.dst not in by_id:
             continue
-        lp = lim_props.loc[r.dst]
+        lp = by_id[r.dst]
         sev = num(r.severity, num(lp["severity"]))
         if sev is None:
             notes.append(f"limitation {r.dst} on {r.src}: no severity, ignored")
@@ -210,7 +215,7 @@ def _limitation_rows(
     return rows
 
 
-def _terms_of(lp: pd.Series, from_instruments: dict | None) -> dict:
+def _terms_of(lp: dict, from_instruments: dict | None) -> dict:
     """A legal limitation's dates: its own when the catalog gives them, else its instruments'."""
     own = dict(
         in_force_from=_term_date(lp["in_force_from"], start=True),
