@@ -323,10 +323,11 @@ class Run:
             self.t50, self.s, xi, self.hl_mult = engine.timing_draws(seed, n_draws)
             self.pace = scenario.pace * np.exp(cfg.pace_sd * xi)
         self.times = np.array(years, dtype=float) + YEAR_POINT
-        self.M, self.Md = self.maturity_at(self.times)
         # technical reach: the same draws without legal and contractual terms (what AI can do, not what it may)
         legal = engine.lim_arrays.kind == "legal"
-        self.Md_tech = self.maturity_at(self.times, skip=legal)[1] if legal.any() else self.Md
+        self.M, damped = self._maturity(self.times, None, (None, legal) if legal.any() else (None,))
+        self.Md = damped[0]
+        self.Md_tech = damped[-1]
         self._summary: pd.DataFrame | None = None
         self._draws: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -362,29 +363,52 @@ class Run:
 
         Damping: prod over limitation groups g of the capability of (1 - max_{l in g} sev_l(t)); a group is
         one kind of limitation (default) or a single limitation (config.limitation_combine = "product")."""
+        M, (Md,) = self._maturity(times, caps, (skip,))
+        return M, Md
+
+    def _maturity(
+        self, times: np.ndarray, caps: np.ndarray | None, skips: tuple[np.ndarray | None, ...]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Undamped maturity and, for each mask in `skips` (None: no link left out), the damped maturity
+        (see maturity_at); the severities of each time are computed once for all of them."""
         times = np.asarray(times, dtype=float)
         M = special.expit(self.logit_at(times, caps))
-        Md = M.copy()
         L = self.engine.lim_matrix  # (n_caps, n_links)
         links = np.arange(L.shape[1])
         if caps is not None:
             L = L[caps]
             links = np.flatnonzero(np.asarray(L.sum(axis=0)).ravel() > 0)
-        if skip is not None:
-            links = links[~skip[links]]
-        if not len(links):
-            return M, Md
-        groups = self.engine.lim_group[links]
+        plans = [self._damping_plan(L, links, skip) for skip in skips]
+        out = [M.copy() for _ in skips]
+        if not any(p is not None for p in plans):
+            return M, out
+        for i in range(len(times)):  # one time at a time: (n_links, n_draws) stays in cache
+            sev_all = self.severities_at(times[i : i + 1], links)[0]
+            for Md, plan in zip(out, plans, strict=True):
+                if plan is None:
+                    continue
+                pos, starts, G = plan
+                sev = sev_all if len(pos) == len(links) else sev_all[pos]
+                worst = np.maximum.reduceat(sev, starts, axis=0) if len(starts) < len(pos) else sev
+                Md[i] *= np.exp(G @ np.log1p(-worst))
+        return M, out
+
+    def _damping_plan(
+        self, L: sp.csr_matrix, links: np.ndarray, skip: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix] | None:
+        """(positions in `links` of the links that damp, first link of each group, capability x group matrix);
+        None when no link damps."""
+        pos = np.arange(len(links)) if skip is None else np.flatnonzero(~skip[links])
+        if not len(pos):
+            return None
+        used = links[pos]
+        groups = self.engine.lim_group[used]
         starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-        cap_of_link = np.asarray(L[:, links].argmax(axis=0)).ravel()
+        cap_of_link = np.asarray(L[:, used].argmax(axis=0)).ravel()
         G = sp.csr_matrix(
             (np.ones(len(starts)), (cap_of_link[starts], np.arange(len(starts)))), shape=(L.shape[0], len(starts))
         )
-        for i in range(len(times)):  # one time at a time: (n_links, n_draws) stays in cache
-            sev = self.severities_at(times[i : i + 1], links)[0]
-            worst = np.maximum.reduceat(sev, starts, axis=0) if len(starts) < len(links) else sev
-            Md[i] *= np.exp(G @ np.log1p(-worst))
-        return M, Md
+        return pos, starts, G
 
     def link_weights(self, links: pd.DataFrame) -> np.ndarray:
         """The weight of each link (rows of compiled.links) in every draw: (n_links, n_draws)."""
