@@ -519,39 +519,36 @@ class Run:
         )
 
 
+ENTITY_COLS = ("id", "label", "name", "basis", "coverage", "coverage_status", "coverage_reason")
+
+
 def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per entity and year (year by year, entities in order)."""
     eng = run.engine
     ents = eng.compiled.entities
     pot = eng.potential(run.judgement.weights)
-    n_e = len(ents)
-    frames = []
-    for y, year in enumerate(run.years):
-        frames.append(
-            pd.DataFrame(
-                {
-                    "entity_id": ents["id"].to_numpy(),
-                    "label": ents["label"].to_numpy(),
-                    "name": ents["name"].to_numpy(),
-                    "basis": ents["basis"].to_numpy(),
-                    "coverage": ents["coverage"].to_numpy(),
-                    "coverage_status": ents["coverage_status"].to_numpy(),
-                    "coverage_reason": ents["coverage_reason"].to_numpy(),
-                    "year": np.full(n_e, year),
-                    "scenario": run.scenario.name,
-                    "median": stats["median"][y],
-                    "low": stats["low"][y],
-                    "high": stats["high"][y],
-                    "mean": stats["mean"][y],
-                    "automation": np.minimum(stats["automation"][y], stats["mean"][y]),
-                    "augmentation": np.maximum(stats["mean"][y] - stats["automation"][y], 0.0),
-                    "potential": pot,
-                    "technical_median": stats["technical_median"][y],
-                    "technical_low": stats["technical_low"][y],
-                    "technical_high": stats["technical_high"][y],
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
+    n_y = len(run.years)
+
+    def rows(a: np.ndarray) -> np.ndarray:  # (n_years, n_entities) -> one value per row
+        return a.reshape(-1)
+
+    out = pd.DataFrame(
+        {
+            **{c: np.tile(ents[c].to_numpy(), n_y) for c in ENTITY_COLS},
+            "year": np.repeat(np.asarray(run.years), len(ents)),
+            "scenario": run.scenario.name,
+            "median": rows(stats["median"]),
+            "low": rows(stats["low"]),
+            "high": rows(stats["high"]),
+            "mean": rows(stats["mean"]),
+            "automation": rows(np.minimum(stats["automation"], stats["mean"])),
+            "augmentation": rows(np.maximum(stats["mean"] - stats["automation"], 0.0)),
+            "potential": np.tile(pot, n_y),
+            "technical_median": rows(stats["technical_median"]),
+            "technical_low": rows(stats["technical_low"]),
+            "technical_high": rows(stats["technical_high"]),
+        }
+    ).rename(columns={"id": "entity_id"})
     out["method_version"] = METHOD_VERSION
     return out
 
