@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -201,13 +202,7 @@ class Engine:
         self.config = self.compiled.config
         self.fit: Fit = fit_capabilities(self.compiled)
         self.structure = build_structure(self.compiled)
-        self.rates = edge_frame(edges, "RATES", ("score", "measure"))  # for compare.py
-        self.source_refs = source_refs(nodes)  # source id -> "title — publisher (date) <url>", for explanations
-        st = nodes.get("Study")
-        col = "name" if st is not None and "name" in st.columns else "id"
-        self.study_names = (
-            {} if st is None else {i: str(n) for i, n in zip(st["id"].tolist(), st[col].tolist(), strict=True)}
-        )
+        self._nodes, self._edges = nodes, edges  # for what only some uses need (read on first use, below)
         ll = self.compiled.lim_links
         self.lim_arrays = LimArrays.of(ll)
         self.lim_matrix = sp.csr_matrix(
@@ -219,6 +214,24 @@ class Engine:
         self._judgement: dict[tuple[int, int, str], Judgement] = {}
         self._timing: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
         self._potential: tuple[np.ndarray, np.ndarray] | None = None
+
+    @cached_property
+    def rates(self) -> pd.DataFrame:
+        """The studies' ratings (Study-RATES), for compare.py: 100,000+ rows a build has no use for."""
+        return edge_frame(self._edges, "RATES", ("score", "measure"))
+
+    @cached_property
+    def source_refs(self) -> dict[str, str]:
+        """source id -> "title — publisher (date) <url>", for explanations."""
+        return source_refs(self._nodes)
+
+    @cached_property
+    def study_names(self) -> dict[str, str]:
+        st = self._nodes.get("Study")
+        if st is None:
+            return {}
+        col = "name" if "name" in st.columns else "id"
+        return {i: str(n) for i, n in zip(st["id"].tolist(), st[col].tolist(), strict=True)}
 
     def judgement(self, seed: int, n_draws: int, vary: str = "all") -> Judgement:
         """The judgement draws for a seed (the same for every scenario); curated values when not varied."""
