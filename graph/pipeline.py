@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph import embedded, resources, settings, snapshot, views
+from graph import resources, settings, snapshot, views
 from graph.schema import SCHEMA_VERSION
 from graph.tables import WHERE, InputError, Problem, TableBuilder, Tables, merge
 from graph.validate import validate_tables
@@ -272,8 +272,10 @@ def build(
     with_scores: bool = True,
     force: bool = False,
     sources_reason: str | None = None,
+    cypher_db: bool = False,
 ) -> dict:
-    """Build a snapshot into `home` and make it current. Returns its manifest.
+    """Build a snapshot into `home` and make it current. Returns its manifest. The embedded Cypher
+    database is created on first use (graph.embedded.ensure_database), or here with `cypher_db`.
 
     Refused (BuildRefused, nothing written) unless `force`: a catalog without catalog files or without a
     required kind, and a build that would make a node label of the current snapshot collapse."""
@@ -287,7 +289,9 @@ def build(
         nodes, edges = add_scores(nodes, edges, progress)
 
     with snapshot.home_lock(home, on_wait=progress):
-        manifest = _write_snapshot(home, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason)
+        manifest = _write_snapshot(
+            home, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason, cypher_db
+        )
     return manifest
 
 
@@ -312,6 +316,7 @@ def _write_snapshot(
     public_info: dict,
     progress: Progress,
     sources_reason: str | None = None,
+    cypher_db: bool = False,
 ) -> dict:
     """Write the snapshot into a temporary folder of this build's own and publish it (under the home's
     lock). A failure removes that folder only, and leaves the previous snapshot current; a write that
@@ -326,8 +331,11 @@ def _write_snapshot(
         progress("writing tables")
         snapshot.write_tables(tmp, nodes, edges)
         views.write(tmp)  # what the explorer's first page shows, read from the tables just written
-        progress("creating the embedded Cypher database")
-        embedded.create_database(tmp / embedded.DB_FILE, nodes, edges)
+        if cypher_db:
+            from graph import embedded  # (LadybugDB only when asked for)
+
+            progress("creating the embedded Cypher database")
+            embedded.create_from_tables(tmp)
         previous = _previous_manifest(home)
         manifest = _manifest(build_id, created, content_hash, nodes, edges, tables, catalog, sources, public_info)
         manifest["previous_build_id"] = previous.get("build_id") if previous else None

@@ -7,7 +7,8 @@ Layout of the home (CRAFTGRAPH_HOME, else a per-user data directory):
       snapshots/<build_id>/
         manifest.json         build id, created, inputs with sha256, counts, content hash, notes
         nodes/<Label>.parquet edges/<TYPE>.parquet
-        graph.lbug            the embedded Cypher database (LadybugDB), built from the tables
+        graph.lbug            the embedded Cypher database (LadybugDB), created from the tables on first
+                              use (graph.embedded.ensure_database) or by `build --with-cypher-db`
         backtest.json         the forecast backtest's results, when stored (graph/exposure/backtest_store.py)
 
 A build writes into snapshots/.tmp-<time>-<host>-<pid> and renames it when complete; `current` is

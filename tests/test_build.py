@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 import graph
-from graph import embedded, snapshot
+from graph import embedded, snapshot, views
 from graph.pipeline import build
 
 
@@ -44,7 +44,7 @@ def test_failure_midway_leaves_previous_snapshot(catalog_copy, tmp_path, monkeyp
     def boom(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(embedded, "create_database", boom)
+    monkeypatch.setattr(views, "write", boom)
     with pytest.raises(RuntimeError, match="simulated"):
         build(catalog_copy, home=home)
     assert not list((home / "snapshots").glob(".tmp-*"))

@@ -49,7 +49,7 @@ def test_two_builds_at_once_both_complete(catalog_copy, tmp_path, monkeypatch):
     assert all(isinstance(r, dict) for r in results.values()), results
     assert any(m.startswith("waiting for another build into") for m in messages["b"])
     snaps = snapshot.snapshot_dirs(home)
-    assert len(snaps) == 2 and all((s / "graph.lbug").exists() for s in snaps)
+    assert len(snaps) == 2 and all((s / "manifest.json").exists() for s in snaps)
     assert snapshot.current_dir(home).name == results["b"]["build_id"]
     assert not list((home / "snapshots").glob(".tmp-*"))
 

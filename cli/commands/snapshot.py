@@ -51,12 +51,21 @@ Force = Annotated[
     ),
 ]
 
+WithCypherDb = Annotated[
+    bool,
+    typer.Option(
+        "--with-cypher-db",
+        help="create the embedded Cypher database now (by default, on the first Cypher query)",
+    ),
+]
+
 
 def build(
     catalog: options.Catalog = None,
     sources: options.Sources = None,
     no_sources: NoSources = False,
     force: Force = False,
+    with_cypher_db: WithCypherDb = False,
     home: options.Home = None,
     quiet: options.Quiet = False,
 ) -> None:
@@ -89,6 +98,7 @@ def build(
             progress=progress,
             force=force,
             sources_reason=chosen.reason,
+            cypher_db=with_cypher_db,
         )
     c = manifest["counts"]
     output.line(f"built {manifest['build_id']} in {home}")

@@ -13,7 +13,7 @@ from explorer import console, neo4j_status, ui
 from explorer.cache import Build
 from explorer.ui import download_csv
 from explorer.widgets import param, set_param, store_toggle
-from graph.embedded import EmbeddedCypher, QueryError
+from graph.embedded import NOTICE, EmbeddedCypher, QueryError, database_ready
 
 RESULT = "cypher-result"
 LINKED = "_cypher-linked"
@@ -60,8 +60,9 @@ def execute(b: Build, text: str, params_text: str, timeout_s: float, row_cap: in
     set_param("q", text)
     set_param("run", "1")
     set_param("params", json.dumps(params) if params else None)
+    creating = not use_neo4j and not database_ready(b.graph.path)  # the first query on this snapshot
     try:
-        with st.spinner("Running…"):
+        with st.spinner(f"Running… ({NOTICE})" if creating else "Running…"):
             df, truncated = console.run_query(session_cypher(b), text, params, timeout_s, row_cap, use_neo4j)
     except QueryError as e:
         st.error(str(e))
