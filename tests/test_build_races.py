@@ -25,18 +25,26 @@ def test_two_builds_at_once_both_complete(catalog_copy, tmp_path, monkeypatch):
     writing = threading.Event()
     real_write = snapshot.write_tables
 
+    b_waits = threading.Event()
+
     def slow_write(snap, nodes, edges):
-        writing.set()
-        time.sleep(1.0)  # hold the lock long enough for the other build to arrive
+        if not writing.is_set():  # the first build holds the lock until the other one waits for it
+            writing.set()
+            b_waits.wait(120)
         real_write(snap, nodes, edges)
 
     monkeypatch.setattr(snapshot, "write_tables", slow_write)
     messages: dict[str, list[str]] = {"a": [], "b": []}
     results: dict[str, object] = {}
 
+    def said(name: str, message: str) -> None:
+        messages[name].append(message)
+        if name == "b" and message.startswith("waiting for another build into"):
+            b_waits.set()
+
     def run(name: str) -> None:
         try:
-            results[name] = build(catalog_copy, home=home, progress=messages[name].append)
+            results[name] = build(catalog_copy, home=home, progress=lambda m: said(name, m))
         except BaseException as e:
             results[name] = e
 
