@@ -123,10 +123,11 @@ def clear() -> None:
         _BUILDS.clear()
 
 
-def prewarm(b: Build) -> None:
-    """Compile the exposure engine of a build in a background thread (once per build), so the first page
-    that explains a score does not wait for it. (Not the graph view's networkx graph: building it holds
-    the interpreter for seconds, slowing every page meanwhile; the graph view builds it when first asked.)"""
+def prewarm(b: Build, wait: Callable[[], None] | None = None) -> None:
+    """Compile the exposure engine of a build in a background thread (once per build), after `wait()`
+    returns (e.g. explorer.quick.wait_until_idle), so the first page that explains a score does not wait
+    for it. (Not the graph view's networkx graph: building it holds the interpreter for seconds, slowing
+    every page meanwhile; the graph view builds it when first asked.)"""
     with _BUILDS_LOCK:
         if getattr(b, "_prewarm_started", False):
             return
@@ -134,6 +135,8 @@ def prewarm(b: Build) -> None:
 
     def work() -> None:
         with contextlib.suppress(Exception):  # the page that needs the engine reports the error
+            if wait is not None:
+                wait()
             b.engine()
 
     threading.Thread(target=work, name="craftgraph-prewarm", daemon=True).start()

@@ -36,6 +36,8 @@ STREAMLIT_FLAGS = (
     "false",
     "--runner.postScriptGC",  # as .streamlit/config.toml: no full collection after every run
     "false",
+    "--runner.magicEnabled",  # and no magic (no page writes a bare expression)
+    "false",
 )
 Progress = Callable[[str], None]
 DEFAULT_PORT = 8501  # Streamlit's
@@ -209,7 +211,8 @@ def prewarm_app(home: Path, wait_s: float = FIRST_PAGE_WAIT_S) -> None:
     while time.monotonic() < deadline and not _first_page_served():
         time.sleep(0.2)
     quick = sys.modules.get("explorer.quick")
-    time.sleep(getattr(quick, "PREWARM_DELAY_S", 0.0))  # as the app shell's own load: after the page renders
+    if quick is not None:  # as the app shell's own load: once the first page is drawn and no page runs
+        quick.wait_until_idle()
     try:
         if str(APP.parent) not in sys.path:
             sys.path.insert(0, str(APP.parent))

@@ -19,10 +19,11 @@ CATALOG_ONLY = (
     "and scores cover the curated catalog only and are much lower than the full-data numbers. "
     "Run `craftgraph fetch` then `craftgraph build` for the full graph."
 )
-# The background load waits this long after the first page's script: meanwhile the browser fetches the
-# page's widget code from this server and renders it, and the load (~3 CPU s: pandas, pyarrow, the tables,
-# the engine) would compete with both for the interpreter and the CPU.
-PREWARM_DELAY_S = 2.0
+# The background load waits until no page has run for this long: after the first page, while the browser
+# fetches the page's widget code from this server and renders it, and while a visitor is clicking through,
+# the load (~1 CPU s for the tables, ~4 for the exposure engine, holding the interpreter) would slow them.
+IDLE_S = 2.0
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # the name Streamlit gives the thread that runs a page
 _warm_lock = threading.Lock()
 _warming: set[str] = set()
 
@@ -84,10 +85,20 @@ def skip_repl_check() -> None:
     dg._use_warning_has_been_displayed = True
 
 
-def prewarm(delay_s: float = PREWARM_DELAY_S) -> None:
-    """Load the current build (tables, then the exposure engine) in a background thread, once per
-    snapshot, `delay_s` after the first page: the first page does not wait for it, the next pages find it
-    loaded (a page opened sooner loads the build itself; the load is shared, see explorer.cache)."""
+def wait_until_idle(quiet_s: float = IDLE_S, poll_s: float = 0.1) -> None:
+    """Return once no page has run in this process for `quiet_s` seconds (counted from the call)."""
+    last_busy = time.monotonic()
+    while time.monotonic() - last_busy < quiet_s:
+        if any(t.name == SCRIPT_THREAD for t in threading.enumerate()):
+            last_busy = time.monotonic()
+        time.sleep(poll_s)
+
+
+def prewarm() -> None:
+    """Load the current build's tables, then compile its exposure engine, in a background thread once per
+    snapshot, each step when no page has run for IDLE_S: the first page and a visitor's clicks do not wait
+    for it, and the next pages find it done (a page that needs it sooner loads it itself; the work is
+    shared, see explorer.cache)."""
     snap = current_snapshot()
     if snap is None:
         return
@@ -97,11 +108,11 @@ def prewarm(delay_s: float = PREWARM_DELAY_S) -> None:
         _warming.add(str(snap))
 
     def work() -> None:
-        time.sleep(delay_s)
+        wait_until_idle()
         try:
             from explorer import cache
 
-            cache.prewarm(cache.build(snap))
+            cache.prewarm(cache.build(snap), wait=wait_until_idle)
         except Exception:  # the page that needs it reports the error
             pass
 

@@ -96,9 +96,25 @@ def test_the_explorer_runs_without_a_collection_after_every_run():
     from explorer.launch import STREAMLIT_FLAGS
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["runner"]["postScriptGC"] is False
     flags = list(STREAMLIT_FLAGS)
-    assert flags[flags.index("--runner.postScriptGC") + 1] == "false"
+    for option in ("postScriptGC", "magicEnabled"):
+        assert config["runner"][option] is False, option
+        assert flags[flags.index(f"--runner.{option}") + 1] == "false", option
+
+
+def test_no_page_relies_on_magic():
+    """Magic is off (.streamlit/config.toml): a bare expression in app.py or a page (other than a call or a
+    docstring) would silently show nothing."""
+    import ast
+
+    for path in [ROOT / "app.py", *sorted((ROOT / "explorer" / "pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            body = getattr(node, "body", None)
+            for i, stmt in enumerate(body if isinstance(body, list) else []):
+                if not isinstance(stmt, ast.Expr) or isinstance(stmt.value, ast.Call | ast.Await):
+                    continue
+                docstring = i == 0 and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+                assert docstring, f"{path.name}:{stmt.lineno}: a bare expression (magic is off; use st.write)"
 
 
 def test_charts_name_their_data_the_same_whatever_it_holds():
@@ -118,3 +134,22 @@ def test_charts_name_their_data_the_same_whatever_it_holds():
     assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
     two = {"datasets": {"x": [], "y": []}, "data": {"name": "x"}}
     assert ui.stable_data(two) is two, "a spec with more than one dataset is left as it is"
+
+
+def test_the_background_load_waits_until_no_page_runs():
+    """quick.wait_until_idle returns once no page has run (no thread named as Streamlit names its script
+    thread) for the quiet time: a running page holds it back."""
+    import threading
+    import time
+
+    done = threading.Event()
+    runner = threading.Thread(target=done.wait, name=quick.SCRIPT_THREAD, daemon=True)
+    runner.start()
+    threading.Timer(0.4, done.set).start()
+    t0 = time.monotonic()
+    quick.wait_until_idle(quiet_s=0.2, poll_s=0.02)
+    waited = time.monotonic() - t0
+    assert not runner.is_alive() and waited >= 0.5, waited  # 0.2 had the running page been ignored
+    t0 = time.monotonic()
+    quick.wait_until_idle(quiet_s=0.1, poll_s=0.02)
+    assert time.monotonic() - t0 < 1.0, "with no page running it waits the quiet time only"
