@@ -18,9 +18,6 @@ import webbrowser
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from graph import snapshot
-from graph.pipeline import ensure_snapshot
-
 APP = Path(__file__).resolve().parents[1] / "app.py"
 CATALOG_ENV = "CRAFTGRAPH_CATALOG"  # read by graph.pipeline.default_catalog (graph.settings)
 SOURCES_ENV = "CRAFTGRAPH_SOURCES"
@@ -50,6 +47,21 @@ class AppMissing(FileNotFoundError):
 
 
 _FIRST_BUILD = threading.Lock()
+
+
+def ensure_snapshot(
+    home: Path, catalog: Path | None = None, sources: Path | None = None, progress: Progress | None = None
+) -> tuple[Path, bool]:
+    """graph.pipeline.ensure_snapshot, without importing the build (pandas, pyarrow: 1-2 s before the server
+    starts) when `home` already has a current snapshot, found the light way (explorer.quick)."""
+    from explorer import quick
+
+    snap = quick.current_snapshot(home)
+    if snap is not None:
+        return snap, False
+    from graph.pipeline import ensure_snapshot as build_when_missing
+
+    return build_when_missing(home, catalog, sources, progress)
 
 
 def ensure_snapshot_once(home: Path) -> Path:
@@ -221,6 +233,7 @@ def prewarm_app(home: Path, wait_s: float = FIRST_PAGE_WAIT_S) -> None:
         import explorer.widgets  # noqa: F401
         from explorer import cache, scores
         from explorer.scenario import spec
+        from graph import snapshot
 
         b = cache.build(snapshot.current_dir(home))
         scores.summary(b, spec("expected"))

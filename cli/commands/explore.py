@@ -61,9 +61,10 @@ def explore(
     With NEO4J_URI set and reachable, the Cypher console and graph view can also read from Neo4j; otherwise
     the embedded store is used. --catalog and --sources are used only when there is no snapshot yet.
     """
+    from explorer import quick
     from explorer.launch import AppMissing, start_explorer
 
-    home = options.home(home)
+    home = home or quick.home()  # as options.home, without importing graph.snapshot (pandas) before serving
     progress = output.Progress(quiet)
 
     def say(message: str) -> None:  # the snapshot is ready: the build's progress display ends here
