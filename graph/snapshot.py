@@ -236,14 +236,21 @@ def to_arrow(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
         if f.name not in df.columns:
             cols[f.name] = pa.nulls(len(df), type=f.type)
             continue
-        values = df[f.name]
-        if pa.types.is_list(f.type):
-            cols[f.name] = pa.array([v if isinstance(v, (list, tuple)) else None for v in values], type=f.type)
-        elif pa.types.is_integer(f.type):
-            cols[f.name] = pa.array([None if _missing(v) else int(v) for v in values], type=f.type)
-        else:
-            cols[f.name] = pa.array(values.astype(object).where(values.notna(), None).tolist(), type=f.type)
+        cols[f.name] = _column(df[f.name], f.type)
     return pa.table(cols, schema=schema)
+
+
+def _column(values: pd.Series, typ: pa.DataType) -> pa.Array:
+    """A frame's column as an Arrow array of the schema's type; None, NaN and NA become nulls."""
+    if pa.types.is_list(typ):
+        return pa.array([v if isinstance(v, (list, tuple)) else None for v in values], type=typ)
+    try:  # straight from the column's memory (no Python list): the same values, in a fraction of the time
+        return pa.Array.from_pandas(values, type=typ)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects (or floats to truncate): value by value
+        pass
+    if pa.types.is_integer(typ):
+        return pa.array([None if _missing(v) else int(v) for v in values], type=typ)
+    return pa.array(values.astype(object).where(values.notna(), None).tolist(), type=typ)
 
 
 def _missing(v: object) -> bool:
