@@ -4,7 +4,8 @@
     python benchmarks/build_outputs.py SNAPSHOT_DIR --compare before.json
 
 The fingerprint: the content hash and counts of the manifest, a digest of every node and relationship
-table (without build stamps), the node count per label of the embedded Cypher database, and digests of
+table (without build stamps), the node count per label of the embedded Cypher database (created from the
+snapshot's tables if it has none yet, as the first Cypher query does), and digests of
 the exposure engine's outputs computed on the snapshot (craft, occupation and department exposure for
 the three preset scenarios, one explanation and one forecast). `--compare` prints what differs and exits 1.
 """

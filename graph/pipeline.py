@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -326,7 +327,11 @@ def _write_snapshot(
     try:
         (home / "snapshots").mkdir(parents=True, exist_ok=True)
         content_hash = snapshot.content_hash(nodes, edges)
-        build_id = f"{created.strftime('%Y%m%dT%H%M%SZ')}-{content_hash[:8]}"
+        build_id = _build_id(created, content_hash)
+        while (home / "snapshots" / build_id).exists():  # the same content built within the same second
+            time.sleep(1.0 - created.microsecond / 1e6)
+            created = datetime.now(UTC)
+            build_id = _build_id(created, content_hash)
         nodes, edges = snapshot.stamp(nodes, build_id), snapshot.stamp(edges, build_id)
         progress("writing tables")
         snapshot.write_tables(tmp, nodes, edges)
@@ -362,6 +367,10 @@ def _write_snapshot(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _build_id(created: datetime, content_hash: str) -> str:
+    return f"{created.strftime('%Y%m%dT%H%M%SZ')}-{content_hash[:8]}"
 
 
 def _manifest(

@@ -129,3 +129,28 @@ def test_manifest_is_valid_json_and_diff(catalog_copy, tmp_path):
     assert changes["nodes"]["Vendor"]["added"] == 1
     assert changes["nodes"]["Vendor"]["examples_added"] == ["vendor:other"]
     assert "Vendor: +1 -0" in b["changes"]
+
+
+def test_a_rebuild_within_the_same_second_gets_its_own_id(catalog_copy, tmp_path, monkeypatch):
+    """Build ids are the second and the content hash: the same content built twice within one second (a
+    fast catalog build) must not collide with the snapshot already there."""
+    from datetime import UTC, datetime, timedelta
+
+    from graph import pipeline
+
+    home = tmp_path / "h"
+    first = build(catalog_copy, home=home)
+    t0 = datetime.strptime(first["build_id"][:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    ticks = iter([t0 + timedelta(milliseconds=500), t0 + timedelta(seconds=1, milliseconds=10)])
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return next(ticks)
+
+    monkeypatch.setattr(pipeline, "datetime", Clock)
+    monkeypatch.setattr(pipeline.time, "sleep", lambda s: None)
+    second = build(catalog_copy, home=home)
+    assert second["content_hash"] == first["content_hash"] and second["build_id"] != first["build_id"]
+    assert [s["id"] for s in snapshot.list_snapshots(home)] == [first["build_id"], second["build_id"]]
+    assert snapshot.current_id(home) == second["build_id"]
