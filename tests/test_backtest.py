@@ -13,7 +13,7 @@ from graph.schema import MILESTONE_LEVELS
 
 DATA_END = "2027-01-01"
 # The synthetic catalog's own model: normal dating noise of 0.5 years, no common pace shock.
-TRUE_MODEL = MethodConfig(pace_sd=0.0, date_noise_years=0.5, date_noise_df=None)
+TRUE_MODEL = MethodConfig(pace_sd=0.0, date_noise_years=0.5, date_noise_df=None, censoring_noise_years=None)
 
 
 def _day(t: float) -> str:
@@ -168,13 +168,14 @@ def test_heavier_tails_make_an_overdue_level_less_imminent() -> None:
 def test_choice_rule_rejects_a_variant_that_empties_the_censoring() -> None:
     base = MethodConfig()
     assert bt.censoring_maturity(base) < bt.CENSORING_MAX  # the engine's default keeps it
-    assert bt.censoring_maturity(base.with_(date_noise_years=2.0)) > bt.CENSORING_MAX
+    loose = base.with_(censoring_noise_years=None)  # exposure-2.2's dating noise without the sharp censoring
+    assert bt.censoring_maturity(loose) > bt.CENSORING_MAX
     # a variant scoring better on the early cutoffs is still not chosen when it fails the rule
     pred = pd.DataFrame(
         dict(cutoff=2022.0, horizon=1.0, capability=[f"c{i}" for i in range(40)], level="demo", outcome=0, p=0.5)
     )
     better = pred.assign(p=0.1)
-    configs = {"default": base, "better": base.with_(date_noise_years=2.0)}
+    configs = {"default": base, "better": loose}
     assert bt.choose(pd.DataFrame(), {"default": pred, "better": better}, configs)[0] == "default"
     assert bt.choose(pd.DataFrame(), {"default": pred, "better": better}, {**configs, "better": base})[0] == "better"
 

@@ -12,7 +12,8 @@ with the pooled prior and none of its dated evidence).
 Predictive model of a level date, per Laplace draw of (t50, log s) and a common pace shock psi (as the engine):
 the curve reaches logit z at C + (t50 + s z - C) / psi; the date is that plus the dating noise (normal with sd
 tau, or Student t with `date_noise_df` degrees of freedom and scale tau), truncated to after C (the level is not
-reached by C). Levels are scored one by one (marginally).
+reached by C). Levels are scored one by one (marginally). The fit's censoring term may use a sharper noise
+(`censoring_noise_years`); the predictive uses the dating noise.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from graph.exposure.config import EXPOSURE_2_0, MethodConfig, level_logit
+from graph.exposure.config import EXPOSURE_2_0, EXPOSURE_2_1, MethodConfig, level_logit
 from graph.exposure.evidence import as_of_date, display_names, maturity_evidence
 from graph.exposure.frames import decimal_year, node_frame
 from graph.exposure.maturity import Prior, fit_evidence, fit_one, stream
@@ -298,8 +299,8 @@ def brier_difference(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float, float]:
 
 
 def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
-    """The MethodConfig knobs compared: dating noise (scale and tails), pace prior, pooling, the spacing of the
-    upper levels, and the defaults of exposure-2.0.
+    """The MethodConfig knobs compared: dating noise (scale and tails), the censoring's sharpness, pace prior and
+    pooling, the spacing of the upper levels, and the defaults of exposure-2.1 and 2.0.
 
     A common logit shift or scaling of the level table changes no level-date prediction (it moves t50 and s
     only), so the table variants change the spacing of the last two levels."""
@@ -308,20 +309,17 @@ def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
     wide = dict(prior_log_s_sd=1.0, pool_log_s_sd_range=(0.6, 1.2))
     return {
         "default": base,
+        "exposure-2.1 defaults": base.with_(**EXPOSURE_2_1),
         "exposure-2.0 defaults": old,
         "2.0 + tau 1.0 + pace prior wider": old.with_(date_noise_years=1.0, **wide),
         "normal noise": base.with_(date_noise_df=None),
         "upper levels 0.80/0.995": base.with_(level_maturity={**base.level_maturity, "production_used": 0.80}),
+        "tau 1.0": base.with_(date_noise_years=1.0),
         "tau 1.5": base.with_(date_noise_years=1.5),
-        "tau 2.0": base.with_(date_noise_years=2.0),
+        "censoring as the dates (t, not sharp)": base.with_(censoring_noise_years=None),
+        "sharp censoring 0.5 yr": base.with_(censoring_noise_years=0.5),
         "Cauchy noise (df 1)": base.with_(date_noise_df=1.0),
         "no pooling": base.with_(pool=False),
-        # exposure-2.2 candidates (docs/decisions/forecast-calibration.md): the censoring kept sharp while the
-        # observed dates get a larger noise scale, and stronger pooling of the pace
-        "sharp censoring (normal, 1 yr)": base.with_(censoring_noise_years=1.0),
-        "sharp censoring + tau 1.5": base.with_(censoring_noise_years=1.0, date_noise_years=1.5),
-        "sharp censoring + tau 2.0": base.with_(censoring_noise_years=1.0, date_noise_years=2.0),
-        "sharp censoring 0.5 yr + tau 2.0": base.with_(censoring_noise_years=0.5, date_noise_years=2.0),
         "pace pooling stronger (sd from 0.2)": base.with_(pool_log_s_sd_range=(0.2, 1.2)),
     }
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from graph.schema import MILESTONE_LEVELS
 
-METHOD_VERSION = "exposure-2.1"
+METHOD_VERSION = "exposure-2.2"
 
 YEARS: tuple[int, ...] = tuple(range(2024, 2036))  # 2024..2035 inclusive
 # Forecast paths: the exposure thresholds whose crossing dates are reported by default.
@@ -47,8 +47,8 @@ class MethodConfig:
     level_maturity: dict[str, float] = field(default_factory=lambda: dict(LEVEL_MATURITY))
     # Dating noise of a level's date around the curve (years; the sd of a normal, the scale of a Student t):
     # "first" is arguable, curation lags, and capabilities stall and jump in ways a logistic curve with fixed
-    # level spacing does not describe. 1 year since exposure-2.1 (0.5 before).
-    date_noise_years: float = 1.0
+    # level spacing does not describe. 2 years since exposure-2.2 (1 year in 2.1, 0.5 before).
+    date_noise_years: float = 2.0
     # Tails of the dating noise: None for normal, else the degrees of freedom of a Student t. 2 since
     # exposure-2.1 (normal before): with heavier tails a level that is late against the curve reads as a
     # stall, not as imminent. Both chosen by the forecast backtest on its early cutoffs, among the settings
@@ -57,8 +57,10 @@ class MethodConfig:
     # Sharpness of "not reached yet" (the next level, censored at the as-of date): None uses the dating noise
     # above; a number uses normal noise with that scale (years). Heavy tails on the censoring term make it
     # nearly free for the curve to run past a level the record does not show; normal noise keeps that costly
-    # while the observed dates keep their heavy tails.
-    censoring_noise_years: float | None = None
+    # while the observed dates keep their heavy tails. 1 year since exposure-2.2 (None before): it lets the
+    # dates' scale grow to 2 years, which the backtest's early cutoffs favour, and a capability without dated
+    # evidence still fits below research level (docs/decisions/forecast-calibration.md).
+    censoring_noise_years: float | None = 1.0
     # Prior on the slope parameter s (years per logit unit of maturity), before pooling.
     prior_log_s_mean: float = 0.0  # s = 1 year per logit unit
     prior_log_s_sd: float = 1.0  # 0.5 before exposure-2.1
@@ -104,8 +106,10 @@ class MethodConfig:
         return replace(self, **kw)
 
 
-# The defaults of exposure-2.0, kept so the backtest and the sensitivity runs can compare against them.
+# The defaults of earlier method versions, kept so the backtest and the sensitivity runs can compare against them.
+EXPOSURE_2_1 = dict(date_noise_years=1.0, censoring_noise_years=None)
 EXPOSURE_2_0 = dict(
+    censoring_noise_years=None,
     level_maturity={**LEVEL_MATURITY, "production_used": 0.60, "industry_standard": 0.90},
     date_noise_years=0.5,
     date_noise_df=None,
