@@ -16,7 +16,7 @@ from typing import Any
 
 from graph import resources, settings, snapshot, views
 from graph.schema import SCHEMA_VERSION
-from graph.tables import WHERE, InputError, Problem, TableBuilder, Tables, merge
+from graph.tables import WHERE, InputError, Problem, Tables, edge_columns, merge
 from graph.validate import validate_tables
 from ingest.catalog import read_catalog
 
@@ -240,15 +240,20 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 def add_citations(t: Tables) -> None:
     """CITES relationships from every node with `source_ids` to its sources."""
-    tb = TableBuilder()
+    src: list[str] = []
+    dst: list[str] = []
+    src_label: list[str] = []
     for label, df in t.nodes.items():
         if label == "Source" or "source_ids" not in df.columns:
             continue
-        for node_id, sids in zip(df["id"], df["source_ids"], strict=True):
+        for node_id, sids in zip(df["id"].tolist(), df["source_ids"].tolist(), strict=True):
             for sid in sids or ():
-                tb.edge("CITES", node_id, label, sid, "Source")
-    cites = tb.tables().edges.get("CITES")
-    if cites is not None:
+                src.append(node_id)
+                dst.append(sid)
+                src_label.append(label)
+    if src:
+        ends = {"src": src, "dst": dst, "src_label": src_label, "dst_label": ["Source"] * len(src)}
+        cites = edge_columns("CITES", ends)
         t.edges["CITES"] = cites.drop_duplicates(subset=["src", "dst"]).reset_index(drop=True)
 
 
