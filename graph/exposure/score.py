@@ -133,26 +133,14 @@ def signature_exposure(
     (n_caps, n_draws). In float32 when Md is float32. auto_mean: return only the automation part's
     mean over draws (n_sig,), which is all the summaries need. W: the terms' weights per draw (U, n_draws)
     (judgement uncertainty); None: the curated weights."""
-    single = Md.dtype == np.float32
-    X = Md[st.u_cap]
-    if W is None:
-        X *= (st.u_w32 if single else st.u_w)[:, None]
-    else:
-        X *= W
-    np.minimum(X, max_share, out=X)
-    np.negative(X, out=X)
-    G = np.log1p(X, out=X)  # log(1 - w M'): minus the hazard of each unique term
-    P_all, P_mix_auto = st.P32 if single else st.P64
-    logS = P_all @ G  # log of each signature's unexposed share
+    logS, G = _log_unexposed(st, Md, max_share, W)
     a, _, m = st.blocks
     ratio = None
     if m.stop > m.start:  # automation's share of the hazard, where both modes act
-        ratio = P_mix_auto @ G
+        ratio = (st.P32 if Md.dtype == np.float32 else st.P64)[1] @ G
         np.divide(ratio, logS[m], out=ratio, where=logS[m] < 0)
         ratio[logS[m] >= 0] = 0.0
-    e = logS
-    np.expm1(e, out=e)
-    np.negative(e, out=e)
+    e = _exposed(logS)
     if ratio is not None:
         ratio *= e[m]
     if auto_mean:
@@ -166,6 +154,35 @@ def signature_exposure(
         if ratio is not None:
             e_auto[m] = ratio
     return e, e_auto
+
+
+def signature_total(st: Structure, Md: np.ndarray, max_share: float, W: np.ndarray | None = None) -> np.ndarray:
+    """signature_exposure's exposure without its automation part (what the technical reach and the potential
+    need): the same values, without the work of the split."""
+    return _exposed(_log_unexposed(st, Md, max_share, W)[0])
+
+
+def _log_unexposed(
+    st: Structure, Md: np.ndarray, max_share: float, W: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(log of each signature's unexposed share, log(1 - w M') of each unique term)."""
+    single = Md.dtype == np.float32
+    X = Md[st.u_cap]
+    if W is None:
+        X *= (st.u_w32 if single else st.u_w)[:, None]
+    else:
+        X *= W
+    np.minimum(X, max_share, out=X)
+    np.negative(X, out=X)
+    G = np.log1p(X, out=X)  # log(1 - w M'): minus the hazard of each unique term
+    return (st.P32 if single else st.P64)[0] @ G, G
+
+
+def _exposed(logS: np.ndarray) -> np.ndarray:
+    """1 - exp(logS), in place."""
+    np.expm1(logS, out=logS)
+    np.negative(logS, out=logS)
+    return logS
 
 
 def entity_exposure(
@@ -314,8 +331,8 @@ class Engine:
     def _potential_of(self, W: np.ndarray | None) -> np.ndarray:
         n_d = 1 if W is None else W.shape[1]
         ones = np.ones((len(self.compiled.caps), n_d))
-        E, _ = entity_exposure(self.structure, ones, self.config.max_share, W)
-        out = E.mean(axis=1)
+        W64 = None if W is None else np.asarray(W, dtype=np.float64)  # as entity_exposure, without automation
+        out = (self.structure.A_sig @ signature_total(self.structure, ones, self.config.max_share, W64)).mean(axis=1)
         out[~self.structure.has_basis] = np.nan
         return out
 
@@ -488,7 +505,7 @@ class Run:
             if self.Md_tech is self.Md:
                 tq = q
             else:
-                et, _ = signature_exposure(st, self.Md_tech[y].astype(np.float32), ms, auto_mean=True, W=W)
+                et = signature_total(st, self.Md_tech[y].astype(np.float32), ms, W=W)
                 tq = quantiles(st.A_sig32 @ et, (lo, 0.5, hi))
             out["technical_low"][y], out["technical_median"][y], out["technical_high"][y] = tq
             if keep_draws:
