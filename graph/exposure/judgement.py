@@ -43,8 +43,13 @@ def draw_around(values: np.ndarray, confidence: np.ndarray, keys: list[str], see
     v = np.asarray(values, dtype=float)
     z = special.logit(np.clip(v, _EPS, 1.0 - _EPS))
     xi = np.empty((len(v), n_draws))
+    first: dict[str, int] = {}  # a key's draws are the same wherever it repeats (terms share their capability's)
     for i, key in enumerate(keys):
-        xi[i] = stream(seed, "judgement|" + key).standard_normal(n_draws)
+        if key in first:
+            xi[i] = xi[first[key]]
+        else:
+            first[key] = i
+            xi[i] = stream(seed, "judgement|" + key).standard_normal(n_draws)
     out = special.expit(z[:, None] + sigma(confidence)[:, None] * xi)
     out[v <= 0] = 0.0
     return out
