@@ -339,6 +339,27 @@ def test_score_tables_follow_the_schema_and_are_deterministic():
     assert (df["build_id"] == "build-1").all() and (df["method_version"] == api.METHOD_VERSION).all()
 
 
+def test_past_years_reused_across_scenarios_only_where_the_same():
+    """Every scenario agrees on the years up to the as-of date: a run reuses another's results there and
+    gives what it gives alone; a scenario that changes the past (a limitation removed throughout) is not
+    given another's results."""
+    lims = [("cap:a", "lim:t1", "technical", 0.5, None), ("cap:a", "lim:l", "legal", 0.1, None)]
+    nodes, edges = hand_graph(limitations=lims)
+
+    def summary(*scenarios):
+        eng = Engine(nodes, edges, MethodConfig(draws=100))
+        for sc in scenarios:
+            s = eng.run(sc, draws=100, seed=5).summary()
+        return eng, s
+
+    removed = api.make_scenario("expected", remove=["lim:t1"])
+    for first, then in (("slow", "fast"), ("expected", removed)):
+        eng, both = summary(first, then)
+        _, alone = summary(then)
+        pd.testing.assert_frame_equal(both, alone, check_exact=True)
+        assert eng._past is not None and len(eng._past[1]) >= 1  # years before the as-of date were kept
+
+
 def test_score_units_round_as_python_does():
     """The vectorised rounding gives round(x, 6) clipped by min/max bit for bit, halfway cases and -0.0
     included, and None for what is missing or not finite."""
