@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -80,13 +81,27 @@ def ensure_database(snap: Path, notice: Notice | None = _to_stderr, wait_s: floa
                 return path
             if notice:
                 notice(NOTICE)
-            create_from_tables(snap)
+            create_in_child(snap)
     except OSError as e:
         raise QueryError(
             f"could not create the Cypher database in {snap}: {e.strerror or e} "
             "(`craftgraph build --with-cypher-db` creates it at build time)"
         ) from None
     return path
+
+
+def create_in_child(snap: Path) -> None:
+    """`create_from_tables(snap)` in a short-lived process of its own (`python -m graph.embedded SNAP`), so
+    LadybugDB's copy (~500 MB on the full data) is not kept by a long-running process such as the
+    explorer's server; its error, if any, as a QueryError."""
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    args = [sys.executable, "-m", "graph.embedded", str(snap)]
+    done = subprocess.run(args, env=env, cwd=root, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        why = lines[-1] if lines else f"exit {done.returncode}"
+        raise QueryError(f"could not create the Cypher database of {snap}: {why}")
 
 
 @contextlib.contextmanager
@@ -210,3 +225,7 @@ class EmbeddedCypher(CypherSandbox):
         if not self.path.exists():
             ensure_database(self.snap, self.notice)
         return super()._worker()
+
+
+if __name__ == "__main__":  # create_in_child's process
+    create_from_tables(Path(sys.argv[1]))

@@ -59,7 +59,7 @@ def test_the_snapshot_is_unchanged_by_the_creation(fresh):
 
 
 def test_concurrent_first_uses_make_one_database(fresh, monkeypatch):
-    real = embedded.create_database
+    real = embedded.create_in_child
     calls: list[int] = []
 
     def slow(*args, **kwargs):
@@ -67,7 +67,7 @@ def test_concurrent_first_uses_make_one_database(fresh, monkeypatch):
         time.sleep(0.5)  # long enough for the other first use to arrive while this one creates
         real(*args, **kwargs)
 
-    monkeypatch.setattr(embedded, "create_database", slow)
+    monkeypatch.setattr(embedded, "create_in_child", slow)
     said: list[str] = []
     errors: list[BaseException] = []
 
@@ -117,7 +117,7 @@ def test_a_failed_creation_leaves_no_database(fresh, monkeypatch):
 
     monkeypatch.setattr(embedded, "_copy", fail_midway)
     with pytest.raises(RuntimeError, match="simulated"):
-        embedded.ensure_database(fresh, notice=None)
+        embedded.create_from_tables(fresh)  # what the child process of ensure_database runs
     assert copied and not embedded.database_ready(fresh)
     assert not list(fresh.glob(f"{embedded.TMP_PREFIX}*"))
     monkeypatch.setattr(embedded, "_copy", real)
@@ -139,3 +139,11 @@ def test_build_with_cypher_db_creates_it_at_build_time(catalog_copy, tmp_path):
     finally:
         cy.close()
     assert said == []
+
+
+def test_a_creation_that_fails_in_its_process_is_one_line_and_leaves_nothing(fresh):
+    (fresh / "nodes" / "Tool.parquet").write_bytes(b"not parquet")  # a damaged table
+    with pytest.raises(embedded.QueryError, match="could not create the Cypher database") as e:
+        embedded.ensure_database(fresh, notice=None)
+    assert "\n" not in str(e.value)
+    assert not embedded.database_ready(fresh) and not list(fresh.glob(f"{embedded.TMP_PREFIX}*"))
