@@ -7,6 +7,14 @@ UTF-16 is honoured, as Excel's "Unicode text" export writes); a required column 
 closest header name: a renamed column), appears twice, or (with `exact`) is not expected; a row of a
 text file has more or fewer cells than the header (a truncated download ends in a short row); a quote
 is never closed. Rows with problems are left out; what each cell means is the caller's business.
+
+Two paths, one result. A text file is first tried on the fast path (`_fast_frame`: pyarrow's C CSV
+parser, multi-threaded, only the columns asked for, checks done column-wise), which gives up, without
+reporting anything, at the first sign that the file is not plainly good: a header that is not found or
+not right, a row of the wrong width, a record over several lines, a blank row, bytes that do not decode,
+a lone carriage return, a NUL byte. The careful path (`read_rows`: Python's csv module, record by record)
+then reads the file again and reports every problem with its file, line and field. Good files, nearly
+all of them, are read fast; bad ones still get the detailed diagnosis (docs/decisions/fast-reader.md).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from graph.tables import Problem
@@ -29,6 +38,8 @@ TEXT_FORMS = (".txt", ".tsv", ".csv")
 Rows = list[tuple[int, list[str]]]  # (line, cells) per record
 # A byte-order mark chooses the encoding; without one, a file must be UTF-8.
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+FAST = True  # try the fast path first (tests turn it off to compare both paths on the same files)
+HEAD_LINES = 64  # lines the fast path parses the careful way to find the header (searched in 30 records)
 
 
 class FileProblems:
@@ -67,6 +78,10 @@ def read_table(
     than by its path. Returns None when the file cannot be used at all.
     """
     fp = path if isinstance(path, FileProblems) else FileProblems(path, problems if problems is not None else [])
+    if FAST:
+        df = _fast_frame(fp, list(columns), list(optional), delimiter, index_col_unnamed=index_col_unnamed, exact=exact)
+        if df is not None:
+            return df
     rows = read_rows(fp, sheet=sheet, delimiter=delimiter)
     if rows is None:
         return None
@@ -178,6 +193,153 @@ def _body(records: Rows, pos: list[int], width: int, fp: FileProblems) -> list[l
 
 
 # --------------------------------------------------------------------------------------------
+# The fast path: a plainly good text file, read by pyarrow (None, and nothing said, when in doubt)
+# --------------------------------------------------------------------------------------------
+
+
+def _fast_frame(
+    fp: FileProblems,
+    columns: list[str],
+    optional: list[str],
+    delimiter: str | None,
+    *,
+    index_col_unnamed: bool,
+    exact: bool,
+) -> pd.DataFrame | None:
+    """The frame the careful path would make of a plainly good text file, or None (nothing reported):
+    then the careful path reads the file and says what is wrong with it, row by row.
+
+    Every record must be one line (so that the line of the i-th data row is the header's + 1 + i, as the
+    row count against the newline count proves), every row as wide as the header (pyarrow refuses
+    others) and not blank; the file UTF-8 (its whole text, not only the columns read) with no NUL byte
+    (csv refuses those) and no carriage return outside a CRLF (a line end to csv, not to the line count);
+    no line longer than csv's field size limit."""
+    ext = fp.path.suffix.lower()
+    if ext not in TEXT_FORMS or not fp.path.is_file():
+        return None
+    delim = delimiter or ("\t" if ext in (".txt", ".tsv") else ",")
+    quoted = ext == ".csv" or delim == ","
+    raw = _plain_bytes(fp.path.read_bytes())
+    if raw is None:
+        return None
+    head = _fast_header(raw, FileProblems(fp.path, []), columns, optional, delim, quoted, index_col_unnamed, exact)
+    if head is None:
+        return None
+    header, line, start = head
+    want = [c for c in [*columns, *optional] if c in header]
+    lines = raw.count(b"\n", start) + (0 if raw.endswith(b"\n") else 1)
+    if not want or start >= len(raw) or (quoted and _longest_line(raw, start) > csv.field_size_limit()):
+        return None
+    cells = _fast_cells(raw, start, delim, quoted, len(header), [header.index(c) for c in want])
+    if cells is None or len(cells[0]) != lines:
+        return None
+    blank = cells[0] == ""
+    for col in cells[1:]:
+        blank &= col == ""
+    if blank.any():  # a blank row: the careful path leaves it out (if all of its cells are blank)
+        return None
+    df = pd.DataFrame(dict(zip(want, cells, strict=True)), dtype=object)
+    df[LINE] = np.arange(line + 1, line + 1 + lines, dtype=np.int64)
+    for c in optional:
+        if c not in df.columns:
+            df[c] = ""
+    return df
+
+
+def _plain_bytes(raw: bytes) -> bytes | None:
+    """The bytes without a UTF-8 byte-order mark, if they are UTF-8 with no NUL and no lone CR; else None."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    if b"\0" in raw or raw.count(b"\r") != raw.count(b"\r\n"):
+        return None
+    if not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return raw
+
+
+def _fast_header(
+    raw: bytes,
+    scratch: FileProblems,
+    columns: list[str],
+    optional: list[str],
+    delim: str,
+    quoted: bool,
+    index_col_unnamed: bool,
+    exact: bool,
+) -> tuple[list[str], int, int] | None:
+    """(header, its line, offset of the line after it) when the careful split of the first HEAD_LINES
+    lines finds a right header on one line with a record starting on the next; else None."""
+    ends: list[int] = []  # offset just past each newline
+    while len(ends) < HEAD_LINES and (at := raw.find(b"\n", ends[-1] if ends else 0)) >= 0:
+        ends.append(at + 1)
+    whole = len(ends) < HEAD_LINES
+    rows = _split(raw[: len(raw) if whole else ends[-1]].decode("utf-8"), delim, quoted, scratch)
+    if rows is None:
+        return None
+    rows = rows if whole else rows[:-1]  # the last record of a partial head may go on
+    if exact:
+        hit = next((i for i, (_, r) in enumerate(rows) if "".join(r).strip()), None)
+    else:
+        hit = next((i for i, (_, r) in enumerate(rows[:30]) if set(columns) <= {c.strip() for c in r}), None)
+    if hit is None or hit + 1 >= len(rows) or rows[hit + 1][0] != rows[hit][0] + 1:
+        return None
+    line, header = rows[hit][0], [c.strip() for c in rows[hit][1]]
+    if index_col_unnamed and header and header[0] == "":
+        header[0] = "(index)"
+    if not _header_ok(header, columns, optional, line, scratch, exact):
+        return None
+    return header, line, ends[line - 1]
+
+
+def _longest_line(raw: bytes, start: int) -> int:
+    """Bytes in the longest line from `start` (a bound on the characters of any cell)."""
+    if len(raw) - start <= csv.field_size_limit():
+        return len(raw) - start
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8, offset=start) == ord("\n"))
+    return int(np.diff(ends, prepend=-1, append=len(raw) - start).max())
+
+
+def _fast_cells(
+    raw: bytes, start: int, delim: str, quoted: bool, width: int, pos: list[int]
+) -> list[np.ndarray] | None:
+    """The stripped cells at `pos` of every line from `start` (object arrays of str), or None when pyarrow
+    finds a row of another width than `width`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    keep = [names[p] for p in pos]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(raw).slice(start),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim,
+                quote_char='"' if quoted else False,
+                double_quote=quoted,
+                escape_char=False,
+                newlines_in_values=quoted,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(keep, pa.string()),
+                include_columns=keep,
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    return [pc.utf8_trim_whitespace(table.column(k)).to_numpy() for k in keep]
+
+
+# --------------------------------------------------------------------------------------------
 # Forms: text (decoded, split into records), xlsx, xls
 # --------------------------------------------------------------------------------------------
 
@@ -200,8 +362,11 @@ def decode(raw: bytes, fp: FileProblems) -> str | None:
 
 def _text_rows(fp: FileProblems, delim: str, quoted: bool) -> Rows | None:
     text = decode(fp.path.read_bytes(), fp)
-    if text is None:
-        return None
+    return None if text is None else _split(text, delim, quoted, fp)
+
+
+def _split(text: str, delim: str, quoted: bool, fp: FileProblems) -> Rows | None:
+    """The records of a decoded text, each with the line it starts on."""
     if not quoted:
         # O*NET text: tab-delimited, unquoted, CRLF or LF line ends. Split on \n only (cells may hold
         # other Unicode line separators that str.splitlines would break on).

@@ -1,0 +1,111 @@
+"""The shared reader's two paths give one result: the fast path (pyarrow) on a plainly good text file, the
+careful path (csv, row by row) otherwise. Each file below is read both ways; frames and problems must be
+the same, and the fast path must have been taken exactly for the files it is meant for."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ingest import reader
+
+GOOD = b"code,name,n\n11-1011,Chief executives,5\n27-1014,Multimedia artists,7\n"
+QCEW_LIKE = b'"a","b","c"\n"01000","5","x"\n"02000","5","y"\n'
+
+# name: (file name, bytes, read_table keyword arguments, fast path expected)
+CASES: dict[str, tuple[str, bytes, dict, bool]] = {
+    "plain csv": ("t.csv", GOOD, {}, True),
+    "quoted csv": ("t.csv", QCEW_LIKE, {"columns": ["a", "c"]}, True),
+    "crlf": ("t.csv", GOOD.replace(b"\n", b"\r\n"), {}, True),
+    "utf-8 bom": ("t.csv", codecs.BOM_UTF8 + GOOD, {}, True),
+    "utf-16 bom": ("t.csv", codecs.BOM_UTF16_LE + GOOD.decode().encode("utf-16-le"), {}, False),
+    "no final newline": ("t.csv", GOOD.rstrip(b"\n"), {}, True),
+    "padded cells": ("t.csv", b"code,name,n\n 11-1011 ,\xc2\xa0Chief\t,5\n", {}, True),
+    "title block": ("t.csv", b"Crosswalk\nfrom BLS\n\n" + GOOD, {}, True),
+    "narrower header first (search)": ("t.csv", b"code,name\n" + GOOD, {}, False),
+    "no header": ("t.csv", b"x,y,z\n1,2,3\n", {}, False),
+    "renamed column": ("t.csv", GOOD.replace(b"name", b"names"), {}, False),
+    "repeated column": ("t.csv", GOOD.replace(b",n\n", b",name\n", 1), {}, False),
+    "header only": ("t.csv", b"code,name,n\n", {}, False),
+    "empty": ("t.csv", b"", {}, False),
+    "quoted newline": ("t.csv", b'code,name,n\n11-1011,"Chief\nexecutives",5\n27-1014,x,7\n', {}, False),
+    "blank line": ("t.csv", GOOD + b"\n" + b"27-2012,Producers,9\n", {}, False),
+    "blank cells row": ("t.csv", GOOD + b",,\n", {}, False),
+    "trailing blank line": ("t.csv", GOOD + b"\n", {}, False),
+    "short row": ("t.csv", GOOD + b"27-2012,Producers\n", {}, False),
+    "long row": ("t.csv", GOOD + b"27-2012,Producers,9,extra\n", {}, False),
+    "unclosed quote": ("t.csv", GOOD + b'27-2012,"Producers,9\n27-2013,x,1\n', {}, False),
+    "nul byte": ("t.csv", GOOD + b"27-2012,Pro\x00ducers,9\n", {}, False),
+    "lone cr": ("t.csv", GOOD + b"27-2012,Pro\rducers,9\n", {}, False),
+    "bad utf-8 in a column not read": ("t.csv", GOOD + b"27-2012,Producers,\xff\n", {"columns": ["code"]}, False),
+    "mid-field quotes": ("t.csv", b'code,name,n\n11-1011,a"b,5\n27-1014,"x"y,7\n', {}, True),
+    "doubled quotes": ("t.csv", b'code,name,n\n11-1011,"say ""hi""",5\n', {}, True),
+    "tab text": ("t.txt", GOOD.replace(b",", b"\t"), {}, True),
+    "tab text with quotes": ("t.txt", b'code\tname\tn\n11-1011\t"Chief\t5\n', {}, True),
+    "tab text crlf": ("t.txt", GOOD.replace(b",", b"\t").replace(b"\n", b"\r\n"), {}, True),
+    "tab text blank line": ("t.txt", GOOD.replace(b",", b"\t") + b"\r\n27-2012\tx\t1\n", {}, False),
+    "tab text short row": ("t.txt", GOOD.replace(b",", b"\t") + b"27-2012\tx\n", {}, False),
+    "optional present": ("t.csv", GOOD, {"columns": ["code"], "optional": ["n", "gone"]}, True),
+    "catalog (exact)": ("t.csv", GOOD, {"columns": ["code", "name", "n"], "exact": True}, True),
+    "catalog unknown column": ("t.csv", GOOD, {"columns": ["code", "name"], "exact": True}, False),
+    "catalog header not first": ("t.csv", b"\n" + GOOD, {"columns": ["code", "name", "n"], "exact": True}, True),
+    "saved pandas index": ("t.csv", b",code,n\n0,11-1011,5\n", {"columns": ["code"], "index_col_unnamed": True}, True),
+    "index asked for": (
+        "t.csv",
+        b",code\n0,11-1011\n",
+        {"columns": ["(index)", "code"], "index_col_unnamed": True},
+        False,
+    ),
+}
+
+
+def _read(path: Path, kw: dict, fast: bool, monkeypatch) -> tuple[pd.DataFrame | None, list, bool]:
+    monkeypatch.setattr(reader, "FAST", fast)
+    taken: list[bool] = []
+    real = reader._fast_frame
+
+    def spy(*a, **k):
+        got = real(*a, **k)
+        taken.append(got is not None)
+        return got
+
+    monkeypatch.setattr(reader, "_fast_frame", spy)
+    problems: list = []
+    kw = {"columns": ["code", "name"], **kw}
+    df = reader.read_table(path, kw.pop("columns"), problems, **kw)
+    return df, problems, any(taken)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_fast_and_careful_paths_agree(name, tmp_path, monkeypatch):
+    fname, data, kw, fast_expected = CASES[name]
+    path = tmp_path / fname
+    path.write_bytes(data)
+    careful, careful_problems, _ = _read(path, dict(kw), False, monkeypatch)
+    fast, fast_problems, taken = _read(path, dict(kw), True, monkeypatch)
+    assert taken == fast_expected
+    assert fast_problems == careful_problems
+    if careful is None:
+        assert fast is None
+    else:
+        pd.testing.assert_frame_equal(fast, careful, check_exact=True)
+
+
+def test_a_long_file_goes_past_the_head(tmp_path, monkeypatch):
+    """More lines than the fast path parses for the header; rows far down keep their line numbers."""
+    body = b"".join(b"%02d-%04d,name %d,%d\n" % (i % 90 + 10, i, i, i) for i in range(5000))
+    path = tmp_path / "long.csv"
+    path.write_bytes(b"title\n\n" + GOOD + body)
+    fast, problems, taken = _read(path, {}, True, monkeypatch)
+    assert taken and not problems
+    careful, _, _ = _read(path, {}, False, monkeypatch)
+    pd.testing.assert_frame_equal(fast, careful, check_exact=True)
+    assert fast[reader.LINE].iloc[-1] == 5000 + 5
+    # a bad row at the end: the careful path names its line
+    path.write_bytes(b"title\n\n" + GOOD + body + b"99-9999,short\n")
+    df, problems, taken = _read(path, {}, True, monkeypatch)
+    assert not taken and [(p.row, p.field) for p in problems] == [(5006, "row")]
+    assert len(df) == 5002
