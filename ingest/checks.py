@@ -65,22 +65,27 @@ class TableSpec:
 def check_unique(df: pd.DataFrame, key: Sequence[str], fp: FileProblems) -> pd.DataFrame:
     """Report every row whose key repeats an earlier row's; return the frame without them."""
     dup = df.duplicated(subset=list(key), keep="first")
-    if dup.any():
-        first = df[~dup].set_index(list(key))[LINE]
-        for _, row in df[dup].iterrows():
-            k = tuple(row[c] for c in key)
-            at = first.get(k if len(k) > 1 else k[0])
-            fp.add(
-                int(row[LINE]),
-                "+".join(key),
-                f"duplicate key {'/'.join(k)} (first at line {at}); each must appear once",
-            )
+    if not dup.any():
+        return df
+    first = df[~dup].set_index(list(key))[LINE]
+    for _, row in df[dup].iterrows():
+        k = tuple(row[c] for c in key)
+        at = first.get(k if len(k) > 1 else k[0])
+        fp.add(
+            int(row[LINE]),
+            "+".join(key),
+            f"duplicate key {'/'.join(k)} (first at line {at}); each must appear once",
+        )
     return df[~dup]
 
 
 def check_pattern(df: pd.DataFrame, col: str, rx: re.Pattern[str], fp: FileProblems, what: str) -> pd.DataFrame:
-    """Report every row whose `col` does not match `rx`; return the frame without them."""
-    ok = df[col].str.match(rx)
+    """Report every row whose `col` does not match `rx`; return the frame without them. Each distinct
+    value is matched once (codes repeat); the rows are only looked at when some value fails."""
+    bad = {v for v in pd.unique(df[col].to_numpy(dtype=object)) if not rx.match(v)}
+    if not bad:
+        return df
+    ok = ~df[col].isin(bad)
     for _, row in df[~ok].iterrows():
         fp.add(int(row[LINE]), col, f"{row[col]!r} is not {what}")
     return df[ok]

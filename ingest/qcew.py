@@ -14,6 +14,10 @@ manifest; QcewRecord.disclosed is true on every node. Area codes: `US000` nation
 `CXXXX` metro (CBSA = XXXX0), otherwise a county FIPS; other codes (`USCMS`, `USNMS`, `SS999`
 unknown-county) are skipped and counted. QCEW counts UI-covered payroll jobs: no self-employed, no
 loan-out companies.
+
+The rows of a good file are turned into nodes column by column (`_fast_rows`); a file with a row that
+needs a word (a year not the file's, a figure that is not a number) goes row by row (`_row`), which
+reports each in order.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
+
 from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.base import Context, finish
+from ingest.base import Context, edge_frame, node_frame, restore_ints
 from ingest.checks import Pattern, TableSpec, parse_float
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems
@@ -109,11 +115,11 @@ def read(ctx: Context) -> tuple[Tables, dict]:
     if not files:
         ctx.problems.append(Problem(str(ctx.root / DIR), None, "path", "no qcew_<year>_q1-q<n>_naics<code>.csv found"))
         return Tables(), entry
-    tb = TableBuilder()
     counts: Counter[str] = Counter()
     areas: dict[str, dict] = {}
     industries: dict[str, str] = {}
     layouts: dict[str, str] = {}
+    out: dict[str, list] = {c: [] for c in COLLECTED}
     for rel in files:
         got = SPEC.read(ctx.root / rel, ctx.problems)
         if got is None:
@@ -121,15 +127,12 @@ def read(ctx: Context) -> tuple[Tables, dict]:
         record_file(entry, ctx.root, rel, got.rows)
         layouts[rel] = _layout(got.frame, got.fp)
         year = int(FILE_RE.match(rel.rsplit("/", 1)[1])[1])  # type: ignore[index]
-        for r in _records(got.frame, counts):
-            _row(tb, r, got.fp, year, counts, areas)
-            industries.setdefault(r["industry_code"], r["industry_title"])
-    for code, title in sorted(industries.items()):
-        tb.node("Industry", industry_row(code, title))
-    for row in areas.values():
-        tb.node("Area", row)
-        if row["kind"] == "county" and f"area:state-{row['code'][:2]}" in areas:
-            tb.edge("WITHIN", row["id"], "Area", f"area:state-{row['code'][:2]}", "Area")
+        df = _disclosed(got.frame, counts)
+        if not _fast_rows(df, got.fp, year, counts, areas, out):
+            for r in _records(df):
+                _row(r, got.fp, year, counts, areas, out)
+        for code, title in zip(*_firsts(df, "industry_code", "industry_title"), strict=True):
+            industries.setdefault(code, title)
     years = sorted({int(FILE_RE.match(f.rsplit("/", 1)[1])[1]) for f in files})  # type: ignore[index]
     entry["version"] = f"{years[0]}-{years[-1]}"
     entry["layouts"] = layouts
@@ -138,9 +141,36 @@ def read(ctx: Context) -> tuple[Tables, dict]:
         "rows with disclosure code N or - (figures withheld, zeros in the file) are counted, not kept",
         "QCEW counts UI-covered payroll jobs by industry, not by craft; no self-employed, no loan-outs",
     ]
-    t = finish(tb)
+    t = _tables(out, industries, areas)
     t.notes += [f"{ORIGIN}: {x}" for x in entry["notes"]]
     return t, entry
+
+
+def _tables(out: dict[str, list], industries: dict[str, str], areas: dict[str, dict]) -> Tables:
+    """The QcewRecord rows collected (with their FOR_AREA and FOR_INDUSTRY), the industries and areas."""
+    tb = TableBuilder()
+    for code, title in sorted(industries.items()):
+        tb.node("Industry", industry_row(code, title))
+    for row in areas.values():
+        tb.node("Area", row)
+        if row["kind"] == "county" and f"area:state-{row['code'][:2]}" in areas:
+            tb.edge("WITHIN", row["id"], "Area", f"area:state-{row['code'][:2]}", "Area")
+    t = tb.tables()
+    n = len(out["id"])
+    if n:
+        const = {"disclosed": [True] * n, "origin": [ORIGIN] * n, "source_ids": [SOURCE_IDS] * n}
+        node = {c: out[c] for c in (*RECORD, WHERE)} | const
+        t.nodes = {"QcewRecord": node_frame("QcewRecord", node, n), **t.nodes}
+        src = {"src": out["id"], "src_label": ["QcewRecord"] * n}
+        to_area = {**src, "dst": out["area"], "dst_label": ["Area"] * n}
+        to_industry = {**src, "dst": out["industry"], "dst_label": ["Industry"] * n}
+        t.edges = {
+            "FOR_AREA": edge_frame("FOR_AREA", to_area, n),
+            "FOR_INDUSTRY": edge_frame("FOR_INDUSTRY", to_industry, n),
+            **t.edges,
+        }
+    restore_ints(t)
+    return t
 
 
 def _layout(df, fp: FileProblems) -> str:
@@ -152,16 +182,85 @@ def _layout(df, fp: FileProblems) -> str:
     return present[0] if present else "empty"
 
 
-def _records(df, counts: Counter) -> list[dict]:
-    """The disclosed rows as dicts (the withheld ones only counted), without pandas' slow to_dict."""
+def _disclosed(df: pd.DataFrame, counts: Counter) -> pd.DataFrame:
+    """The disclosed rows (the withheld ones only counted)."""
     for code, n in df["disclosure_code"][df["disclosure_code"] != ""].value_counts().items():
         counts[f"rows withheld (disclosure code {code})"] += int(n)
-    df = df[df["disclosure_code"] == ""]
+    return df[df["disclosure_code"] == ""]
+
+
+def _firsts(df: pd.DataFrame, key: str, value: str) -> tuple[list, list]:
+    """Each `key` once, with the `value` of its first row, in the order of first appearance."""
+    first = df.drop_duplicates(key)
+    return first[key].tolist(), first[value].tolist()
+
+
+# The QcewRecord properties that vary by row, then what the collected columns add: the row's place and
+# the ends of its FOR_AREA and FOR_INDUSTRY relationships.
+RECORD = (
+    *("id", "year", "quarter", "naics_code", "own_code", "establishments", "month1_employment"),
+    *("month2_employment", "month3_employment", "employment", "total_wages", "avg_weekly_wage"),
+)
+COLLECTED = (*RECORD, WHERE, "area", "industry")
+
+
+def _fast_rows(
+    df: pd.DataFrame, fp: FileProblems, year: int, counts: Counter, areas: dict, out: dict[str, list]
+) -> bool:
+    """What `_row` makes of every row, column by column, added to `out`; False (nothing added) when a
+    row needs a problem reported (its year is not the file's, a figure is not a number)."""
+    years = [int(v) for v in pd.unique(df["year"].to_numpy(dtype=object))]
+    nums = {c: _floats(df[c].tolist()) for c in COLUMNS[8:]}
+    if any(y != year for y in years) or any(v is None for v in nums.values()):
+        return False
+    where = {f: area_of(f) for f in pd.unique(df["area_fips"].to_numpy(dtype=object))}
+    kept = [where[f] is not None for f in df["area_fips"]]
+    if not all(kept):
+        counts["rows skipped (area code not a nation, state, metro or county)"] += kept.count(False)
+        df = df[kept]
+    for fips, title in zip(*_firsts(df, "area_fips", "area_title"), strict=True):
+        aid, kind = where[fips]  # type: ignore[misc]
+        areas.setdefault(aid, {"id": aid, "name": title, "kind": kind, "code": fips, "origin": ORIGIN})
+    places = [where[f] for f in df["area_fips"]]
+    counts.update(f"rows {kind}" for _, kind in places)  # type: ignore[misc]
+    aids = [aid for aid, _ in places]  # type: ignore[misc]
+    codes, owns, qtrs = df["industry_code"].tolist(), df["own_code"].tolist(), df["qtr"].tolist()
+    parts = zip(codes, aids, owns, qtrs, strict=True)
+    out["id"] += [f"qcew:{c}.{a.removeprefix('area:')}.own{o}.{year}q{q}" for c, a, o, q in parts]
+    out["year"] += [year] * len(df)
+    out["quarter"] += [int(q) for q in qtrs]
+    out["naics_code"] += codes
+    out["own_code"] += owns
+    got = {c: [v for v, k in zip(nums[c], kept, strict=True) if k] for c in COLUMNS[8:]}  # type: ignore[arg-type]
+    for c, p in INTS:
+        out[p] += [_whole(v) for v in got[c]]
+    months = zip(*(got[f"month{i}_emplvl"] for i in (1, 2, 3)), strict=True)
+    out["employment"] += [round(sum(m) / 3, 1) if None not in m else None for m in months]  # type: ignore[arg-type]
+    out["total_wages"] += got["total_qtrly_wages"]
+    out["avg_weekly_wage"] += got["avg_wkly_wage"]
+    out[WHERE] += [fp.where(line) for line in df[LINE].tolist()]
+    out["area"] += aids
+    out["industry"] += [f"naics:{c}" for c in codes]
+    return True
+
+
+def _floats(cells: list[str]) -> list[float | None] | None:
+    """parse_float of every cell, or None when one is not a number (then _row says which)."""
+    try:
+        values = [None if c == "" else float(c.replace(",", "")) for c in cells]
+    except ValueError:
+        return None
+    return [None if v != v else v for v in values]  # NaN: no figure, as parse_float
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """The rows as dicts, without pandas' slow to_dict."""
     cols = [*COLUMNS, LINE]
     return [dict(zip(cols, vals, strict=True)) for vals in zip(*(df[c].tolist() for c in cols), strict=True)]
 
 
-def _row(tb: TableBuilder, r: dict, fp: FileProblems, year: int, counts: Counter, areas: dict) -> None:
+def _row(r: dict, fp: FileProblems, year: int, counts: Counter, areas: dict, out: dict[str, list]) -> None:
+    """One row, the careful way: its problems reported, its record added to `out` when it makes one."""
     line = int(r[LINE])
     if int(r["year"]) != year:
         fp.add(line, "year", f"{r['year']} in the file of {year}")
@@ -178,10 +277,9 @@ def _row(tb: TableBuilder, r: dict, fp: FileProblems, year: int, counts: Counter
         "quarter": int(r["qtr"]),
         "naics_code": r["industry_code"],
         "own_code": r["own_code"],
-        "disclosed": True,
-        "origin": ORIGIN,
-        "source_ids": SOURCE_IDS,
         WHERE: fp.where(line),
+        "area": aid,
+        "industry": f"naics:{r['industry_code']}",
     }
     nums = {c: parse_float(r[c], fp, line, c)[0] for c in COLUMNS[8:]}
     row.update({p: _whole(nums[c]) for c, p in INTS})
@@ -189,9 +287,8 @@ def _row(tb: TableBuilder, r: dict, fp: FileProblems, year: int, counts: Counter
     row["employment"] = round(sum(months) / 3, 1) if None not in months else None  # type: ignore[arg-type]
     row["total_wages"], row["avg_weekly_wage"] = nums["total_qtrly_wages"], nums["avg_wkly_wage"]
     counts[f"rows {kind}"] += 1
-    tb.node("QcewRecord", row)
-    tb.edge("FOR_AREA", row["id"], "QcewRecord", aid, "Area")
-    tb.edge("FOR_INDUSTRY", row["id"], "QcewRecord", f"naics:{r['industry_code']}", "Industry")
+    for c in COLLECTED:
+        out[c].append(row[c])
 
 
 def _whole(v: float | None) -> int | None:

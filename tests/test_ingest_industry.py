@@ -4,10 +4,13 @@ the counts and the industry sub-totals reconciled with their parents."""
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ingest import oews_industry, qcew, registry
@@ -129,6 +132,36 @@ def test_bad_footnote_and_unexplained_dash(root):
     _, _, problems = _read(oews_industry, root)
     got = {(p.row, p.field) for p in problems}
     assert got == {(3, "FOOTNOTES"), (4, "TOT_EMP")}, problems
+
+
+def test_qcew_bad_figure_and_year_named_by_row(root):
+    """A figure that is not a number and a row of another year: each reported with its line and field
+    (the row-by-row path); the rest of the file still makes its records."""
+    path = root / QCEW_2015
+    rows = list(csv.reader(io.StringIO(path.read_text(), newline="")))
+    rows[2][5] = "2014"  # line 3: a row of 2014 in the file of 2015
+    i = next(i for i, r in enumerate(rows[3:], start=3) if r[7] == "" and r[0] in ("US000", "06000"))
+    rows[i][14] = "12x"  # month1_emplvl
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue())
+    t, _, problems = _read(qcew, root)
+    assert [(p.row, p.field) for p in problems] == [(3, "year"), (i + 1, "month1_emplvl")], problems
+    assert "expected a number, got '12x'" in problems[1].message and "2014 in the file of 2015" in problems[0].message
+    assert len(t.nodes["QcewRecord"]) > 0
+
+
+def test_qcew_row_paths_agree(root, monkeypatch):
+    """The column-wise path makes the same records, areas and counts as the row-by-row one."""
+    fast_t, fast_entry, _ = _read(qcew, root)
+    monkeypatch.setattr(qcew, "_fast_rows", lambda *a: False)
+    slow_t, slow_entry, _ = _read(qcew, root)
+    assert fast_entry["totals"] == slow_entry["totals"]
+    for kind in ("nodes", "edges"):
+        fast, slow = getattr(fast_t, kind), getattr(slow_t, kind)
+        assert list(fast) == list(slow)
+        for name in fast:
+            pd.testing.assert_frame_equal(fast[name], slow[name], check_exact=True)
 
 
 def test_qcew_unknown_layout(root):
