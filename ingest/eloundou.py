@@ -13,6 +13,9 @@ alpha, beta and gamma; E2 → 0 / 0.5 / 1; E0 → 0 (GPT-4 label `gpt4_exposure`
 Tasks are matched by Task ID to the O*NET release read (29.1 by default): tasks dropped or
 renumbered since O*NET 27.2 are unmatched (the manifest counts them), and a Task ID whose occupation
 differs from the file's is unmatched too (the ID was reused).
+
+Task labels are checked per distinct combination and turned into RATES column by column; a file with a
+label to report goes row by row (`_labels_ok`), which names each row and field.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import pandas as pd
+
 from graph.tables import WHERE, TableBuilder, Tables
 from ingest import onet
-from ingest.base import Context, finish
+from ingest.base import Context, edge_frame, restore_ints
 from ingest.checks import check_unique
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems, read_table
@@ -69,11 +74,17 @@ def read(ctx: Context) -> tuple[Tables, dict]:
     occ_rate = _occupations(ctx, resolver, tb, entry, core)
     fp = FileProblems(ctx.root / F_TASK, ctx.problems)
     tasks = read_table(fp, TASK_COLS, index_col_unnamed=True)
+    task_rates = None
     if tasks is not None and core is not None:
-        _tasks(ctx, tasks, fp, core, tb, entry)
+        task_rates = _tasks(ctx, tasks, fp, core, tb, entry)
     entry["match"]["routes"] = dict(resolver.routes)
     study_node(tb, META, occ_rate, ORIGIN, fp.where(1), ctx, entry)
-    t = finish(tb)
+    t = tb.tables()
+    if task_rates is not None:  # after the occupations' RATES, as tb.edge would have put them
+        have = t.edges.pop("RATES", None)
+        rates = task_rates if have is None else pd.concat([have, task_rates], ignore_index=True)
+        t.edges = {"RATES": rates, **t.edges}
+    restore_ints(t)
     t.notes += [f"{ORIGIN}: {x}" for x in entry["notes"]]
     return t, entry
 
@@ -128,12 +139,72 @@ def _occupations(
     return occ_rate
 
 
-def _tasks(ctx: Context, tasks, fp: FileProblems, core: onet.Core, tb: TableBuilder, entry: dict) -> None:
-    """RATES Task edges from full_labelset.tsv, matched by Task ID to the O*NET release read."""
+def _tasks(
+    ctx: Context, tasks: pd.DataFrame, fp: FileProblems, core: onet.Core, tb: TableBuilder, entry: dict
+) -> pd.DataFrame | None:
+    """RATES Task edges from full_labelset.tsv, matched by Task ID to the O*NET release read: as a frame
+    when every label is right, else (row by row, each problem reported) added to `tb`."""
     record_file(entry, ctx.root, F_TASK, len(tasks))
     tasks["Task ID"] = [re.sub(r"\.0$", "", t) for t in tasks["Task ID"]]
     tasks = check_unique(tasks, ["Task ID"], fp)
     task_occ = dict(zip(core.tasks["Task ID"], core.tasks["O*NET-SOC Code"], strict=True))
+    if _all_labels_ok(tasks, fp):
+        frame, matched, reused = _task_rates(tasks, task_occ, fp)
+    else:
+        frame, (matched, reused) = None, _task_rows(tasks, task_occ, fp, tb)
+    rate = match_rate(matched, len(tasks))
+    entry["match"]["tasks"] = round(rate, 4) if rate is not None else None
+    entry["totals"]["tasks_rated"] = matched
+    entry["notes"].append(
+        f"task level: {matched} of {len(tasks)} labelled tasks (O*NET 27.2) found by Task ID "
+        f"in O*NET {core.version}; "
+        "the rest were dropped or renumbered in later releases"
+    )
+    if reused:
+        entry["notes"].append(f"{reused} Task IDs belong to another occupation in O*NET {core.version}: left out")
+    return frame
+
+
+LABEL_COLS = ["gpt4_exposure", "human_exposure_agg", "alpha", "beta", "gamma"]
+
+
+def _all_labels_ok(tasks: pd.DataFrame, fp: FileProblems) -> bool:
+    """Whether _labels_ok passes every row: checked once per distinct Task ID form and label combination."""
+    if not all(t.isdigit() for t in pd.unique(tasks["Task ID"].to_numpy(dtype=object))):
+        return False
+    scratch = FileProblems(fp.path, [])
+    combos = tasks[LABEL_COLS].drop_duplicates()
+    return all(
+        _labels_ok(dict(zip(LABEL_COLS, c, strict=True)) | {"Task ID": "1"}, scratch, 0)
+        for c in combos.itertuples(index=False)
+    )
+
+
+def _task_rates(tasks: pd.DataFrame, task_occ: dict[str, str], fp: FileProblems) -> tuple[pd.DataFrame, int, int]:
+    """The RATES edges of the tasks found (rows whose labels are known good), with the counts matched
+    and reused: what _task_rows adds, as one frame."""
+    cols: dict[str, list] = {"dst": [], "score": [], "measure": [], WHERE: []}
+    matched = reused = 0
+    measures = [f"{who}_{name}" for who in ("gpt4", "human") for name in ("alpha", "beta", "gamma")]
+    rows = zip(*(tasks[c].tolist() for c in ("Task ID", "O*NET-SOC Code", *LABEL_COLS[:2], LINE)), strict=True)
+    for tid, code, g, h, line in rows:
+        if tid not in task_occ:
+            continue
+        if task_occ[tid] != code:
+            reused += 1
+            continue
+        matched += 1
+        cols["dst"] += [f"task:onet:{tid}"] * 6
+        cols["score"] += [*LABEL_SCORES[g], *LABEL_SCORES[h]]
+        cols["measure"] += measures
+        cols[WHERE] += [fp.where(line)] * 6
+    n = len(cols["dst"])
+    ends = {"src": [META.id] * n, "src_label": ["Study"] * n, "dst_label": ["Task"] * n}
+    return edge_frame("RATES", ends | cols, n), matched, reused
+
+
+def _task_rows(tasks: pd.DataFrame, task_occ: dict[str, str], fp: FileProblems, tb: TableBuilder) -> tuple[int, int]:
+    """The tasks row by row, each label problem reported; RATES edges added to `tb`; (matched, reused)."""
     matched = 0
     reused = 0
     for r in tasks.to_dict("records"):
@@ -158,16 +229,7 @@ def _tasks(ctx: Context, tasks, fp: FileProblems, core: onet.Core, tb: TableBuil
                     measure=f"{who}_{name}",
                     **{WHERE: where},
                 )
-    rate = match_rate(matched, len(tasks))
-    entry["match"]["tasks"] = round(rate, 4) if rate is not None else None
-    entry["totals"]["tasks_rated"] = matched
-    entry["notes"].append(
-        f"task level: {matched} of {len(tasks)} labelled tasks (O*NET 27.2) found by Task ID "
-        f"in O*NET {core.version}; "
-        "the rest were dropped or renumbered in later releases"
-    )
-    if reused:
-        entry["notes"].append(f"{reused} Task IDs belong to another occupation in O*NET {core.version}: left out")
+    return matched, reused
 
 
 def _labels_ok(r: dict, fp: FileProblems, line: int) -> bool:

@@ -6,6 +6,7 @@ import importlib
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ingest import anthropic_index, eloundou, felten
@@ -53,6 +54,16 @@ def test_eloundou_occupations_and_tasks(root):
     assert entry["match"]["occupations"] == 1.0 and entry["match"]["tasks"] == 0.8
     measures = {m for _, _, m in r}
     assert measures == {f"{w}_{x}" for w in ("gpt4", "human") for x in ("alpha", "beta", "gamma")}
+
+
+def test_eloundou_task_paths_agree(root, monkeypatch):
+    """The column-wise task rates are the ones the row-by-row path (taken when a label is wrong) makes."""
+    fast, fast_entry = read(eloundou, root)
+    monkeypatch.setattr(eloundou, "_all_labels_ok", lambda *a: False)
+    slow, slow_entry = read(eloundou, root)
+    assert fast_entry == slow_entry and list(fast.edges) == list(slow.edges)
+    for name in fast.edges:
+        pd.testing.assert_frame_equal(fast.edges[name], slow.edges[name], check_exact=True)
 
 
 def test_felten_soc2010_mapped_and_averaged(root):
