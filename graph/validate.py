@@ -168,8 +168,11 @@ def _check_column(df: pd.DataFrame, prop, what: str, problems: list[Problem]) ->
 
 
 def _bad_values(prop, values: list) -> list[tuple[int, str]]:
-    """(position, why) of every value of a column that `check_value` refuses. The verdict on a text,
-    number or flag is remembered per (type, value): a public column repeats a few values many times."""
+    """(position, why) of every value of a column that `check_value` refuses. Most columns are shown
+    good as a whole (`_all_good`); only the others are looked at value by value, where the verdict on a
+    text, number or flag is remembered per (type, value): a public column repeats a few values many times."""
+    if _all_good(prop, values):
+        return []
     seen: dict[tuple[type, object], str | None] = {}
     plain_text = prop.type == "str" and not prop.choices and prop.name != "url"
     limit = prop.max_length or float("inf")
@@ -187,6 +190,48 @@ def _bad_values(prop, values: list) -> list[tuple[int, str]]:
         if err:
             out.append((i, err))
     return out
+
+
+def _all_good(prop, values: list) -> bool:
+    """True when `check_value` accepts every value, shown with whole-column operations: a column of one
+    kind of value (and None) whose distinct values pass, or numbers within range. False means "look at
+    each value" (`_bad_values` then finds the bad ones and says why), not that one is bad."""
+    kinds = set(map(type, values))
+    if type(None) in kinds:
+        if prop.required:
+            return False
+        kinds.discard(type(None))
+        values = [v for v in values if v is not None]
+    if not values:
+        return True
+    if kinds == {str} and prop.type in ("str", "date"):
+        distinct = set(values)
+        if prop.type == "str" and not prop.choices and prop.name != "url":  # plain text: only length matters
+            if prop.required and "" in distinct:
+                return False
+            return not prop.max_length or max(map(len, distinct)) <= prop.max_length
+        return not any(check_value(prop, v) for v in distinct)
+    if kinds <= {list, tuple} and prop.type == "list":  # lists are often one shared object: each checked once
+        return not any(check_value(prop, v) for v in {id(v): v for v in values}.values())
+    if prop.choices or prop.name == "url":
+        return False
+    if (prop.type == "float" and kinds <= {float, int}) or (prop.type == "int" and kinds == {int}):
+        return _numbers_good(prop, values, float in kinds)
+    return kinds == {bool} and prop.type == "bool" and not prop.range
+
+
+def _numbers_good(prop, values: list, floats: bool) -> bool:
+    """Numbers (no None, no bool): good unless one is NaN (missing) where one is required, or out of range."""
+    if floats and any(v != v for v in values):
+        if prop.required:
+            return False
+        values = [v for v in values if v == v]
+        if not values:
+            return True
+    if prop.range:
+        lo, hi = prop.range
+        return lo <= min(values) and max(values) <= hi
+    return True
 
 
 def _check_one(prop, value: object) -> str | None:

@@ -363,3 +363,36 @@ def test_split_kind_files_are_read(catalog_copy):
     )
     tables, _ = collect(catalog_copy, None)
     assert set(tables.nodes["Vendor"]["id"]) == {"vendor:example", "vendor:other"}
+
+
+def _column_values() -> list:
+    shared = ["src:a"]
+    return [
+        *(None, "", float("nan"), "text", "x" * 5000, "2024-05", "20245", "https://example.org/a"),
+        *("javascript:alert(1)", "E1", 0, 1, -1, 7, 10**20, 0.5, 1.5, -0.0, float("inf"), True, False),
+        *(shared, shared, ["src:b"], [], ["a", 1], ("a",), {"a"}, 3.0),
+    ]
+
+
+def test_whole_column_checks_find_what_value_by_value_checks_find():
+    """graph.validate judges a column as a whole when it can; on any column it must report exactly the
+    values (positions and reasons) that checking each value on its own reports."""
+    import random
+
+    from graph.schema import NODES, RELS
+    from graph.validate import _bad_values, _check_one
+
+    rng = random.Random(19)
+    pool = _column_values()
+    props = {
+        (p.name, p.type, p.required, p.choices, p.range, p.max_length): p for s in (*NODES, *RELS) for p in s.all_props
+    }
+    for prop in props.values():
+        good = [v for v in pool if _check_one(prop, v) is None]
+        for size in (0, 1, 5, 40):
+            for column in (
+                [rng.choice(good) for _ in range(size)] if good else [],
+                [rng.choice(pool) for _ in range(size)],
+            ):
+                want = [(i, e) for i, v in enumerate(column) if (e := _check_one(prop, v))]
+                assert _bad_values(prop, column) == want, (prop, column)
