@@ -8,6 +8,7 @@ layout of every file is CATALOG_FILES below; docs/catalog.md describes it for cu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import cast
 
@@ -16,6 +17,7 @@ from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.reader import LINE, FileProblems, read_table
 
 ORIGIN = "catalog"
+_label = cache(label_of_id)  # pure, and asked again for every id a row names
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ def read_catalog(root: Path, problems: list[Problem], lenient: bool = False) -> 
     """Read every catalog file under `root`; append every problem found to `problems`. `lenient` reads an
     older catalog whose files lack columns added since (as empty) or have columns dropped since (ignored),
     for comparisons (`craftgraph changes`); a build never reads leniently."""
+    _verdicts.clear()
     known = {p.name for spec in CATALOG_FILES for p in files_for(root, spec.kind)}
     for path in sorted(root.glob("*.csv")):
         if path.name not in known:
@@ -278,9 +281,20 @@ def split_list(cell: str) -> list[str]:
     return [v.strip() for v in cell.split(";") if v.strip()]
 
 
+# (id of a schema Prop, cell) → (value, error) during one read_catalog: a catalog repeats cells (sources,
+# dates, kinds) many times. Emptied at the start of each read, while the Props it names are all alive.
+_verdicts: dict[tuple[int, str], tuple[object, str | None]] = {}
+
+
 def _typed(prop: Prop, cell: str, where: str, problems: list[Problem]) -> object:
-    value, err = parse_cell(prop, cell)
-    err = err or check_value(prop, value)
+    try:
+        value, err = _verdicts[(id(prop), cell)]
+    except KeyError:
+        value, err = parse_cell(prop, cell)
+        err = err or check_value(prop, value)
+        _verdicts[(id(prop), cell)] = value, err
+    if isinstance(value, list):
+        value = list(value)  # each row its own list, as parse_cell makes
     if err:
         file, _, line = where.rpartition(":")
         problems.append(Problem(file, int(line), prop.name, err))
@@ -298,7 +312,7 @@ def _node_row(spec: NodeFile, row: dict, where: str, tb: TableBuilder, problems:
     for p in _file_props(spec):
         values[p.name] = _typed(p, row.get(p.name, ""), where, problems)
     node_id = cast(str, values["id"])  # the id cell: text, or None when empty (a problem already)
-    if node_id and label_of_id(node_id) != spec.label:
+    if node_id and _label(node_id) != spec.label:
         problems.append(_problem(where, "id", f"{node_id!r} is not a {spec.label} id ({label.id_pattern})"))
     tb.node(spec.label, values)
     for col, link in spec.links.items():
@@ -335,7 +349,7 @@ def _link_row(
             props[pname] = _typed(prop, row[col2], where, problems)
     allowed = (link.target,) if isinstance(link.target, str) else link.target
     for target in targets:
-        tlabel = label_of_id(target)
+        tlabel = _label(target)
         if tlabel is None or tlabel not in allowed:
             problems.append(_problem(where, col, f"{target!r} is not a {' or '.join(allowed)} id"))
         elif link.reverse:
@@ -355,7 +369,7 @@ def _edge_row(spec: EdgeFile, row: dict, where: str, tb: TableBuilder, problems:
             ok = False
     if not ok:
         return
-    s_label, d_label = label_of_id(src), label_of_id(dst)
+    s_label, d_label = _label(src), _label(dst)
     if spec.kind == "limitation_links":
         rel_name = LIMITATION_RELS.get(s_label or "")
         if d_label != "Limitation":

@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES_YAML = REPO / "data" / "sources.yaml"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it: 10× faster
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
@@ -107,7 +108,7 @@ def load(path: Path = SOURCES_YAML) -> SourcesFile:
 @cache
 def _load(path: Path, _mtime: int, _size: int) -> SourcesFile:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise SourcesFileError(f"{path}: not readable YAML ({e})") from e
     try:
