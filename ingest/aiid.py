@@ -19,7 +19,7 @@ from graph.schema import DATE_RE
 from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.base import Context, finish
 from ingest.catalog_links import cite, mapping_ids
-from ingest.checks import check_unique
+from ingest.checks import check_unique, records
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems, read_table
 
@@ -59,7 +59,7 @@ def read(ctx: Context) -> tuple[Tables, dict]:
         return Tables(), entry
     record_file(entry, root, rel, len(df))
     df = check_unique(df, ["incident_id"], fp)
-    by_id = {r["incident_id"]: r for r in df.to_dict("records")}
+    by_id = {r["incident_id"]: r for r in records(df)}
     wanted = mapping_ids(ctx.catalog_dir, MAPPING, "incident_id", problems)
     tb = TableBuilder()
     sources = cite(ctx, SOURCE_ID, entry) if wanted else None

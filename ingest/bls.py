@@ -33,7 +33,7 @@ from pathlib import Path
 from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest import crosswalks, onet
 from ingest.base import Context, finish
-from ingest.checks import SOC, TableSpec, parse_float
+from ingest.checks import SOC, TableSpec, parse_float, records
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems, read_rows, read_table
 
@@ -112,7 +112,7 @@ def read(ctx: Context) -> tuple[Tables, dict]:
     aggregates = _aggregates(set(det["OCC_CODE"]), set(by_soc), fp, det)
     entry["oews_aggregates"] = dict(sorted(aggregates.items()))
     run = _Run(fp, year, origin, _topcode_text(fp.path) or DEFAULT_TOPCODE, by_soc, aggregates)
-    for r in det.to_dict("records"):
+    for r in records(det):
         _attribute(run, r)
     _summarise(run, entry, det, total, onet_codes, cw.onet_soc2018)
     t = finish(run.tb)

@@ -117,6 +117,12 @@ def parse_float(
     return v, None
 
 
+def records(df: pd.DataFrame) -> list[dict]:
+    """df.to_dict("records") (the same dicts of plain Python values), several times faster."""
+    cols = list(df.columns)
+    return [dict(zip(cols, vals, strict=True)) for vals in zip(*(df[c].tolist() for c in cols), strict=True)]
+
+
 def where_col(df: pd.DataFrame, fp: FileProblems) -> list[str]:
     """`file:line` of every row, for the tables' WHERE column."""
     return [f"{fp.name}:{n}" for n in df[LINE]]

@@ -28,7 +28,7 @@ import pandas as pd
 from graph.tables import WHERE, TableBuilder, Tables
 from ingest import onet
 from ingest.base import Context, edge_frame, restore_ints
-from ingest.checks import check_unique
+from ingest.checks import check_unique, records
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems, read_table
 from ingest.studies import Resolver, StudyMeta, combine, match_rate, study_node
@@ -103,7 +103,7 @@ def _occupations(
     wheres: dict[str, str] = {}
     matched = 0
     unmatched = []
-    for r in occ.to_dict("records"):
+    for r in records(occ):
         line = int(r[LINE])
         targets = resolver.resolve(r["O*NET-SOC Code"], fp, line, "O*NET-SOC Code")
         if targets is None:
@@ -207,7 +207,7 @@ def _task_rows(tasks: pd.DataFrame, task_occ: dict[str, str], fp: FileProblems, 
     """The tasks row by row, each label problem reported; RATES edges added to `tb`; (matched, reused)."""
     matched = 0
     reused = 0
-    for r in tasks.to_dict("records"):
+    for r in records(tasks):
         line = int(r[LINE])
         tid = r["Task ID"]
         if not _labels_ok(r, fp, line) or tid not in task_occ:

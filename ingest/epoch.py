@@ -21,6 +21,7 @@ from graph.schema import DATE_RE
 from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.base import Context, finish
 from ingest.catalog_links import cite, mapping_ids
+from ingest.checks import records
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems, read_table
 
@@ -55,7 +56,7 @@ def read(ctx: Context) -> tuple[Tables, dict]:
     record_file(entry, root, REL, len(df))
     wanted = mapping_ids(ctx.catalog_dir, MAPPING, "model_id", problems)
     index: dict[str, list[dict]] = {}
-    for r in df.to_dict("records"):
+    for r in records(df):
         index.setdefault(model_id(r["Model"]), []).append(r)
     tb = TableBuilder()
     sources = cite(ctx, SOURCE_ID, entry) if wanted else None

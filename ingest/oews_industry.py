@@ -28,7 +28,7 @@ from collections import Counter
 from graph.tables import WHERE, TableBuilder, Tables
 from ingest import crosswalks, onet
 from ingest.base import Context, finish
-from ingest.checks import Pattern, TableSpec, parse_float
+from ingest.checks import Pattern, TableSpec, parse_float, records
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems
 
@@ -98,7 +98,7 @@ def read(ctx: Context) -> tuple[Tables, dict]:
         if got is None:
             continue
         record_file(entry, ctx.root, rel, got.rows)
-        for r in got.frame.to_dict("records"):
+        for r in records(got.frame):
             _row(tb, r, got.fp, occ_map, counts, industries, areas)
     for code, row in industries.items():
         parent = _parent(code, industries)
