@@ -14,6 +14,7 @@ from typing import cast
 
 from graph.schema import CLAIM_DATE_PROPS, NODE_BY_NAME, REL_BY_NAME, Prop, check_value, label_of_id
 from graph.tables import WHERE, Problem, TableBuilder, Tables
+from ingest.base import gc_paused
 from ingest.reader import LINE, FileProblems, read_table
 
 ORIGIN = "catalog"
@@ -210,6 +211,11 @@ def read_catalog(root: Path, problems: list[Problem], lenient: bool = False) -> 
     """Read every catalog file under `root`; append every problem found to `problems`. `lenient` reads an
     older catalog whose files lack columns added since (as empty) or have columns dropped since (ignored),
     for comparisons (`craftgraph changes`); a build never reads leniently."""
+    with gc_paused():
+        return _read_catalog(root, problems, lenient)
+
+
+def _read_catalog(root: Path, problems: list[Problem], lenient: bool) -> Tables:
     _verdicts.clear()
     known = {p.name for spec in CATALOG_FILES for p in files_for(root, spec.kind)}
     for path in sorted(root.glob("*.csv")):

@@ -20,7 +20,7 @@ import pandas as pd
 
 from graph.tables import WHERE, InputError, Problem, Tables
 from ingest import aiid, anthropic_index, bls, crosswalks, eloundou, epoch, felten, oews_industry, onet, qcew
-from ingest.base import Context, Progress, Source, reporter, restore_ints, shared_data_dir
+from ingest.base import Context, Progress, Source, gc_paused, reporter, restore_ints, shared_data_dir
 
 # In build order: O*NET and the crosswalks first (the others join onto them).
 SOURCES: dict[str, Source] = {
@@ -53,8 +53,14 @@ def read_all(
     is the curated catalog whose model/incident mappings choose which Epoch models and AIID incidents
     become nodes (default: data/catalog). Progress lines go to `progress`, else to the logger.
     """
-    say = reporter(progress, __name__)
-    ctx = Context(Path(root), problems, catalog=catalog)
+    with gc_paused():
+        return _read_all(Path(root), problems, reporter(progress, __name__), catalog, only)
+
+
+def _read_all(
+    root: Path, problems: list[Problem], say: Progress, catalog: Path | None, only: Iterable[str] | None
+) -> tuple[list[Tables], dict]:
+    ctx = Context(root, problems, catalog=catalog)
     wanted = set(only) if only is not None else set(SOURCES)
     by_name: dict[str, Tables] = {}
     info: dict[str, dict] = {}
