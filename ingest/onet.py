@@ -33,7 +33,7 @@ import pandas as pd
 
 from graph import settings
 from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.base import Context, finish
+from ingest.base import Context, edge_frame, node_frame, restore_ints
 from ingest.checks import ONET_SOC, Pattern, TableSpec, check_known, check_unique, where_col
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems, read_table
@@ -168,9 +168,13 @@ def read(ctx: Context) -> tuple[Tables, dict]:
     record_file(entry, core.root, core.rel_of("Occupation Data"), len(core.occupations))
     record_file(entry, core.root, core.rel_of("Task Statements"), len(core.tasks))
     _occupations(core, _occupation_extras(core, ctx.problems, entry), tb, ctx.problems)
-    _tasks(core, _task_ratings(core, ctx.problems, entry), tb, ctx.problems, entry)
-    _work_activities(core, ctx.problems, entry, tb, origin)
-    t = finish(tb)
+    tasks, has_task = _tasks(core, _task_ratings(core, ctx.problems, entry), ctx.problems, entry)
+    involves = _work_activities(core, ctx.problems, entry, tb, origin)
+    t = tb.tables()
+    # the frames made column by column, in the order tb would have given them (each step adds its own)
+    t.nodes = _ordered(t.nodes, {"Task": tasks}, ("Occupation", "Task", "WorkActivity"))
+    t.edges = _ordered(t.edges, {"HAS_TASK": has_task, "INVOLVES": involves}, ("HAS_TASK", "PART_OF", "INVOLVES"))
+    restore_ints(t)
     t.notes += [f"{origin}: {n}" for n in entry["notes"]]
     entry["totals"]["occupations"] = len(core.occupations)
     entry["totals"]["tasks"] = len(core.tasks)
@@ -188,33 +192,36 @@ def _occupations(core: Core, occ_props: dict[str, dict], tb: TableBuilder, probl
         tb.node("Occupation", row)
 
 
+def _ordered(built: dict, frames: dict, order: tuple[str, ...]) -> dict:
+    """`built` (from the TableBuilder) and `frames` (non-empty ones), keys in `order`."""
+    both = {**built, **{k: v for k, v in frames.items() if v is not None and len(v)}}
+    return {k: both[k] for k in order if k in both} | {k: v for k, v in both.items() if k not in order}
+
+
 def _tasks(
-    core: Core, ratings: dict[tuple[str, str], float], tb: TableBuilder, problems: list[Problem], entry: dict
-) -> None:
-    """Task nodes and HAS_TASK edges, with the importance basis in the manifest."""
+    core: Core, ratings: dict[tuple[str, str], float], problems: list[Problem], entry: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Task nodes and HAS_TASK edges (as frames), with the importance basis in the manifest."""
     fp = FileProblems(core.path("Task Statements"), problems)
     tasks = core.tasks
-    basis_counts = {"task_ratings": 0, "core_supplemental": 0}
-    for code, tid, text, ttype, where in zip(
-        tasks[CODE], tasks["Task ID"], tasks["Task"], tasks["Task Type"], where_col(tasks, fp), strict=True
-    ):
-        task_id = f"task:onet:{tid}"
-        tb.node("Task", {"id": task_id, "text": text, "kind": KIND[ttype], "origin": core.source_id, WHERE: where})
-        if (code, tid) in ratings:
-            imp, basis = ratings[(code, tid)], "task_ratings"
-        else:
-            imp, basis = IMPORTANCE[ttype], "core_supplemental"
-        basis_counts[basis] += 1
-        tb.edge(
-            "HAS_TASK",
-            f"onet:{code}",
-            "Occupation",
-            task_id,
-            "Task",
-            importance=imp,
-            importance_basis=basis,
-            **{WHERE: where},
-        )
+    codes, tids, ttypes = tasks[CODE].tolist(), tasks["Task ID"].tolist(), tasks["Task Type"].tolist()
+    wheres, n = where_col(tasks, fp), len(tasks)
+    ids = [f"task:onet:{tid}" for tid in tids]
+    rated = [(code, tid) in ratings for code, tid in zip(codes, tids, strict=True)]
+    node = {"id": ids, "text": tasks["Task"].tolist(), "kind": [KIND[t] for t in ttypes]}
+    node |= {"origin": [core.source_id] * n, WHERE: wheres}
+    edge = {
+        "src": [f"onet:{code}" for code in codes],
+        "dst": ids,
+        "src_label": ["Occupation"] * n,
+        "dst_label": ["Task"] * n,
+        "importance": [
+            ratings[(c, t)] if r else IMPORTANCE[tt] for c, t, tt, r in zip(codes, tids, ttypes, rated, strict=True)
+        ],
+        "importance_basis": ["task_ratings" if r else "core_supplemental" for r in rated],
+        WHERE: wheres,
+    }
+    basis_counts = {"task_ratings": sum(rated), "core_supplemental": n - sum(rated)}
     if basis_counts["task_ratings"] == 0:
         entry["importance"] = "core 2 : supplemental 1 (no Task Ratings in this release): core 1.0, supplemental 0.5"
     else:
@@ -230,6 +237,7 @@ def _tasks(
             f"Task Type n/a for {int(na.sum())} tasks of {tasks.loc[na, CODE].nunique()} occupations "
             "(tasks not yet rated by incumbents): kind core, importance as core"
         )
+    return node_frame("Task", node, n), edge_frame("HAS_TASK", edge, n)
 
 
 def _check_readme(core: Core, entry: dict) -> None:
@@ -316,8 +324,10 @@ def _read(core: Core, table: str, problems: list[Problem], entry: dict) -> pd.Da
     return got.frame
 
 
-def _work_activities(core: Core, problems: list[Problem], entry: dict, tb: TableBuilder, origin: str) -> None:
-    """GWA → IWA → DWA nodes with PART_OF, and Task-INVOLVES->DWA."""
+def _work_activities(
+    core: Core, problems: list[Problem], entry: dict, tb: TableBuilder, origin: str
+) -> pd.DataFrame | None:
+    """GWA → IWA → DWA nodes with PART_OF; Task-INVOLVES->DWA returned as a frame."""
     cm = _read(core, "Content Model Reference", problems, entry)
     gwa_title: dict[str, tuple[str, str]] = {}
     if cm is not None:
@@ -328,10 +338,11 @@ def _work_activities(core: Core, problems: list[Problem], entry: dict, tb: Table
         name, where = gwa_title[eid]
         tb.node("WorkActivity", {"id": f"gwa:{eid}", "level": "gwa", "title": name, "origin": origin, WHERE: where})
     dwa_ids = _dwas(core, problems, entry, tb, origin, iwa_ids)
-    _task_dwas(core, problems, entry, tb, dwa_ids)
+    involves = _task_dwas(core, problems, entry, dwa_ids)
     entry["totals"]["dwas"] = len(dwa_ids or ())
     entry["totals"]["iwas"] = len(iwa_ids or ())
     entry["totals"]["gwas"] = len(gwas_used)
+    return involves
 
 
 def _iwas(
@@ -376,14 +387,24 @@ def _dwas(
     return ids
 
 
-def _task_dwas(core: Core, problems: list[Problem], entry: dict, tb: TableBuilder, dwa_ids: set[str] | None) -> None:
-    """Task-INVOLVES->DWA, for tasks of the same occupation in Task Statements."""
+def _task_dwas(core: Core, problems: list[Problem], entry: dict, dwa_ids: set[str] | None) -> pd.DataFrame | None:
+    """Task-INVOLVES->DWA, for tasks of the same occupation in Task Statements: as a frame when every row
+    is right (checked column by column), else row by row, each problem reported."""
     t2d = _read(core, "Tasks to DWAs", problems, entry)
     if t2d is None:
-        return
+        return None
     fp = FileProblems(core.path("Tasks to DWAs"), problems)
     task_occ = dict(zip(core.tasks["Task ID"], core.tasks[CODE], strict=True))
-    for code, tid, did, line in zip(t2d[CODE], t2d["Task ID"], t2d["DWA ID"], t2d[LINE], strict=True):
+    entry["totals"]["task_dwa_links"] = len(t2d)
+    codes, tids, dids = t2d[CODE].tolist(), t2d["Task ID"].tolist(), t2d["DWA ID"].tolist()
+    good = all(task_occ.get(t) == c for t, c in zip(tids, codes, strict=True))
+    if good and (dwa_ids is None or dwa_ids.issuperset(dids)):
+        n = len(t2d)
+        cols = {"src": [f"task:onet:{t}" for t in tids], "dst": [f"dwa:{d}" for d in dids]}
+        cols |= {"src_label": ["Task"] * n, "dst_label": ["WorkActivity"] * n, WHERE: where_col(t2d, fp)}
+        return edge_frame("INVOLVES", cols, n)
+    tb = TableBuilder()
+    for code, tid, did, line in zip(codes, tids, dids, t2d[LINE], strict=True):
         line = int(line)
         if tid not in task_occ:
             fp.add(line, "Task ID", f"{tid!r} is not in Task Statements")
@@ -393,4 +414,4 @@ def _task_dwas(core: Core, problems: list[Problem], entry: dict, tb: TableBuilde
             fp.add(line, "DWA ID", f"{did!r} is not in DWA Reference")
         else:
             tb.edge("INVOLVES", f"task:onet:{tid}", "Task", f"dwa:{did}", "WorkActivity", **{WHERE: fp.where(line)})
-    entry["totals"]["task_dwa_links"] = len(t2d)
+    return tb.tables().edges.get("INVOLVES")

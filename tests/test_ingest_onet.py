@@ -157,3 +157,20 @@ def test_full_excel_release_matches_its_row_counts():
     assert len(t.nodes["Task"]) == 18796
     assert (t.nodes["WorkActivity"]["level"] == "dwa").sum() == 2087
     assert len(t.edges["INVOLVES"]) == 23850
+
+
+def test_task_dwa_links_row_by_row_when_one_is_wrong(tmp_path):
+    """A wrong Tasks-to-DWAs row sends the file down the row-by-row path: that row is reported and left
+    out, every other link is the one the column-wise path makes."""
+    good = mkroot.make_root(tmp_path / "good")
+    fast = read(good)[0].edges["INVOLVES"]
+    bad = mkroot.make_root(tmp_path / "bad")
+    path = bad / "onet/db_29_1_text/Tasks to DWAs.txt"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b"\t9", b"\t8", 1)  # line 3: a Task ID that Task Statements lacks
+    path.write_bytes(b"\n".join(lines))
+    problems: list = []
+    slow = onet.read(Context(bad, problems))[0].edges["INVOLVES"]
+    assert [(p.row, p.field) for p in problems] == [(3, "Task ID")]
+    kept = fast[~fast[WHERE].str.endswith(":3")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(slow, kept.assign(**{WHERE: kept[WHERE].str.replace("good", "bad")}))
