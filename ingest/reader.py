@@ -251,7 +251,7 @@ def _plain_bytes(raw: bytes) -> bytes | None:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     raw = raw.removeprefix(codecs.BOM_UTF8)
-    if b"\0" in raw or raw.count(b"\r") != raw.count(b"\r\n"):
+    if b"\0" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
         return None
     if not raw.isascii():
         try:
