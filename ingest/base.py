@@ -126,6 +126,8 @@ def restore_ints(t: Tables) -> None:
                 continue
             for p in spec.all_props:
                 if p.type == "int" and p.name in df.columns:
+                    if df[p.name].dtype == object and set(map(type, df[p.name].tolist())) <= {int, type(None)}:
+                        continue  # whole already (columns built from Python ints)
                     values = [_whole(v) for v in df[p.name].astype(object)]
                     df[p.name] = pd.Series(values, index=df.index, dtype=object)
 

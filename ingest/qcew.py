@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import compress
 from pathlib import Path
 
 import pandas as pd
@@ -231,9 +232,9 @@ def _fast_rows(
     out["quarter"] += [int(q) for q in qtrs]
     out["naics_code"] += codes
     out["own_code"] += owns
-    got = {c: [v for v, k in zip(nums[c], kept, strict=True) if k] for c in COLUMNS[8:]}  # type: ignore[arg-type]
+    got = {c: list(compress(nums[c], kept)) for c in COLUMNS[8:]}  # type: ignore[arg-type]
     for c, p in INTS:
-        out[p] += [_whole(v) for v in got[c]]
+        out[p] += [None if v is None else int(v) for v in got[c]]
     months = zip(*(got[f"month{i}_emplvl"] for i in (1, 2, 3)), strict=True)
     out["employment"] += [round(sum(m) / 3, 1) if None not in m else None for m in months]  # type: ignore[arg-type]
     out["total_wages"] += got["total_qtrly_wages"]
