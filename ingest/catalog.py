@@ -15,7 +15,7 @@ from typing import cast
 from graph.schema import CLAIM_DATE_PROPS, NODE_BY_NAME, REL_BY_NAME, Prop, check_value, label_of_id
 from graph.tables import WHERE, Problem, TableBuilder, Tables
 from ingest.base import gc_paused
-from ingest.reader import LINE, FileProblems, read_table
+from ingest.reader import FileProblems, read_records
 
 ORIGIN = "catalog"
 _label = cache(label_of_id)  # pure, and asked again for every id a row names
@@ -250,15 +250,10 @@ def _read_rows(
     is required, other columns are read when present."""
     fp = FileProblems(path, problems, name=_rel(path))
     if lenient:
-        df = read_table(fp, columns[:1], optional=[*columns[1:], *optional])
+        got = read_records(fp, columns[:1], optional=[*columns[1:], *optional])
     else:
-        df = read_table(fp, columns, exact=True, optional=optional)
-    if df is None:
-        return []
-    cols = [*columns, *optional]
-    return [
-        (int(line), dict(zip(cols, cells, strict=True))) for *cells, line in df[[*cols, LINE]].itertuples(index=False)
-    ]
+        got = read_records(fp, columns, exact=True, optional=optional)
+    return got or []
 
 
 def parse_cell(prop: Prop, cell: str) -> tuple[object, str | None]:

@@ -210,7 +210,7 @@ def _tasks(
     rated = [(code, tid) in ratings for code, tid in zip(codes, tids, strict=True)]
     node = {"id": ids, "text": tasks["Task"].tolist(), "kind": [KIND[t] for t in ttypes]}
     node |= {"origin": [core.source_id] * n, WHERE: wheres}
-    edge = {
+    edge: dict[str, list] = {
         "src": [f"onet:{code}" for code in codes],
         "dst": ids,
         "src_label": ["Occupation"] * n,

@@ -159,7 +159,7 @@ def _tables(out: dict[str, list], industries: dict[str, str], areas: dict[str, d
     t = tb.tables()
     n = len(out["id"])
     if n:
-        const = {"disclosed": [True] * n, "origin": [ORIGIN] * n, "source_ids": [SOURCE_IDS] * n}
+        const: dict[str, list] = {"disclosed": [True] * n, "origin": [ORIGIN] * n, "source_ids": [SOURCE_IDS] * n}
         node = {c: out[c] for c in (*RECORD, WHERE)} | const
         t.nodes = {"QcewRecord": node_frame("QcewRecord", node, n), **t.nodes}
         src = {"src": out["id"], "src_label": ["QcewRecord"] * n}
@@ -236,7 +236,7 @@ def _fast_rows(
     for c, p in INTS:
         out[p] += [None if v is None else int(v) for v in got[c]]
     months = zip(*(got[f"month{i}_emplvl"] for i in (1, 2, 3)), strict=True)
-    out["employment"] += [round(sum(m) / 3, 1) if None not in m else None for m in months]  # type: ignore[arg-type]
+    out["employment"] += [round(sum(m) / 3, 1) if None not in m else None for m in months]
     out["total_wages"] += got["total_qtrly_wages"]
     out["avg_weekly_wage"] += got["avg_wkly_wage"]
     out[WHERE] += [fp.where(line) for line in df[LINE].tolist()]

@@ -113,6 +113,23 @@ def read_rows(fp: FileProblems, *, sheet: str | int | None = None, delimiter: st
 def _frame(
     rows: Rows, columns: list[str], optional: list[str], fp: FileProblems, *, index_col_unnamed: bool, exact: bool
 ) -> pd.DataFrame | None:
+    got = _records(rows, columns, optional, fp, index_col_unnamed=index_col_unnamed, exact=exact)
+    if got is None:
+        return None
+    want, body = got
+    # object columns (plain Python str): row loops over them are much faster than over Arrow strings
+    df = pd.DataFrame(body, columns=[*want, LINE], dtype=object)
+    df[LINE] = df[LINE].astype("int64")
+    for c in optional:
+        if c not in df.columns:
+            df[c] = ""
+    return df
+
+
+def _records(
+    rows: Rows, columns: list[str], optional: list[str], fp: FileProblems, *, index_col_unnamed: bool, exact: bool
+) -> tuple[list[str], list[list[Any]]] | None:
+    """(the columns found, [cells of those columns + line] per good row), every problem reported."""
     if not any("".join(r).strip() for _, r in rows):
         fp.add(None, "file", "file is empty (no header row)")
         return None
@@ -124,15 +141,30 @@ def _frame(
         return None
     want = [c for c in [*columns, *optional] if c in header]
     body = _body(rows[hdr_i + 1 :], [header.index(c) for c in want], len(header), fp)
-    # object columns (plain Python str): row loops over them are much faster than over Arrow strings
-    df = pd.DataFrame(body, columns=[*want, LINE], dtype=object)
-    df[LINE] = df[LINE].astype("int64")
-    for c in optional:
-        if c not in df.columns:
-            df[c] = ""
-    if exact and df.empty:
+    if exact and not body:
         fp.add(None, "file", "file has a header but no rows")
-    return df
+    return want, body
+
+
+def read_records(
+    path: Path | FileProblems, columns: Sequence[str], problems: list[Problem] | None = None, **kw: Any
+) -> list[tuple[int, dict[str, str]]] | None:
+    """read_table's rows as (line, {column: cell}), without a frame: for small files read whole row by row
+    (the curated catalog), where making a frame costs more than reading. Same checks, same problems;
+    `kw` as read_table's (optional, exact, sheet, delimiter, index_col_unnamed)."""
+    fp = path if isinstance(path, FileProblems) else FileProblems(path, problems if problems is not None else [])
+    optional = list(kw.pop("optional", ()))
+    exact, index_col_unnamed = kw.pop("exact", False), kw.pop("index_col_unnamed", False)
+    rows = read_rows(fp, **kw)
+    if rows is None:
+        return None
+    got = _records(rows, list(columns), optional, fp, index_col_unnamed=index_col_unnamed, exact=exact)
+    if got is None:
+        return None
+    want, body = got
+    at = {c: i for i, c in enumerate(want)}
+    order = [(c, at.get(c)) for c in [*columns, *optional]]
+    return [(cells[-1], {c: "" if i is None else cells[i] for c, i in order}) for cells in body]
 
 
 def _header_index(rows: Rows, columns: list[str], search: bool) -> int:
