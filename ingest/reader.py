@@ -25,6 +25,7 @@ import difflib
 import io
 import zipfile
 from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,8 @@ def read_table(
 ) -> pd.DataFrame | None:
     """Read a table file into a frame of stripped text cells ("" when empty): the `columns` asked for,
     the `optional` ones ("" when the file lacks them) and LINE. The form follows the extension:
-    .txt/.tsv tab-delimited, .csv comma-separated (RFC 4180 quoting), .xlsx/.xlsm (openpyxl), .xls (xlrd).
+    .txt/.tsv tab-delimited, .csv comma-separated (RFC 4180 quoting), .xlsx/.xlsm (python-calamine;
+    openpyxl on the careful path), .xls (xlrd).
 
     The header is the first row that holds every required column (files with a title block, like the
     BLS ISCO crosswalk, have it further down). With `exact` (the curated catalog), the header must be
@@ -430,6 +432,40 @@ def _cell(v: object) -> str:
 
 
 def _xlsx_rows(fp: FileProblems, sheet: str | int | None) -> Rows | None:
+    """A workbook's sheet, read by python-calamine (Rust; several times faster than openpyxl, which is
+    the careful path: FAST off, or a workbook calamine cannot open). Both give the same cells once made
+    text (`_cell`), tested on every public sheet the build reads."""
+    if FAST:
+        before = len(fp.problems)
+        rows = _calamine_rows(fp, sheet)
+        if rows is not None or len(fp.problems) > before:  # read, or a sheet not there (said)
+            return rows
+    return _openpyxl_rows(fp, sheet)
+
+
+def _calamine_rows(fp: FileProblems, sheet: str | int | None) -> Rows | None:
+    """None (openpyxl then reads it, and words any problem) when calamine cannot open the workbook."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(fp.path))
+    except Exception:  # calamine's own error types; openpyxl reads the file again and says what is wrong
+        return None
+    ws = _pick_sheet(wb.sheet_names, sheet, fp, wb.get_sheet_by_name)
+    if ws is None:
+        return None
+    # keep leading empty rows and columns: line numbers are the sheet's own
+    return [(i, [_cell(_as_openpyxl(v)) for v in row]) for i, row in enumerate(ws.to_python(skip_empty_area=False), 1)]
+
+
+def _as_openpyxl(v: object) -> object:
+    """A date cell as openpyxl gives it (a datetime at midnight), so both readers make the same text."""
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return datetime.combine(v, time())
+    return v
+
+
+def _openpyxl_rows(fp: FileProblems, sheet: str | int | None) -> Rows | None:
     import openpyxl
 
     try:
@@ -441,95 +477,9 @@ def _xlsx_rows(fp: FileProblems, sheet: str | int | None) -> Rows | None:
         ws = _pick_sheet(wb.sheetnames, sheet, fp, lambda n: wb[n])
         if ws is None:
             return None
-        rows = _fast_sheet(wb, ws) if FAST else None
-        if rows is None:
-            rows = ws.iter_rows(values_only=True)
-        return [(i, [_cell(v) for v in row]) for i, row in enumerate(rows, start=1)]
+        return [(i, [_cell(v) for v in row]) for i, row in enumerate(ws.iter_rows(values_only=True), start=1)]
     finally:
         wb.close()
-
-
-def _fast_sheet(wb: Any, ws: Any) -> list[tuple] | None:
-    """The rows openpyxl's read-only `ws.iter_rows(values_only=True)` gives, parsed here with a fraction of
-    its per-cell work; None (then openpyxl reads the sheet) at a cell this does not handle: a date or
-    time (by its style), an inline or ISO-date string, a type other than number, shared string, boolean,
-    formula string or error, an unusual cell reference."""
-    from openpyxl.utils.cell import column_index_from_string
-    from openpyxl.xml.functions import iterparse
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    row_tag, value_tag = f"{main}row", f"{main}v"
-    strings, dates, max_col, max_row = ws._shared_strings, wb._date_formats, ws.max_column, ws.max_row
-    column_of: dict[str, int] = {}
-    out: list[tuple] = []
-    counter = index = 0  # the last row number met (as openpyxl counts), the rows given so far
-    last = 1  # openpyxl's `idx` after its loop
-    with ws._get_source() as src:
-        for _, el in iterparse(src):
-            if el.tag != row_tag:
-                continue
-            r = el.get("r")
-            if r is not None and not r.isdigit():
-                return None
-            counter = last = int(r) if r is not None else counter + 1
-            if max_row is not None and counter > max_row:
-                break
-            cells = _fast_row(el, value_tag, strings, dates, column_of, column_index_from_string)
-            el.clear()
-            if cells is None:
-                return None
-            width = max_col or (cells[-1][0] if cells else 0)
-            while index + 1 < counter:  # rows the file leaves out
-                out.append((None,) * max_col if max_col is not None else ())
-                index += 1
-            if index + 1 == counter:
-                row = [None] * width
-                for col, value in cells:
-                    if col <= width:
-                        row[col - 1] = value
-                out.append(tuple(row) if cells or max_col else ())
-                index += 1
-    if max_row is not None and max_row < last:  # stopped at a row past the sheet's stated size
-        out += [(None,) * max_col if max_col is not None else ()] * max(0, max_row - index)
-    return out
-
-
-def _fast_row(el: Any, value_tag: str, strings: Any, dates: set, column_of: dict, col_index: Any) -> list | None:
-    """(column, value) of each cell of a row element, as openpyxl's parser makes them; None if one is not plain.
-    `value_tag` is the namespaced `v` tag; the other tags share its namespace."""
-    cells = []
-    col = 0
-    for c in el:
-        t, ref, style = c.get("t", "n"), c.get("r"), c.get("s")
-        if ref is not None:
-            letters = ref.rstrip("0123456789")
-            if letters not in column_of:
-                if not letters.isalpha() or not letters.isupper() or not ref[len(letters) :].isdigit():
-                    return None
-                column_of[letters] = col_index(letters)
-            col = column_of[letters]
-        else:
-            col += 1
-        value: Any = c.findtext(value_tag, None) or None
-        if value is not None:
-            if t == "n":
-                if int(style or 0) in dates:
-                    return None
-                value = float(value) if "." in value or "E" in value or "e" in value else int(value)
-            elif t == "s":
-                value = strings[int(value)]
-            elif t == "b":
-                value = bool(int(value))
-            elif t not in ("str", "e"):
-                return None
-        elif t == "inlineStr":  # what openpyxl writes: <is><t>text</t></is>; rich text goes to openpyxl
-            box = c.find(f"{value_tag[:-1]}is")
-            parts = [] if box is None else list(box)
-            if len(parts) != 1 or parts[0].tag != f"{value_tag[:-1]}t" or len(parts[0]) or parts[0].text is None:
-                return None
-            value = parts[0].text
-        cells.append((col, value))
-    return cells
 
 
 def _xls_rows(fp: FileProblems, sheet: str | int | None) -> Rows | None:

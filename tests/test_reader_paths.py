@@ -132,26 +132,29 @@ def _workbook(path: Path, with_date: bool) -> None:
     wb.save(path)
 
 
-@pytest.mark.parametrize("with_date", [False, True])
-def test_workbook_paths_agree(tmp_path, monkeypatch, with_date):
-    """A sheet read by the reader's own parser gives what openpyxl's reader gives; a date cell sends it
-    to openpyxl."""
-    import openpyxl
-
-    path = tmp_path / "t.xlsx"
-    _workbook(path, with_date)
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    for name in wb.sheetnames:
-        got = reader._fast_sheet(wb, wb[name])
-        want = list(wb[name].iter_rows(values_only=True))
-        if with_date and name == "Data":
-            assert got is None
-        else:
-            assert got == want and [list(map(type, r)) for r in got] == [list(map(type, r)) for r in want]
-    wb.close()
-    frames = []
+def _both_ways(path: Path, sheet: str, monkeypatch) -> tuple[list, list]:
+    """A sheet's rows as the fast (python-calamine) and the careful (openpyxl) path make them."""
+    got = []
     for fast in (True, False):
         monkeypatch.setattr(reader, "FAST", fast)
+        problems: list = []
+        got.append(reader._xlsx_rows(reader.FileProblems(path, problems), sheet))
+        assert problems == []
+    return got[0], got[1]
+
+
+@pytest.mark.parametrize("with_date", [False, True])
+def test_workbook_paths_agree(tmp_path, monkeypatch, with_date):
+    """A sheet read by python-calamine gives the same rows, line numbers and text as openpyxl's reader:
+    gaps, a formula without a cached value, a wide row, booleans, a large number, a date."""
+    path = tmp_path / "t.xlsx"
+    _workbook(path, with_date)
+    for name in ("Data", "Notes"):
+        fast, careful = _both_ways(path, name, monkeypatch)
+        assert fast == careful and fast
+    frames = []
+    for fast_path in (True, False):
+        monkeypatch.setattr(reader, "FAST", fast_path)
         problems: list = []
         frames.append(reader.read_table(path, ["code", "name", "n"], problems, optional=["share", "flag"]))
         assert problems == []
@@ -159,9 +162,24 @@ def test_workbook_paths_agree(tmp_path, monkeypatch, with_date):
     assert frames[0][reader.LINE].tolist() == [2, 3, 6, 7] + ([8] if with_date else [])
 
 
+def test_a_damaged_workbook_is_worded_by_the_careful_path(tmp_path, monkeypatch):
+    """A workbook calamine cannot open is read again by openpyxl, which names the file's problem; a
+    missing sheet is named once."""
+    path = tmp_path / "cut.xlsx"
+    _workbook(path, False)
+    path.write_bytes(path.read_bytes()[:300])
+    problems: list = []
+    assert reader.read_table(path, ["code"], problems) is None
+    assert [p.field for p in problems] == ["file"] and "truncated download?" in problems[0].message
+    _workbook(path, False)
+    problems = []
+    assert reader.read_table(path, ["code"], problems, sheet="Missing") is None
+    assert [p.field for p in problems] == ["sheet"]
+
+
 @pytest.mark.fulldata
-def test_public_workbooks_read_alike():
-    """Every sheet of the public workbooks the build reads: the reader's own parser gives what openpyxl gives."""
+def test_public_workbooks_read_alike(monkeypatch):
+    """Every sheet of the public workbooks the build reads: python-calamine gives what openpyxl gives."""
     import openpyxl
 
     from ingest.base import shared_data_dir
@@ -170,9 +188,8 @@ def test_public_workbooks_read_alike():
     assert books
     for path in books:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        for name in wb.sheetnames:
-            got = reader._fast_sheet(wb, wb[name])
-            want = list(wb[name].iter_rows(values_only=True))
-            assert got is not None, (path.name, name)
-            assert got == want and [list(map(type, r)) for r in got] == [list(map(type, r)) for r in want]
+        names = wb.sheetnames
         wb.close()
+        for name in names:
+            fast, careful = _both_ways(path, name, monkeypatch)
+            assert fast == careful, (path.name, name)
