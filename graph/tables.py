@@ -106,25 +106,27 @@ def _frame(rows: list[dict], cols: list[str]) -> pd.DataFrame:
     return df.where(df.notna(), None)
 
 
-def columns_frame(columns: dict[str, list], cols: list[str]) -> pd.DataFrame:
+def columns_frame(columns: dict[str, list], cols: list[str], n: int | None = None) -> pd.DataFrame:
     """The frame _frame makes of rows, made of equally long value lists by column (a column not given is
-    all None)."""
+    all None); `n` rows (default: the length of the lists given)."""
     unknown = set(columns) - set(cols)
     if unknown:
         raise ValueError(f"columns not in the schema: {sorted(unknown)}")
-    n = len(next(iter(columns.values()))) if columns else 0
+    if n is None:
+        n = len(next(iter(columns.values()))) if columns else 0
     df = pd.DataFrame({c: pd.Series(columns[c] if c in columns else [None] * n, dtype=object) for c in cols})
     return df.where(df.notna(), None)
 
 
-def node_columns(label: str, columns: dict[str, list]) -> pd.DataFrame:
-    """A label's frame with every schema column, from value lists by column."""
-    return columns_frame(columns, _node_cols(label))
+def node_columns(label: str, columns: dict[str, list], n: int | None = None) -> pd.DataFrame:
+    """A label's frame with every schema column in schema order, from value lists by column (the frame
+    TableBuilder makes of the same rows)."""
+    return columns_frame(columns, _node_cols(label), n)
 
 
-def edge_columns(rel: str, columns: dict[str, list]) -> pd.DataFrame:
+def edge_columns(rel: str, columns: dict[str, list], n: int | None = None) -> pd.DataFrame:
     """A relationship type's frame with every schema column, from value lists by column."""
-    return columns_frame(columns, _edge_cols(rel))
+    return columns_frame(columns, _edge_cols(rel), n)
 
 
 def merge(parts: list[Tables]) -> Tables:

@@ -24,8 +24,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import pandas as pd
 
 from graph import settings
-from graph.schema import EDGE_END_COLUMNS, NODE_BY_NAME, REL_BY_NAME
-from graph.tables import WHERE, Problem, TableBuilder, Tables
+from graph.schema import NODE_BY_NAME, REL_BY_NAME
+from graph.tables import Problem, TableBuilder, Tables
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CATALOG = REPO / "data" / "catalog"
@@ -97,25 +97,6 @@ def finish(tb: TableBuilder) -> Tables:
     t = tb.tables()
     restore_ints(t)
     return t
-
-
-def node_frame(label: str, data: dict[str, list], n: int) -> pd.DataFrame:
-    """The frame TableBuilder makes of `n` rows of `label` given column by column (for sources that build
-    their rows column-wise): every schema column in schema order, None where `data` has none."""
-    return _columns_frame([p.name for p in NODE_BY_NAME[label].all_props] + [WHERE], data, n)
-
-
-def edge_frame(rel: str, data: dict[str, list], n: int) -> pd.DataFrame:
-    """As node_frame, for `n` relationships of type `rel`."""
-    return _columns_frame([*EDGE_END_COLUMNS] + [p.name for p in REL_BY_NAME[rel].all_props] + [WHERE], data, n)
-
-
-def _columns_frame(cols: list[str], data: dict[str, list], n: int) -> pd.DataFrame:
-    unknown = set(data) - set(cols)
-    if unknown:
-        raise ValueError(f"columns not in the schema: {sorted(unknown)}")
-    df = pd.DataFrame({c: pd.Series(data[c] if c in data else [None] * n, dtype=object) for c in cols})
-    return df.where(df.notna(), None)
 
 
 def restore_ints(t: Tables) -> None:

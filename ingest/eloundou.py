@@ -25,9 +25,9 @@ from collections import defaultdict
 
 import pandas as pd
 
-from graph.tables import WHERE, TableBuilder, Tables
+from graph.tables import WHERE, TableBuilder, Tables, edge_columns
 from ingest import onet
-from ingest.base import Context, edge_frame, restore_ints
+from ingest.base import Context, restore_ints
 from ingest.checks import check_unique, records
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems, read_table
@@ -200,7 +200,7 @@ def _task_rates(tasks: pd.DataFrame, task_occ: dict[str, str], fp: FileProblems)
         cols[WHERE] += [fp.where(line)] * 6
     n = len(cols["dst"])
     ends = {"src": [META.id] * n, "src_label": ["Study"] * n, "dst_label": ["Task"] * n}
-    return edge_frame("RATES", ends | cols, n), matched, reused
+    return edge_columns("RATES", ends | cols, n), matched, reused
 
 
 def _task_rows(tasks: pd.DataFrame, task_occ: dict[str, str], fp: FileProblems, tb: TableBuilder) -> tuple[int, int]:

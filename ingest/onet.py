@@ -32,8 +32,8 @@ from pathlib import Path
 import pandas as pd
 
 from graph import settings
-from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.base import Context, edge_frame, node_frame, restore_ints
+from graph.tables import WHERE, Problem, TableBuilder, Tables, edge_columns, node_columns
+from ingest.base import Context, restore_ints
 from ingest.checks import ONET_SOC, Pattern, TableSpec, check_known, check_unique, where_col
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems, read_table
@@ -237,7 +237,7 @@ def _tasks(
             f"Task Type n/a for {int(na.sum())} tasks of {tasks.loc[na, CODE].nunique()} occupations "
             "(tasks not yet rated by incumbents): kind core, importance as core"
         )
-    return node_frame("Task", node, n), edge_frame("HAS_TASK", edge, n)
+    return node_columns("Task", node, n), edge_columns("HAS_TASK", edge, n)
 
 
 def _check_readme(core: Core, entry: dict) -> None:
@@ -402,7 +402,7 @@ def _task_dwas(core: Core, problems: list[Problem], entry: dict, dwa_ids: set[st
         n = len(t2d)
         cols = {"src": [f"task:onet:{t}" for t in tids], "dst": [f"dwa:{d}" for d in dids]}
         cols |= {"src_label": ["Task"] * n, "dst_label": ["WorkActivity"] * n, WHERE: where_col(t2d, fp)}
-        return edge_frame("INVOLVES", cols, n)
+        return edge_columns("INVOLVES", cols, n)
     tb = TableBuilder()
     for code, tid, did, line in zip(codes, tids, dids, t2d[LINE], strict=True):
         line = int(line)

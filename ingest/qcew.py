@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.base import Context, edge_frame, node_frame, restore_ints
+from graph.tables import WHERE, Problem, TableBuilder, Tables, edge_columns, node_columns
+from ingest.base import Context, restore_ints
 from ingest.checks import Pattern, TableSpec, parse_float
 from ingest.manifest import new_entry, record_file
 from ingest.reader import LINE, FileProblems
@@ -161,13 +161,13 @@ def _tables(out: dict[str, list], industries: dict[str, str], areas: dict[str, d
     if n:
         const: dict[str, list] = {"disclosed": [True] * n, "origin": [ORIGIN] * n, "source_ids": [SOURCE_IDS] * n}
         node = {c: out[c] for c in (*RECORD, WHERE)} | const
-        t.nodes = {"QcewRecord": node_frame("QcewRecord", node, n), **t.nodes}
+        t.nodes = {"QcewRecord": node_columns("QcewRecord", node, n), **t.nodes}
         src = {"src": out["id"], "src_label": ["QcewRecord"] * n}
         to_area = {**src, "dst": out["area"], "dst_label": ["Area"] * n}
         to_industry = {**src, "dst": out["industry"], "dst_label": ["Industry"] * n}
         t.edges = {
-            "FOR_AREA": edge_frame("FOR_AREA", to_area, n),
-            "FOR_INDUSTRY": edge_frame("FOR_INDUSTRY", to_industry, n),
+            "FOR_AREA": edge_columns("FOR_AREA", to_area, n),
+            "FOR_INDUSTRY": edge_columns("FOR_INDUSTRY", to_industry, n),
             **t.edges,
         }
     restore_ints(t)
