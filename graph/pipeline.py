@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph import resources, settings, snapshot, views
+from graph import memory, resources, settings, snapshot, views
 from graph.schema import SCHEMA_VERSION
 from graph.tables import WHERE, InputError, Problem, Tables, edge_columns, merge
 from graph.validate import validate_tables
@@ -286,18 +286,21 @@ def build(
     Refused (BuildRefused, nothing written) unless `force`: a catalog without catalog files or without a
     required kind, and a build that would make a node label of the current snapshot collapse."""
     home = home or snapshot.default_home()
-    tables, public_info = collect(catalog, sources, progress, force=force)
-    progress("converting tables")
-    nodes, edges = _to_arrow(tables)
-    if not force:
-        check_collapse(home, nodes)
-    if with_scores:
-        nodes, edges = add_scores(nodes, edges, progress)
+    progress = memory.releasing(progress)  # every step starts from a trimmed heap (graph/memory.py)
+    with memory.c_allocator_for_arrow():
+        tables, public_info = collect(catalog, sources, progress, force=force)
+        progress("converting tables")
+        nodes, edges = _to_arrow(tables)
+        if not force:
+            check_collapse(home, nodes)
+        if with_scores:
+            nodes, edges = add_scores(nodes, edges, progress)
 
-    with snapshot.home_lock(home, on_wait=progress):
-        manifest = _write_snapshot(
-            home, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason, cypher_db
-        )
+        with snapshot.home_lock(home, on_wait=progress):
+            manifest = _write_snapshot(
+                home, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason, cypher_db
+            )
+    memory.release()
     return manifest
 
 

@@ -28,6 +28,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from graph import memory
 from graph.defaults import EXPOSURE_LEVELS
 from graph.exposure.compare import compare as _compare
 from graph.exposure.config import DEFAULT_THRESHOLDS, METHOD_VERSION, YEARS, MethodConfig
@@ -312,6 +313,7 @@ def score_tables(
     for sc in scenarios:
         parts.append(_score_columns(eng.run(sc, years=years, draws=draws, seed=seed).summary(), build_id))
         eng.forget_runs()
+        memory.release()  # the run's draws are gone: their pages back before the next scenario's
     score = {c: [v for part in parts for v in part[c]] for c in parts[0]} if parts else {}
     scored = [label in ("Craft", "Occupation", "Department") for label in score.get("entity_label", [])]
     has = {

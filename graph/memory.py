@@ -1,0 +1,65 @@
+"""Keeping the build's memory down: freed memory given back to the system between phases.
+
+A build frees most of what one phase made before the next (the readers' frames once converted, each
+scenario's draws once summarised), but the C allocator keeps freed pages for later and pyarrow's own
+allocator (mimalloc) keeps its pages apart from the C heap, so the peak resident memory was the sum of
+every phase's high-water marks rather than the largest one (docs/decisions/build-memory.md).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (macOS, Windows, musl)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_size_t]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def release() -> None:
+    """Give the system back the free memory the C allocator and pyarrow's pool keep (a no-op where the C
+    library cannot). Values are untouched; only pages nothing uses are returned."""
+    pa = sys.modules.get("pyarrow")  # (not imported for this: with no pyarrow there is no pool to trim)
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def releasing(progress: Callable[[str], None]) -> Callable[[str], None]:
+    """`progress` that first gives freed memory back: each step of a build starts from a trimmed heap."""
+
+    def say(message: str) -> None:
+        release()
+        progress(message)
+
+    return say
+
+
+@contextmanager
+def c_allocator_for_arrow() -> Iterator[None]:
+    """pyarrow's buffers taken from the C allocator for the duration (the previous pool after). The C heap
+    then reuses what pandas frees for Arrow tables and the other way round, instead of two allocators each
+    holding their own high-water mark; buffers made before or after are freed by their own pool."""
+    import pyarrow as pa
+
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(before)

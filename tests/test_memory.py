@@ -1,0 +1,87 @@
+"""graph.memory: giving freed memory back between the build's phases (values untouched, safe everywhere)."""
+
+from __future__ import annotations
+
+import ctypes
+import platform
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from graph import memory
+
+
+@pytest.fixture
+def no_cache():
+    memory._malloc_trim.cache_clear()
+    yield
+    memory._malloc_trim.cache_clear()
+
+
+def test_release_calls_malloc_trim_and_the_arrow_pool(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: lambda pad: calls.append(f"trim {pad}") or 1)
+
+    class Pool:
+        def release_unused(self):
+            calls.append("arrow")
+
+    monkeypatch.setattr(pa, "default_memory_pool", Pool)
+    memory.release()
+    assert calls == ["arrow", "trim 0"]
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_no_malloc_trim_off_linux(monkeypatch, no_cache, platform):
+    monkeypatch.setattr(memory.sys, "platform", platform)
+    assert memory._malloc_trim() is None
+    memory.release()  # a no-op, not an error
+
+
+def test_a_c_library_without_malloc_trim_is_a_no_op(monkeypatch, no_cache):
+    class NoTrim:  # e.g. musl: the library loads, the symbol is missing
+        def __getattr__(self, name):
+            raise AttributeError(name)
+
+    monkeypatch.setattr(memory.sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", lambda _: NoTrim())
+    assert memory._malloc_trim() is None
+    memory.release()
+
+
+def test_release_leaves_live_data_alone():
+    a = np.arange(1_000_000, dtype=np.float64)
+    t = pa.table({"x": a})
+    del_me = [np.ones(200_000) for _ in range(20)]
+    del del_me
+    memory.release()
+    assert np.array_equal(a, np.arange(1_000_000, dtype=np.float64))
+    assert t.column("x").to_numpy().sum() == a.sum()
+
+
+def test_releasing_progress_trims_then_reports(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(memory, "release", lambda: calls.append("release"))
+    say = memory.releasing(lambda m: calls.append(m))
+    say("reading onet")
+    assert calls == ["release", "reading onet"]
+
+
+def test_arrow_pool_is_the_c_allocator_inside_and_restored_after():
+    before = pa.default_memory_pool()
+    with memory.c_allocator_for_arrow():
+        assert pa.default_memory_pool().backend_name == "system"
+        t = pa.table({"x": pa.array(["a", "b", None])})
+    assert pa.default_memory_pool().backend_name == before.backend_name
+    assert t.column("x").to_pylist() == ["a", "b", None]  # made inside, still good after
+    with pytest.raises(RuntimeError), memory.c_allocator_for_arrow():
+        raise RuntimeError("a failed build")
+    assert pa.default_memory_pool().backend_name == before.backend_name
+
+
+@pytest.mark.skipif(
+    not memory.sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc", reason="glibc only"
+)
+def test_glibc_malloc_trim_is_found(no_cache):
+    assert memory._malloc_trim() is not None
