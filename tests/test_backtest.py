@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from graph.exposure import backtest as bt
-from graph.exposure.config import MethodConfig, level_logit
+from graph.exposure.config import ADOPTION_LEVELS, MethodConfig, level_logit
+from graph.exposure.maturity import logit_path, stall_delays, stall_probability
 from graph.schema import MILESTONE_LEVELS
 
 DATA_END = "2027-01-01"
@@ -69,8 +70,9 @@ def test_cutoff_rule_uses_event_dates_periods_and_source_publication() -> None:
     assert list(cf.highest) == [0, -1, -1, 0]  # a at research (demo unknown), b and c unknown, d at research
 
 
-def _synthetic(n_caps: int, seed: int, tau: float) -> tuple[dict, dict, dict]:
-    """A catalog whose true curves are known: level dates t50 + s z_L + N(0, tau^2), recorded up to DATA_END."""
+def _synthetic(n_caps: int, seed: int, tau: float, stall: float = 0.0) -> tuple[dict, dict, dict]:
+    """A catalog whose true curves are known: level dates t50 + s z_L + N(0, tau^2), recorded up to DATA_END.
+    `stall`: the share of capabilities that stop for good at commercial (no later level ever comes)."""
     rng = np.random.default_rng(seed)
     ms, truth = [], {}
     end = 2027.0
@@ -78,9 +80,12 @@ def _synthetic(n_caps: int, seed: int, tau: float) -> tuple[dict, dict, dict]:
         cap = f"cap:s{i:03d}"
         t50 = rng.uniform(2019.0, 2029.0)
         s = float(np.exp(rng.normal(0.4, 0.2)))
+        stops = rng.random() < stall
         truth[cap] = (t50, s)
         for lv in MILESTONE_LEVELS:
             d = t50 + s * level_logit(lv) + rng.normal(0.0, tau)
+            if stops and MILESTONE_LEVELS.index(lv) > MILESTONE_LEVELS.index("commercial"):
+                break
             if 2012.0 < d < end:
                 ms.append((f"ms:s{i:03d}-{lv}", cap, lv, _day(d)))
     nodes, edges = _catalog(ms, {})
@@ -201,3 +206,61 @@ def test_sharp_censoring_keeps_an_unevidenced_capability_below_research_with_a_w
     wide = MethodConfig(date_noise_years=2.0, date_noise_df=2.0, censoring_noise_years=None)
     assert bt.censoring_maturity(wide) > bt.CENSORING_MAX
     assert bt.censoring_maturity(wide.with_(censoring_noise_years=1.0)) < bt.CENSORING_MAX
+
+
+# ------------------------------------------------------------------------------------------- stall (cure) share
+
+
+def test_stall_share_calibrates_a_catalog_whose_capabilities_stall_at_an_adoption_level() -> None:
+    nodes, edges, _ = _synthetic(80, seed=5, tau=0.5, stall=0.5)
+    ev = bt.catalog_evidence(nodes, edges)
+    cuts = (2021.5, 2022.5, 2023.5, 2024.5)
+    plain = bt.run(ev, TRUE_MODEL, cutoffs=cuts, draws=200)
+    stall = bt.run(ev, TRUE_MODEL.with_(stall_share=0.5, stall_years=20.0), cutoffs=cuts, draws=200)
+    adoption = plain["level"].isin(ADOPTION_LEVELS[1:])  # the levels a stalled capability never reaches
+    assert adoption.sum() >= 60
+    # the same predictions, and no change to the levels no stall applies to (research .. commercial next)
+    assert plain[["cutoff", "capability", "level", "horizon"]].equals(
+        stall[["cutoff", "capability", "level", "horizon"]]
+    )
+    below = ~plain["level"].isin(ADOPTION_LEVELS) & (plain["step"] == 1)
+    assert np.allclose(plain.loc[below, "p"], stall.loc[below, "p"])
+    # a stall can only lower the chance of a level, and here it lowers the Brier score clearly
+    assert (stall["p"] <= plain["p"] + 1e-12).all()
+    diff, se = bt.brier_difference(stall, plain)
+    assert diff < -3 * se, (diff, se)
+    # on the same kind of catalog without stalls, the stall share makes the forecasts worse, not better
+    nodes, edges, _ = _synthetic(80, seed=5, tau=0.5)
+    ev0 = bt.catalog_evidence(nodes, edges)
+    p0 = bt.run(ev0, TRUE_MODEL, cutoffs=cuts, draws=200)
+    s0 = bt.run(ev0, TRUE_MODEL.with_(stall_share=0.5, stall_years=20.0), cutoffs=cuts, draws=200)
+    assert bt.brier_difference(s0, p0)[0] > 0
+
+
+def test_stall_probability_grows_with_the_wait_and_delays_only_the_future() -> None:
+    cfg = MethodConfig(stall_share=0.3)
+    z = level_logit("production_used")
+    # the same curve, asked at later and later dates: the longer the level is overdue, the likelier a stall
+    t50, s = np.array([2020.0]), np.array([1.0])
+    q = [float(stall_probability(t50, s, z, a, cfg)[0]) for a in (2019.0, 2021.0, 2023.0, 2026.0)]
+    assert q[0] > 0.3 * 0.99 and bool(np.all(np.diff(q) > 0)) and q[-1] > 0.8
+    assert stall_probability(t50, s, z, 2020.0, MethodConfig())[0] == 0.0  # no stall share, no stall
+    # stall delays: only capabilities waiting for an adoption level; none without a stall share
+    t50, s = np.full((3, 400), 2020.0), np.ones((3, 400))
+    caps, nxt = ["cap:a", "cap:b", "cap:c"], ["demo", "production_used", ""]
+    assert stall_delays(t50, s, caps, nxt, 2024.0, MethodConfig(), seed=1) is None
+    d = stall_delays(t50, s, caps, nxt, 2024.0, cfg, seed=1)
+    assert d is not None and (d[0] == 0).all() and (d[2] == 0).all()
+    assert 0.5 < np.mean(d[1] > 0) < 1.0 and d[1].max() > 3.0
+    # a delayed draw agrees on the past and is lower (never higher) after the as-of date
+    times = np.array([2022.0, 2024.0, 2025.0, 2030.0])
+    pace = np.ones(400)
+    z0 = logit_path(times, t50, s, 2024.0, pace)
+    zd = logit_path(times, t50, s, 2024.0, pace, d)
+    assert np.array_equal(z0[:2], zd[:2]) and (zd <= z0).all() and (zd[2:, 1] < z0[2:, 1]).any()
+
+
+def test_config_rejects_a_stall_share_outside_its_range() -> None:
+    for bad in (dict(stall_share=1.0), dict(stall_share=-0.1), dict(stall_years=0.0)):
+        with pytest.raises(ValueError, match="stall_"):
+            MethodConfig(**bad)

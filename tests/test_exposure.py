@@ -642,3 +642,24 @@ def test_explanations_name_their_sources_readably():
     x = api.explain(Engine(nodes, edges, MethodConfig(draws=20)), craft="craft:x", year=2028)
     refs = [r for rs in x.links["sources_refs"] for r in rs]
     assert refs and all(r.startswith("test") and "<https://example.org>" in r for r in refs)
+
+
+def test_stall_share_holds_back_only_the_future_of_capabilities_waiting_at_an_adoption_level():
+    """cap:a is at commercial (next: production use, an adoption level), cap:b at demo: a stall share delays
+    cap:a's future in some draws and changes nothing else, nor anything up to the as-of date."""
+    nodes, edges = hand_graph()
+    plain = Engine(nodes, edges, MethodConfig(draws=DRAWS, judgement=False))
+    stall = Engine(nodes, edges, MethodConfig(draws=DRAWS, judgement=False, stall_share=0.6, stall_years=5.0))
+    a, b = plain.compiled.cap_index["cap:a"], plain.compiled.cap_index["cap:b"]
+    rp, rs = plain.run("expected", draws=DRAWS, seed=3), stall.run("expected", draws=DRAWS, seed=3)
+    past = rp.times <= plain.compiled.as_of
+    assert past.any() and (~past).any()
+    assert np.array_equal(rp.M[past], rs.M[past])
+    assert np.array_equal(rp.M[:, b], rs.M[:, b])
+    assert (rs.M[~past, a] <= rp.M[~past, a]).all()
+    assert np.median(rs.M[-1, a]) < np.median(rp.M[-1, a])
+    # the split of the band: timing at its best estimate has no stall either
+    assert np.array_equal(
+        plain.run("expected", draws=DRAWS, seed=3, vary="judgement").M,
+        stall.run("expected", draws=DRAWS, seed=3, vary="judgement").M,
+    )

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
-from graph.exposure.config import EXPOSURE_2_0, EXPOSURE_2_1, MethodConfig, level_logit
+from graph.exposure.config import ADOPTION_LEVELS, EXPOSURE_2_0, EXPOSURE_2_1, MethodConfig, level_logit
 from graph.exposure.evidence import as_of_date, display_names, maturity_evidence
 from graph.exposure.frames import decimal_year, node_frame
-from graph.exposure.maturity import Prior, fit_evidence, fit_one, stream
+from graph.exposure.maturity import Prior, fit_evidence, fit_one, stall_probability, stream
+from graph.exposure.maturity import log_sf as _log_sf
 from graph.provenance import known_on
 from graph.schema import MILESTONE_LEVELS
 
@@ -116,29 +116,32 @@ def truth_dates(evidence: pd.DataFrame, n_caps: int) -> np.ndarray:
 # ------------------------------------------------------------------------------------------------ predictions
 
 
-def _log_sf(x: np.ndarray, df: float | None) -> np.ndarray:
-    """log P(noise > x) of the standardised dating noise (normal, or Student t with df)."""
-    if df is None:
-        return special.log_ndtr(-x)
-    return np.log(np.maximum(special.stdtr(df, -x), 1e-300))
-
-
-def _level_cdf(mu: np.ndarray, tau: float, cutoff: float, y: np.ndarray, df: float | None = None) -> np.ndarray:
-    """P(d <= y | d > cutoff) averaged over draws; mu (n_draws,), y (n_y,) -> (n_y,). Stable in the tails."""
+def _level_cdf(
+    mu: np.ndarray, tau: float, cutoff: float, y: np.ndarray, df: float | None = None, w: np.ndarray | None = None
+) -> np.ndarray:
+    """P(d <= y | d > cutoff) averaged over draws (weights w summing to 1, or equal); mu (n_draws,), y (n_y,) ->
+    (n_y,). Stable in the tails."""
     a = (cutoff - mu) / tau
     b = (y[:, None] - mu[None, :]) / tau
     log_sf_a = _log_sf(a, df)
     log_sf_b = _log_sf(b, df)
     cdf = -np.expm1(np.minimum(log_sf_b - log_sf_a[None, :], 0.0))
-    return np.where(y[:, None] > cutoff, cdf, 0.0).mean(axis=1)
+    cdf = np.where(y[:, None] > cutoff, cdf, 0.0)
+    return cdf.mean(axis=1) if w is None else cdf @ w
 
 
 def _date_scores(
-    mu: np.ndarray, tau: float, cutoff: float, window: float, y: float, df: float | None = None
+    mu: np.ndarray,
+    tau: float,
+    cutoff: float,
+    window: float,
+    y: float,
+    df: float | None = None,
+    w: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """(PIT, CRPS) of the level date y given it fell in (cutoff, window]."""
     grid = np.linspace(cutoff, window, 241)[1:]
-    F = _level_cdf(mu, tau, cutoff, np.append(grid, [y, window]), df)
+    F = _level_cdf(mu, tau, cutoff, np.append(grid, [y, window]), df, w)
     fw = max(F[-1], 1e-300)
     G = F[:-2] / fw
     pit = float(np.clip(F[-2] / fw, 0.0, 1.0))
@@ -176,9 +179,31 @@ def _mus(
     theta: np.ndarray, cov: np.ndarray, key: str, cutoff: float, z: float, psi: np.ndarray, seed: int
 ) -> np.ndarray:
     """Per Laplace draw of (t50, log s): the date the curve reaches logit z after the cutoff, with pace shock psi."""
+    return _mus_and_draws(theta, cov, key, cutoff, z, psi, seed)[0]
+
+
+def _mus_and_draws(
+    theta: np.ndarray, cov: np.ndarray, key: str, cutoff: float, z: float, psi: np.ndarray, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """_mus and the Laplace draws (2, n_draws) of (t50, log s) it used."""
     xi = stream(seed, key).standard_normal((2, len(psi)))
     th = theta[:, None] + np.linalg.cholesky(cov) @ xi
-    return cutoff + (th[0] + np.exp(th[1]) * z - cutoff) / psi
+    return cutoff + (th[0] + np.exp(th[1]) * z - cutoff) / psi, th
+
+
+def _with_stall(
+    mu: np.ndarray, th: np.ndarray, nxt: str, key: str, cutoff: float, config: MethodConfig
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The predictive's draws with the stall (MethodConfig.stall_share) as a mixture: each draw unstalled with
+    weight 1 - q and delayed by an exponential stall with weight q, q its posterior stall probability (the same
+    model as the engine's stall_delays, without the sampling noise of drawing who stalls). (mu, None) when the
+    capability's next level is not an adoption level or the method has no stall."""
+    if not config.stall_share or nxt not in ADOPTION_LEVELS:
+        return mu, None
+    z_next = level_logit(nxt, config.level_maturity)
+    q = stall_probability(th[0], np.exp(th[1]), z_next, cutoff, config)
+    delay = config.stall_years * stream(config.seed, key + "|stall").standard_exponential(len(mu))
+    return np.concatenate([mu, mu + delay]), np.concatenate([1.0 - q, q]) / len(mu)
 
 
 def predict_cutoff(ev: Evidence, cf: CutoffFit, truth: np.ndarray, config: MethodConfig, draws: int) -> list[dict]:
@@ -198,7 +223,9 @@ def predict_cutoff(ev: Evidence, cf: CutoffFit, truth: np.ndarray, config: Metho
             lv = MILESTONE_LEVELS[r]
             z = level_logit(lv, config.level_maturity)
             key = f"backtest|{cutoff}|{cap}|{lv}"
-            mu = _mus(cf.mean[c], cf.cov[c], key, cutoff, z, psi, config.seed)
+            mu, th = _mus_and_draws(cf.mean[c], cf.cov[c], key, cutoff, z, psi, config.seed)
+            mu, w = _with_stall(mu, th, MILESTONE_LEVELS[h0 + 1], key, cutoff, config)
+            # the baseline stays the pooled prior's curve, without the stall: the same yardstick for every variant
             mu0 = _mus(base[0], base[1], key + "|prior", cutoff, z, psi, config.seed)
             y = truth[c, r]
             for h in HORIZONS:
@@ -206,7 +233,7 @@ def predict_cutoff(ev: Evidence, cf: CutoffFit, truth: np.ndarray, config: Metho
                 if win > ev.data_end:
                     continue
                 p, p0 = (
-                    _level_cdf(mu, tau, cutoff, np.array([win]), df)[0],
+                    _level_cdf(mu, tau, cutoff, np.array([win]), df, w)[0],
                     _level_cdf(mu0, tau, cutoff, np.array([win]), df)[0],
                 )
                 hit = bool(np.isfinite(y) and y <= win)
@@ -227,7 +254,7 @@ def predict_cutoff(ev: Evidence, cf: CutoffFit, truth: np.ndarray, config: Metho
                     crps_prior=np.nan,
                 )
                 if hit and y > cutoff:  # the date, given the level came within the window
-                    row["pit"], row["crps"] = _date_scores(mu, tau, cutoff, win, y, df)
+                    row["pit"], row["crps"] = _date_scores(mu, tau, cutoff, win, y, df, w)
                     row["pit_prior"], row["crps_prior"] = _date_scores(mu0, tau, cutoff, win, y, df)
                 rows.append(row)
     return rows
@@ -300,13 +327,21 @@ def brier_difference(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float, float]:
 
 def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
     """The MethodConfig knobs compared: dating noise (scale and tails), the censoring's sharpness, pace prior and
-    pooling, the spacing of the upper levels, and the defaults of exposure-2.1 and 2.0.
+    pooling, the spacing of the upper levels, the stall share at the adoption levels, and the defaults of
+    exposure-2.1 and 2.0.
 
     A common logit shift or scaling of the level table changes no level-date prediction (it moves t50 and s
     only), so the table variants change the spacing of the last two levels."""
     base = base or MethodConfig()
     old = base.with_(**EXPOSURE_2_0)
     wide = dict(prior_log_s_sd=1.0, pool_log_s_sd_range=(0.6, 1.2))
+    stall = {  # the stall (cure) share at the adoption levels: share and mean length tried (docs/decisions)
+        f"stall {share:g} ({years:g} yr)": base.with_(stall_share=share, stall_years=years)
+        for share, years in STALL_GRID
+        if (share, years) != (base.stall_share, base.stall_years)
+    }
+    if base.stall_share:
+        stall = {"no stall": base.with_(stall_share=0.0), **stall}
     return {
         "default": base,
         "exposure-2.1 defaults": base.with_(**EXPOSURE_2_1),
@@ -321,7 +356,20 @@ def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
         "Cauchy noise (df 1)": base.with_(date_noise_df=1.0),
         "no pooling": base.with_(pool=False),
         "pace pooling stronger (sd from 0.2)": base.with_(pool_log_s_sd_range=(0.2, 1.2)),
+        **stall,
     }
+
+
+# (stall_share, stall_years) settings of the stall compared by variants()
+STALL_GRID: tuple[tuple[float, float], ...] = (
+    (0.25, 3.0),
+    (0.5, 3.0),
+    (0.75, 3.0),
+    (0.5, 1.5),
+    (0.5, 6.0),
+    (0.75, 6.0),
+    (0.5, 10.0),
+)
 
 
 def compare_variants(

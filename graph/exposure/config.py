@@ -33,6 +33,8 @@ LEVEL_MATURITY: dict[str, float] = {
     "industry_standard": 0.995,  # the routine way the work is done
 }
 assert tuple(LEVEL_MATURITY) == MILESTONE_LEVELS
+# The adoption levels: a capability whose next level is one of these may stall (MethodConfig.stall_share).
+ADOPTION_LEVELS: tuple[str, ...] = ("commercial", "production_used", "industry_standard")
 
 
 def level_logit(level: str, table: dict[str, float] | None = None) -> float:
@@ -61,6 +63,15 @@ class MethodConfig:
     # dates' scale grow to 2 years, which the backtest's early cutoffs favour, and a capability without dated
     # evidence still fits below research level (docs/decisions/forecast-calibration.md).
     censoring_noise_years: float | None = 1.0
+    # Stall at the adoption levels (a "cure" share): a capability whose next level is commercial, production use
+    # or industry standard has stalled with prior probability `stall_share`; a stalled capability's future is
+    # delayed by an exponential time of mean `stall_years` from the as-of date (memoryless: how long it has been
+    # stalled does not shorten what remains). The posterior stall probability grows as the curve's chance of
+    # still being below the next level shrinks, pi / (pi + (1 - pi) P(not yet | curve)): a long wait at a level
+    # reads as a stall, not as the next level coming due. The fit itself is unchanged (maturity up to the as-of
+    # date is the same); only the forecast after it. 0: no stall (exposure-2.2 and before).
+    stall_share: float = 0.0
+    stall_years: float = 3.0
     # Prior on the slope parameter s (years per logit unit of maturity), before pooling.
     prior_log_s_mean: float = 0.0  # s = 1 year per logit unit
     prior_log_s_sd: float = 1.0  # 0.5 before exposure-2.1
@@ -101,6 +112,12 @@ class MethodConfig:
     as_of: float | None = None  # decimal year; None: latest date in the graph (deterministic)
     # Upper clip of w*M' in a task's noisy-OR (avoids log(0) when w = M' = 1).
     max_share: float = 1.0 - 1e-9
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.stall_share < 1.0:
+            raise ValueError(f"stall_share must be in [0, 1), not {self.stall_share}")
+        if not self.stall_years > 0.0:
+            raise ValueError(f"stall_years must be above 0, not {self.stall_years}")
 
     def with_(self, **kw) -> MethodConfig:
         return replace(self, **kw)

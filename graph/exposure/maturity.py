@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from graph.exposure.config import MethodConfig, level_logit
+from graph.exposure.config import ADOPTION_LEVELS, MethodConfig, level_logit
 from graph.exposure.frames import format_year
 from graph.exposure.model import Compiled
 from graph.schema import MILESTONE_LEVELS
@@ -328,14 +328,63 @@ def draw_parameters(fit: Fit, caps: list[str], n_draws: int, seed: int) -> tuple
     return t50, s
 
 
-def logit_path(t: np.ndarray, t50: np.ndarray, s: np.ndarray, as_of: float, pace: np.ndarray) -> np.ndarray:
+def log_sf(x: np.ndarray, df: float | None) -> np.ndarray:
+    """log P(noise > x) of the standardised dating noise (normal, or Student t with df)."""
+    if df is None:
+        return special.log_ndtr(-x)
+    return np.log(np.maximum(special.stdtr(df, -x), 1e-300))
+
+
+def stall_probability(t50: np.ndarray, s: np.ndarray, z_next: float, as_of: float, config: MethodConfig) -> np.ndarray:
+    """Per draw of (t50, s): the posterior probability that a capability still below the level of logit z_next at
+    the as-of date has stalled, pi / (pi + (1 - pi) S), where S is the curve's chance (with the dating noise)
+    that the level has not come by then. The longer the wait against the curve, the smaller S."""
+    pi = config.stall_share
+    sf = np.exp(log_sf((as_of - (t50 + s * z_next)) / config.date_noise_years, config.date_noise_df))
+    return pi / (pi + (1.0 - pi) * sf)
+
+
+def stall_delays(
+    t50: np.ndarray,
+    s: np.ndarray,
+    caps: list[str],
+    next_levels: list[str],
+    as_of: float,
+    config: MethodConfig,
+    seed: int,
+) -> np.ndarray | None:
+    """(n_caps, n_draws) years by which each draw's future is delayed by a stall (0: not stalled), for the
+    capabilities whose next level is an adoption level; None when the method has no stall (stall_share 0)."""
+    if not config.stall_share:
+        return None
+    delay = np.zeros_like(t50)
+    n = t50.shape[1]
+    for c, (cap, nxt) in enumerate(zip(caps, next_levels, strict=True)):
+        if nxt not in ADOPTION_LEVELS:
+            continue
+        q = stall_probability(t50[c], s[c], level_logit(nxt, config.level_maturity), as_of, config)
+        rng = stream(seed, "stall|" + cap)
+        stalled = rng.random(n) < q
+        delay[c] = np.where(stalled, config.stall_years * rng.standard_exponential(n), 0.0)
+    return delay
+
+
+def logit_path(
+    t: np.ndarray,
+    t50: np.ndarray,
+    s: np.ndarray,
+    as_of: float,
+    pace: np.ndarray,
+    delay: np.ndarray | None = None,
+) -> np.ndarray:
     """logit M at times t (n_t,) for parameters (n_caps, n_draws) and pace (n_draws,) -> (n_t, n_caps, n_draws).
 
     Before the as-of date the fitted curve; after it the slope is multiplied by the pace (scenario x common
-    shock), so every scenario agrees on the past and differs only in the future.
+    shock), so every scenario agrees on the past and differs only in the future. `delay` (n_caps, n_draws):
+    years a stalled draw waits after the as-of date before its curve moves on (stall_delays).
     """
     t = np.asarray(t, dtype=float)[:, None, None]
     z_as_of = (as_of - t50) / s
-    future = np.maximum(t - as_of, 0.0)
+    future = np.maximum(t - as_of, 0.0) if delay is None else np.maximum(t - as_of - delay[None], 0.0)
     past = np.minimum(t - as_of, 0.0)
     return z_as_of[None] + (past + pace[None, None, :] * future) / s[None]

@@ -27,7 +27,7 @@ from scipy import special
 from graph.exposure.config import METHOD_VERSION, YEAR_POINT, YEARS, MethodConfig
 from graph.exposure.frames import edge_frame
 from graph.exposure.judgement import Judgement, draw_judgement
-from graph.exposure.maturity import Fit, draw_parameters, fit_capabilities, logit_path, stream
+from graph.exposure.maturity import Fit, draw_parameters, fit_capabilities, logit_path, stall_delays, stream
 from graph.exposure.model import Compiled, compile_graph
 from graph.exposure.scenarios import (
     LimArrays,
@@ -230,6 +230,7 @@ class Engine:
         self._runs: OrderedDict[tuple, Run] = OrderedDict()
         self._judgement: dict[tuple[int, int, str], Judgement] = {}
         self._timing: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+        self._stall: dict[tuple[int, int], np.ndarray | None] = {}
         self._potential: tuple[np.ndarray, np.ndarray] | None = None
         self._past: tuple[np.ndarray, dict] | None = None
 
@@ -309,6 +310,20 @@ class Engine:
             self._timing[key] = (t50, s, xi, hl_mult)
         return self._timing[key]
 
+    def stall_delays(self, seed: int, n_draws: int) -> np.ndarray | None:
+        """Per capability and timing draw, the years its future waits on a stall (MethodConfig.stall_share);
+        None without a stall. The same for every scenario, so drawn once per seed."""
+        key = (seed, n_draws)
+        if key not in self._stall:
+            t50, s, _, _ = self.timing_draws(seed, n_draws)
+            cm = self.compiled
+            nxt = self.fit.quality["next_level"].tolist()
+            d = stall_delays(t50, s, cm.caps, nxt, cm.as_of, self.config, seed)
+            if d is not None:
+                d.flags.writeable = False
+            self._stall[key] = d
+        return self._stall[key]
+
     def past_years(self, W: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
         """Years up to the as-of date evaluated with the judgement draws W: year -> (damped maturity, technical
         maturity, results). Every scenario agrees on the past, so a run reuses another's where the maturity
@@ -358,8 +373,10 @@ class Run:
             self.s = np.repeat(np.exp(engine.fit.mean[:, 1:2]), n_draws, axis=1)
             self.pace = np.full(n_draws, scenario.pace)
             self.hl_mult = np.ones((len(lims), n_draws))
+            self.delay: np.ndarray | None = None  # no stall either
         else:
             self.t50, self.s, xi, self.hl_mult = engine.timing_draws(seed, n_draws)
+            self.delay = engine.stall_delays(seed, n_draws)
             self.pace = scenario.pace * np.exp(cfg.pace_sd * xi)
         self.times = np.array(years, dtype=float) + YEAR_POINT
         # technical reach: the same draws without legal and contractual terms (what AI can do, not what it may)
@@ -375,8 +392,9 @@ class Run:
         """logit maturity (n_t, n_caps or len(caps), n_draws), scenario overrides applied."""
         cm = self.engine.compiled
         t50, s = (self.t50, self.s) if caps is None else (self.t50[caps], self.s[caps])
+        delay = self.delay if caps is None or self.delay is None else self.delay[caps]
         cap_index = cm.cap_index if caps is None else {cm.caps[c]: i for i, c in enumerate(caps)}
-        z = logit_path(times, t50, s, cm.as_of, self.pace)
+        z = logit_path(times, t50, s, cm.as_of, self.pace, delay)
         z = apply_capability_overrides(
             z, times, t50, s, self.pace, cm.as_of, self.scenario, cap_index, self.engine.config.level_maturity
         )
