@@ -443,6 +443,10 @@ class PandasOnDemand(Mapping):
             self._frames[key] = self._tables[key].to_pandas()
         return self._frames[key]
 
+    def forget(self) -> None:
+        """Let the frames made so far go (made again if asked for)."""
+        self._frames.clear()
+
     def __contains__(self, key: object) -> bool:
         return key in self._tables
 
@@ -461,8 +465,9 @@ def add_scores(nodes: dict, edges: dict, progress: Progress) -> tuple[dict, dict
         return nodes, edges
     progress("computing exposure scores")
     sn, se = score_tables(PandasOnDemand(nodes), PandasOnDemand(edges))
-    for k, df in sn.items():
-        nodes[k] = snapshot.node_table(k, df)
-    for k, df in se.items():
-        edges[k] = snapshot.edge_table(k, df)
+    for k in list(sn):
+        nodes[k] = snapshot.node_table(k, sn.pop(k))
+    for k in list(se):
+        edges[k] = snapshot.edge_table(k, se.pop(k))
+    memory.release()  # the engine and its frames are gone
     return nodes, edges

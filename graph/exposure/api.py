@@ -309,12 +309,17 @@ def score_tables(
     Deterministic: same graph, seed and draws give identical frames. Pass the build's id as build_id
     (it is stamped on every score; "unstamped" when the caller does not give it)."""
     eng = Engine(graph_nodes, graph_edges, config)
+    for frames in (graph_nodes, graph_edges):  # frames made on demand (pipeline.PandasOnDemand): compiled now
+        if hasattr(frames, "forget"):
+            frames.forget()
     parts = []
     for sc in scenarios:
         parts.append(_score_columns(eng.run(sc, years=years, draws=draws, seed=seed).summary(), build_id))
         eng.forget_runs()
         memory.release()  # the run's draws are gone: their pages back before the next scenario's
+    eng.forget_draws()
     score = {c: [v for part in parts for v in part[c]] for c in parts[0]} if parts else {}
+    del parts
     scored = [label in ("Craft", "Occupation", "Department") for label in score.get("entity_label", [])]
     has = {
         end: [v for v, ok in zip(score.get(col, []), scored, strict=True) if ok]
@@ -324,6 +329,8 @@ def score_tables(
     has[WHERE] = [ORIGIN] * len(has["src"])
     nodes = {"ExposureScore": node_columns("ExposureScore", score)} if _has_rows(score) else {}
     edges = {"HAS_SCORE": edge_columns("HAS_SCORE", has)} if has["src"] else {}
+    del score, has, scored  # (as frames now)
+    memory.release()
     reaches = _reaches(eng, build_id)
     if reaches:
         edges["REACHES"] = edge_columns("REACHES", reaches)

@@ -36,22 +36,30 @@ def sigma(confidence: np.ndarray) -> np.ndarray:
     return SIGMA_SURE + (SIGMA_UNSURE - SIGMA_SURE) * (1.0 - c)
 
 
-def draw_around(values: np.ndarray, confidence: np.ndarray, keys: list[str], seed: int, n_draws: int) -> np.ndarray:
-    """(n, n_draws) logit-normal draws with median `values`; values of exactly 0 stay 0."""
+ROW_BLOCK = 256  # rows of draws computed at a time (keeps the float64 temporaries small)
+
+
+def draw_around(
+    values: np.ndarray, confidence: np.ndarray, keys: list[str], seed: int, n_draws: int, dtype=np.float64
+) -> np.ndarray:
+    """(n, n_draws) logit-normal draws with median `values`, as `dtype` (computed in float64, then cast);
+    values of exactly 0 stay 0."""
     from graph.exposure.maturity import stream
 
     v = np.asarray(values, dtype=float)
     z = special.logit(np.clip(v, _EPS, 1.0 - _EPS))
-    xi = np.empty((len(v), n_draws))
-    first: dict[str, int] = {}  # a key's draws are the same wherever it repeats (terms share their capability's)
-    for i, key in enumerate(keys):
-        if key in first:
-            xi[i] = xi[first[key]]
-        else:
-            first[key] = i
-            xi[i] = stream(seed, "judgement|" + key).standard_normal(n_draws)
-    out = special.expit(z[:, None] + sigma(confidence)[:, None] * xi)
-    out[v <= 0] = 0.0
+    sd = sigma(confidence)
+    by_key: dict[str, np.ndarray] = {}  # a key's draws are the same wherever it repeats (terms: their capability's)
+    for key in keys:
+        if key not in by_key:
+            by_key[key] = stream(seed, "judgement|" + key).standard_normal(n_draws)
+    out = np.empty((len(v), n_draws), dtype=dtype)
+    for a in range(0, len(v), ROW_BLOCK):  # element by element as one (n, n_draws) expression would give
+        b = min(a + ROW_BLOCK, len(v))
+        xi = np.array([by_key[k] for k in keys[a:b]]).reshape(b - a, n_draws)
+        block = special.expit(z[a:b, None] + sd[a:b, None] * xi)
+        block[v[a:b] <= 0] = 0.0
+        out[a:b] = block
     return out
 
 
@@ -81,7 +89,7 @@ def draw_judgement(engine, seed: int, n_draws: int) -> Judgement:
     # overrates it on every task (the widest choice for aggregates), and a higher curated weight is higher
     # in every draw
     term_keys = [f"w|{cm.caps[c]}" for c in st.u_cap]
-    weights = draw_around(st.u_w, st.u_conf, term_keys, seed, n_draws).astype(np.float32)
+    weights = draw_around(st.u_w, st.u_conf, term_keys, seed, n_draws, dtype=np.float32)
     ll = cm.lim_links
     lim_keys = [f"s|{c}|{lim}" for c, lim in zip(ll["capability"].tolist(), ll["limitation"].tolist(), strict=True)]
     conf = ll["confidence"].to_numpy(dtype=float) if "confidence" in ll else np.full(len(ll), 0.5)

@@ -387,4 +387,6 @@ def logit_path(
     z_as_of = (as_of - t50) / s
     future = np.maximum(t - as_of, 0.0) if delay is None else np.maximum(t - as_of - delay[None], 0.0)
     past = np.minimum(t - as_of, 0.0)
-    return z_as_of[None] + (past + pace[None, None, :] * future) / s[None]
+    z = (past + pace[None, None, :] * future) / s[None]
+    z += z_as_of[None]  # (in place: one array of this size, not two; a + b == b + a exactly)
+    return z

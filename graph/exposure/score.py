@@ -126,6 +126,17 @@ def term_key(cap: int, weight: float, confidence: float) -> tuple[int, float, fl
     return (int(cap), float(weight), round(float(confidence), 3))
 
 
+DRAW_CHUNK = 256  # draws evaluated at a time: the (terms x draws) and (signatures x draws) arrays stay small
+
+
+def draw_chunks(n_draws: int, size: int | None = None) -> list[slice]:
+    """Consecutive slices of the draws (DRAW_CHUNK each). Draws are independent columns (every step is element
+    by element or a sparse product, which sums each column alone in the same order), so a chunk's columns
+    are bitwise the columns of the whole; reductions over draws are taken on the whole once it is filled."""
+    size = size or DRAW_CHUNK
+    return [slice(a, min(a + size, n_draws)) for a in range(0, n_draws, size)] or [slice(0, 0)]
+
+
 def signature_exposure(
     st: Structure, Md: np.ndarray, max_share: float, auto_mean: bool = False, W: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -133,27 +144,44 @@ def signature_exposure(
     (n_caps, n_draws). In float32 when Md is float32. auto_mean: return only the automation part's
     mean over draws (n_sig,), which is all the summaries need. W: the terms' weights per draw (U, n_draws)
     (judgement uncertainty); None: the curated weights."""
-    logS, G = _log_unexposed(st, Md, max_share, W)
+    e, ratio = _signature_parts(st, Md, max_share, W)
     a, _, m = st.blocks
+    if auto_mean:
+        return e, automation_mean(st, e[a], ratio)
+    e_auto = np.zeros_like(e)
+    e_auto[a] = e[a]
+    if ratio is not None:
+        e_auto[m] = ratio
+    return e, e_auto
+
+
+def automation_mean(st: Structure, auto_only: np.ndarray, ratio: np.ndarray | None) -> np.ndarray:
+    """Each signature's automation part, mean over draws (n_sig,), from the automation-only block's exposure
+    (n_a, n_draws) and the mixed block's automation part (n_m, n_draws)."""
+    a, _, m = st.blocks
+    e_auto = np.zeros(st.n_sig)
+    e_auto[a] = auto_only.mean(axis=1, dtype=np.float64)
+    if ratio is not None:
+        e_auto[m] = ratio.mean(axis=1, dtype=np.float64)
+    return e_auto
+
+
+def _signature_parts(
+    st: Structure, Md: np.ndarray, max_share: float, W: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(exposure of every signature, the automation part of the mixed block's or None when it is empty)."""
+    logS, G = _log_unexposed(st, Md, max_share, W)
+    _, _, m = st.blocks
     ratio = None
     if m.stop > m.start:  # automation's share of the hazard, where both modes act
         ratio = (st.P32 if Md.dtype == np.float32 else st.P64)[1] @ G
         np.divide(ratio, logS[m], out=ratio, where=logS[m] < 0)
         ratio[logS[m] >= 0] = 0.0
+    del G
     e = _exposed(logS)
     if ratio is not None:
         ratio *= e[m]
-    if auto_mean:
-        e_auto = np.zeros(st.n_sig)
-        e_auto[a] = e[a].mean(axis=1, dtype=np.float64)
-        if ratio is not None:
-            e_auto[m] = ratio.mean(axis=1, dtype=np.float64)
-    else:
-        e_auto = np.zeros_like(e)
-        e_auto[a] = e[a]
-        if ratio is not None:
-            e_auto[m] = ratio
-    return e, e_auto
+    return e, ratio
 
 
 def signature_total(st: Structure, Md: np.ndarray, max_share: float, W: np.ndarray | None = None) -> np.ndarray:
@@ -293,6 +321,15 @@ class Engine:
         """Let the cached runs go (their draws take tens of MB each; the build needs each run once)."""
         self._runs.clear()
 
+    def forget_draws(self) -> None:
+        """Let the cached runs and every draw shared by runs go (judgement, timing, past years, potential):
+        drawn again, the same, if asked for later."""
+        self._runs.clear()
+        self._judgement.clear()
+        self._timing.clear()
+        self._past = None
+        self._potential = None
+
     def timing_draws(self, seed: int, n_draws: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(t50, s, pace shock, half-life multipliers) for a seed: the same for every scenario, so drawn once
         (read-only arrays)."""
@@ -344,11 +381,15 @@ class Engine:
         return out
 
     def _potential_of(self, W: np.ndarray | None) -> np.ndarray:
+        st = self.structure
         n_d = 1 if W is None else W.shape[1]
-        ones = np.ones((len(self.compiled.caps), n_d))
-        W64 = None if W is None else np.asarray(W, dtype=np.float64)  # as entity_exposure, without automation
-        out = (self.structure.A_sig @ signature_total(self.structure, ones, self.config.max_share, W64)).mean(axis=1)
-        out[~self.structure.has_basis] = np.nan
+        total = np.empty((st.A_sig.shape[0], n_d))
+        for c in draw_chunks(n_d):
+            ones = np.ones((len(self.compiled.caps), c.stop - c.start))
+            W64 = None if W is None else np.asarray(W[:, c], dtype=np.float64)  # as entity_exposure, no automation
+            total[:, c] = st.A_sig @ signature_total(st, ones, self.config.max_share, W64)
+        out = total.mean(axis=1)
+        out[~st.has_basis] = np.nan
         return out
 
 
@@ -381,13 +422,44 @@ class Run:
         self.times = np.array(years, dtype=float) + YEAR_POINT
         # technical reach: the same draws without legal and contractual terms (what AI can do, not what it may)
         legal = engine.lim_arrays.kind == "legal"
-        self.M, damped = self._maturity(self.times, None, (None, legal) if legal.any() else (None,))
-        self.Md = damped[0]
-        self.Md_tech = damped[-1]
+        self._skips = (None, legal) if legal.any() else (None,)  # damped by every link; by all but the legal ones
         self._summary: pd.DataFrame | None = None
         self._draws: tuple[np.ndarray, np.ndarray] | None = None
 
     # ---- maturity ----------------------------------------------------------------------------
+    # Maturity is made when asked for: evaluate() takes it a year at a time (_year_maturity), so a build holds
+    # one year's arrays instead of every year's; the values are the same either way (each time alone).
+
+    @cached_property
+    def _damped(self) -> list[np.ndarray]:
+        return self._maturity(self.times, None, self._skips, keep_undamped=False)[1]
+
+    @property
+    def Md(self) -> np.ndarray:
+        """Damped maturity of every year (n_years, n_caps, n_draws)."""
+        return self._damped[0]
+
+    @property
+    def Md_tech(self) -> np.ndarray:
+        """Technical maturity (damped by every limitation but legal and contractual terms), every year."""
+        return self._damped[-1]
+
+    def _year_maturity(self, y: int) -> tuple[np.ndarray, np.ndarray]:
+        """(damped, technical) maturity of year y (n_caps, n_draws); the same object twice when no legal term
+        applies."""
+        if "_damped" in self.__dict__:
+            d = self._damped
+        else:
+            d = self._maturity(self.times[y : y + 1], None, self._skips, keep_undamped=False)[1]
+            y = 0
+        return d[0][y], d[-1][y]
+
+    @cached_property
+    def M(self) -> np.ndarray:
+        """Undamped maturity of every year (n_years, n_caps, n_draws), computed on first use (as the damped one
+        was: the same values)."""
+        return special.expit(self.logit_at(self.times))
+
     def logit_at(self, times: np.ndarray, caps: np.ndarray | None = None) -> np.ndarray:
         """logit maturity (n_t, n_caps or len(caps), n_draws), scenario overrides applied."""
         cm = self.engine.compiled
@@ -424,21 +496,28 @@ class Run:
         return M, Md
 
     def _maturity(
-        self, times: np.ndarray, caps: np.ndarray | None, skips: tuple[np.ndarray | None, ...]
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        self,
+        times: np.ndarray,
+        caps: np.ndarray | None,
+        skips: tuple[np.ndarray | None, ...],
+        keep_undamped: bool = True,
+    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
         """Undamped maturity and, for each mask in `skips` (None: no link left out), the damped maturity
-        (see maturity_at); the severities of each time are computed once for all of them."""
+        (see maturity_at); the severities of each time are computed once for all of them. keep_undamped=False:
+        None for the undamped maturity, whose array is damped in place for the last mask (one copy fewer)."""
         times = np.asarray(times, dtype=float)
-        M = special.expit(self.logit_at(times, caps))
+        z = self.logit_at(times, caps)
+        M = special.expit(z, out=z)
         L = self.engine.lim_matrix  # (n_caps, n_links)
         links = np.arange(L.shape[1])
         if caps is not None:
             L = L[caps]
             links = np.flatnonzero(np.asarray(L.sum(axis=0)).ravel() > 0)
         plans = [self._damping_plan(L, links, skip) for skip in skips]
-        out = [M.copy() for _ in skips]
+        out = [M.copy() for _ in skips] if keep_undamped else [M.copy() for _ in skips[:-1]] + [M]
+        kept = M if keep_undamped else None
         if not any(p is not None for p in plans):
-            return M, out
+            return kept, out
         for i in range(len(times)):  # one time at a time: (n_links, n_draws) stays in cache
             sev_all = self.severities_at(times[i : i + 1], links)[0]
             for Md, plan in zip(out, plans, strict=True):
@@ -448,7 +527,7 @@ class Run:
                 sev = sev_all if len(pos) == len(links) else sev_all[pos]
                 worst = np.maximum.reduceat(sev, starts, axis=0) if len(starts) < len(pos) else sev
                 Md[i] *= np.exp(G @ np.log1p(-worst))
-        return M, out
+        return kept, out
 
     def _damping_plan(
         self, L: sp.csr_matrix, links: np.ndarray, skip: np.ndarray | None
@@ -510,30 +589,28 @@ class Run:
         W = self.judgement.weights
         past = self.engine.past_years(W)
         for y in range(n_y):
+            Md, Md_tech = self._year_maturity(y)
             shared = not keep_draws and self.times[y] <= self.engine.compiled.as_of
-            if shared and self._same_past(past.get(self.years[y]), y):
+            if shared and self._same_past(past.get(self.years[y]), Md, Md_tech):
                 for k in keys:
                     out[k][y] = past[self.years[y]][2][k]
                 continue
-            e, e_auto = signature_exposure(st, self.Md[y].astype(np.float32), ms, auto_mean=not keep_draws, W=W)
-            E = st.A_sig32 @ e
-            q = quantiles(E, (lo, 0.5, hi))
-            out["low"][y], out["median"][y], out["high"][y] = q
+            # one year's (entities x draws) arrays at a time: the damped ones, then the technical ones
+            E, auto = self._year_draws(Md, ms, W, keep_draws)
             out["mean"][y] = E.mean(axis=1, dtype=np.float64)
-            if self.Md_tech is self.Md:
-                tq = q
-            else:
-                et = signature_total(st, self.Md_tech[y].astype(np.float32), ms, W=W)
-                tq = quantiles(st.A_sig32 @ et, (lo, 0.5, hi))
-            out["technical_low"][y], out["technical_median"][y], out["technical_high"][y] = tq
             if keep_draws:
-                Ea = st.A_sig32 @ e_auto
-                out["automation"][y] = Ea.mean(axis=1, dtype=np.float64)
-                draws[0][y], draws[1][y] = E, Ea
+                out["automation"][y] = auto.mean(axis=1, dtype=np.float64)
+                draws[0][y], draws[1][y] = E, auto
             else:
-                out["automation"][y] = st.A_sig @ e_auto.astype(np.float64)
+                out["automation"][y] = st.A_sig @ auto.astype(np.float64)
+            q = quantiles(E, (lo, 0.5, hi), overwrite=True)  # (E sorted in place: its mean is taken)
+            out["low"][y], out["median"][y], out["high"][y] = q
+            del E, auto
+            if Md_tech is not Md:
+                q = quantiles(self._year_total(Md_tech, ms, W), (lo, 0.5, hi), overwrite=True)
+            out["technical_low"][y], out["technical_median"][y], out["technical_high"][y] = q
             if shared:
-                past[self.years[y]] = (self.Md[y].copy(), self.Md_tech[y].copy(), {k: out[k][y].copy() for k in keys})
+                past[self.years[y]] = (Md.copy(), Md_tech.copy(), {k: out[k][y].copy() for k in keys})
         for k in out:
             out[k][:, ~st.has_basis] = np.nan
         if keep_draws:
@@ -542,10 +619,53 @@ class Run:
             self._draws = draws
         return out
 
-    def _same_past(self, hit: tuple | None, y: int) -> bool:
+    def _year_draws(
+        self, Md64: np.ndarray, ms: np.float32, W: np.ndarray, keep_draws: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(E, automation) of a year with damped maturity Md64 (n_caps, n_draws), in float32, computed draw chunk
+        by draw chunk (draw_chunks): E the entities' exposure draws (n_entities, n_draws); automation the
+        entities' automation draws (keep_draws) or else each signature's automation mean (n_sig,)."""
+        st = self.engine.structure
+        a, _, m = st.blocks
+        n_e, n_d = st.A_sig.shape[0], self.n_draws
+        Md = Md64.astype(np.float32)
+        E = np.empty((n_e, n_d), np.float32)
+        E_auto = np.empty((n_e, n_d) if keep_draws else (0, 0), np.float32)
+        # what the automation means need, whole (a mean over draws is taken on all the draws at once)
+        auto_only = np.empty((0, 0) if keep_draws else (a.stop - a.start, n_d), np.float32)
+        mixed = np.empty((0, 0) if keep_draws or m.stop == m.start else (m.stop - m.start, n_d), np.float32)
+        for c in draw_chunks(n_d):
+            e, ratio = _signature_parts(st, Md[:, c], ms, W[:, c])
+            E[:, c] = st.A_sig32 @ e
+            if keep_draws:
+                e_auto = np.zeros_like(e)
+                e_auto[a] = e[a]
+                if ratio is not None:
+                    e_auto[m] = ratio
+                E_auto[:, c] = st.A_sig32 @ e_auto
+            else:
+                auto_only[:, c] = e[a]
+                if ratio is not None:
+                    mixed[:, c] = ratio
+            del e, ratio
+        auto = E_auto if keep_draws else automation_mean(st, auto_only, mixed if m.stop > m.start else None)
+        return E, auto
+
+    def _year_total(self, Md64: np.ndarray, ms: np.float32, W: np.ndarray) -> np.ndarray:
+        """The entities' exposure draws (n_entities, n_draws) for maturity Md64, without the automation split
+        (the technical reach), in float32, draw chunk by draw chunk."""
+        st = self.engine.structure
+        Md = Md64.astype(np.float32)
+        E = np.empty((st.A_sig.shape[0], self.n_draws), np.float32)
+        for c in draw_chunks(self.n_draws):
+            E[:, c] = st.A_sig32 @ signature_total(st, Md[:, c], ms, W=W[:, c])
+        return E
+
+    @staticmethod
+    def _same_past(hit: tuple | None, Md: np.ndarray, Md_tech: np.ndarray) -> bool:
         """A year evaluated before (by another scenario, same draws) with bitwise the same damped and technical
         maturity: its results are this year's too."""
-        return hit is not None and np.array_equal(hit[0], self.Md[y]) and np.array_equal(hit[1], self.Md_tech[y])
+        return hit is not None and np.array_equal(hit[0], Md) and np.array_equal(hit[1], Md_tech)
 
     def entity_draws(self) -> tuple[np.ndarray, np.ndarray]:
         """(E, E_auto): (n_years, n_entities, n_draws), float32."""
@@ -624,10 +744,15 @@ def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
     return out
 
 
-def quantiles(x: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
-    """Row quantiles with numpy's default (linear) interpolation, via a full sort (fast for float32)."""
+def quantiles(x: np.ndarray, qs: tuple[float, ...], overwrite: bool = False) -> list[np.ndarray]:
+    """Row quantiles with numpy's default (linear) interpolation, via a full sort (fast for float32);
+    overwrite: sort x itself (no copy; the same order as np.sort's)."""
     n = x.shape[1]
-    xs = np.sort(x, axis=1)
+    if overwrite:
+        x.sort(axis=1)
+        xs = x
+    else:
+        xs = np.sort(x, axis=1)
     out = []
     for q in qs:
         h = (n - 1) * q
