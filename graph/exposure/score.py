@@ -322,11 +322,12 @@ class Engine:
         self._runs.clear()
 
     def forget_draws(self) -> None:
-        """Let the cached runs and every draw shared by runs go (judgement, timing, past years, potential):
+        """Let the cached runs and every draw shared by runs go (judgement, timing, stalls, past years, potential):
         drawn again, the same, if asked for later."""
         self._runs.clear()
         self._judgement.clear()
         self._timing.clear()
+        self._stall.clear()
         self._past = None
         self._potential = None
 
