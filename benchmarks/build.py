@@ -14,13 +14,19 @@ The build may use more than one process, so CPU and memory cover the whole proce
   RUSAGE_CHILDREN: the kernel adds a grandchild's usage to its parent's when the parent waits for it, and
   the build waits for its workers). `build_worker_cpu_seconds_median`, the build's own RUSAGE_CHILDREN,
   is the part spent in its children: reported to show that they are counted.
-- Memory: every ~10 ms this script sums the proportional set size (Pss, /proc/PID/smaps_rollup) of the
-  subprocess and its live descendants (found through /proc/*/stat, searched again every 50 ms) and keeps
-  the largest sum: `*_peak_tree_pss_mb`. Pss divides a page among the processes that map it, so a forked
-  worker's pages shared with its parent are not counted twice. Sampling misses spikes shorter than
-  ~10 ms and costs this script ~10 % of one core, for floor and build alike. `ratio_peak_tree_pss` is
-  the memory ratio to hold against the target; `*_peak_rss_mb` (the main process's own ru_maxrss, shared
-  pages counted in full, children not counted) is kept for comparison with earlier figures.
+- Memory: after the timed runs, one more run of the build and one of the floor, during which this script
+  sums the memory of the subprocess and its live descendants every ~20 ms (found through /proc/*/stat,
+  searched again every 100 ms) and keeps the largest sum: `*_peak_tree_mb`. From /proc/PID/smaps_rollup:
+  each process's Pss_Anon (its anonymous memory, a page shared with a forked worker divided between
+  them, so counted once in the sum) plus the main process's file-backed and shared pages in full
+  (Rss - Anonymous: its libraries and mapped files; a worker maps the same ones). For one process this is
+  its resident set, as ru_maxrss counts it; unlike a plain sum of Pss it does not fall when other
+  processes on the machine map the same libraries. Reading smaps_rollup walks the process's page tables
+  (~15 ms for the build, holding its memory map's lock), which slows the sampled run a lot: so its times
+  are not used, and the timed runs are not sampled. Spikes shorter than the interval are missed.
+  `ratio_peak_tree` is the memory ratio to hold against the target; `*_peak_rss_mb` (the largest
+  ru_maxrss of the timed runs' main process, children not counted) is kept for comparison with earlier
+  figures.
 """
 
 from __future__ import annotations
@@ -82,7 +88,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "nodes": m["counts"]["tota
 )
 
 
-SAMPLE_SECONDS = 0.01  # how often the tree's memory is summed
+SAMPLE_SECONDS = 0.02  # how often the tree's memory is summed (in the sampled runs)
 RESCAN_EVERY = 5  # samples between two searches for new descendants
 
 
@@ -105,38 +111,48 @@ def descendants(root: int) -> list[int]:
     return tree
 
 
-def pss_kb(pid: int) -> int:
-    """Proportional set size of a live process in kB (0 when it has gone)."""
+def smaps(pid: int) -> dict[str, int]:
+    """The kB fields of a live process's /proc/PID/smaps_rollup (empty when it has gone)."""
     try:
         text = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
-        return 0
-    m = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
-    return int(m.group(1)) if m else 0
+        return {}
+    return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", text, re.M)}
 
 
-def run(code: str, *args: str) -> dict:
-    """Run `code` in a fresh interpreter; its JSON line plus the CPU of its tree and the tree's peak Pss."""
+def tree_kb(tree: list[int]) -> int:
+    """Memory of a process tree: every process's Pss_Anon, plus the root's file-backed and shared pages."""
+    total = 0
+    for i, pid in enumerate(tree):
+        f = smaps(pid)
+        total += f.get("Pss_Anon", 0) + (f.get("Rss", 0) - f.get("Anonymous", 0) if i == 0 else 0)
+    return total
+
+
+def run(code: str, *args: str, sample: bool = False) -> dict:
+    """Run `code` in a fresh interpreter: its JSON line plus the CPU of its process tree, and with `sample`
+    the peak memory of the tree (sampling slows the run: its times are not used)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(
         [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     )
-    with ThreadPoolExecutor(2) as pool:  # drain the pipes while sampling, so the child never blocks on them
+    with ThreadPoolExecutor(2) as pool:  # drain the pipes while waiting, so the child never blocks on them
         out, err = pool.submit(proc.stdout.read), pool.submit(proc.stderr.read)  # type: ignore[union-attr]
         peak, tree, n = 0, [proc.pid], 0
-        while proc.poll() is None:
+        while sample and proc.poll() is None:
             if n % RESCAN_EVERY == 0:
                 tree = descendants(proc.pid)
-            peak = max(peak, sum(pss_kb(p) for p in tree))
+            peak = max(peak, tree_kb(tree))
             n += 1
             time.sleep(SAMPLE_SECONDS)
+        proc.wait()
         stdout, stderr = out.result(), err.result()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, proc.args, stdout, stderr)
     got = json.loads(stdout.strip().splitlines()[-1])
     got["cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    got["peak_tree_pss_mb"] = peak / 1024
+    got["peak_tree_mb"] = peak / 1024
     return got
 
 
@@ -153,14 +169,16 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as home:
             builds.append(run(BUILD, args.catalog, home, sources))
         floors.append(run(FLOOR, json.dumps(builds[-1]["inputs"])))
+    with tempfile.TemporaryDirectory() as home:  # memory: one more run of each, sampled
+        sampled = [run(BUILD, args.catalog, home, sources, sample=True)]
+    sampled.append(run(FLOOR, json.dumps(builds[-1]["inputs"]), sample=True))
     b = statistics.median(x["seconds"] for x in builds)
     f = statistics.median(x["seconds"] for x in floors)
     bc = statistics.median(x["cpu_seconds"] for x in builds)
     fc = statistics.median(x["cpu_seconds"] for x in floors)
     bm = max(x["peak_rss_mb"] for x in builds)
     fm = max(x["peak_rss_mb"] for x in floors)
-    bt = max(x["peak_tree_pss_mb"] for x in builds)
-    ft = max(x["peak_tree_pss_mb"] for x in floors)
+    bt, ft = sampled[0]["peak_tree_mb"], sampled[1]["peak_tree_mb"]
     result = {
         "sources": sources or None,
         "repeats": args.repeat,
@@ -176,9 +194,9 @@ def main() -> None:
         "read_floor_cpu_seconds_median": round(fc, 2),
         "ratio_build_to_read_cpu": round(bc / fc, 2),
         "build_worker_cpu_seconds_median": round(statistics.median(x["children_cpu_seconds"] for x in builds), 2),
-        "build_peak_tree_pss_mb": round(bt),
-        "read_peak_tree_pss_mb": round(ft),
-        "ratio_peak_tree_pss": round(bt / ft, 2),
+        "build_peak_tree_mb": round(bt),
+        "read_peak_tree_mb": round(ft),
+        "ratio_peak_tree": round(bt / ft, 2),
         "build_peak_rss_mb": round(bm),
         "read_peak_rss_mb": round(fm),
         "ratio_peak_rss": round(bm / fm, 2),
