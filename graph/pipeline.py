@@ -343,6 +343,7 @@ def _write_snapshot(
         nodes, edges = snapshot.stamp(nodes, build_id), snapshot.stamp(edges, build_id)
         progress("writing tables")
         snapshot.write_tables(tmp, nodes, edges)
+        memory.release()  # (the parquet writer's buffers)
         views.write(tmp)  # what the explorer's first page shows, read from the tables just written
         if cypher_db:
             from graph import embedded  # (LadybugDB only when asked for)

@@ -312,6 +312,7 @@ def score_tables(
     for frames in (graph_nodes, graph_edges):  # frames made on demand (pipeline.PandasOnDemand): compiled now
         if hasattr(frames, "forget"):
             frames.forget()
+    memory.release()  # (what compiling made and let go)
     parts = []
     for sc in scenarios:
         parts.append(_score_columns(eng.run(sc, years=years, draws=draws, seed=seed).summary(), build_id))

@@ -15,6 +15,7 @@ floor to compare with (benchmarks/exposure.py) is one sparse product per year.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
@@ -126,7 +127,7 @@ def term_key(cap: int, weight: float, confidence: float) -> tuple[int, float, fl
     return (int(cap), float(weight), round(float(confidence), 3))
 
 
-DRAW_CHUNK = 256  # draws evaluated at a time: the (terms x draws) and (signatures x draws) arrays stay small
+DRAW_CHUNK = 128  # draws evaluated at a time: the (terms x draws) and (signatures x draws) arrays stay small
 
 
 def draw_chunks(n_draws: int, size: int | None = None) -> list[slice]:
@@ -260,7 +261,7 @@ class Engine:
         self._timing: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
         self._stall: dict[tuple[int, int], np.ndarray | None] = {}
         self._potential: tuple[np.ndarray, np.ndarray] | None = None
-        self._past: tuple[np.ndarray, dict] | None = None
+        self._past: tuple[np.ndarray, dict[int, tuple[bytes, dict[str, np.ndarray]]]] | None = None
 
     @cached_property
     def rates(self) -> pd.DataFrame:
@@ -362,10 +363,10 @@ class Engine:
             self._stall[key] = d
         return self._stall[key]
 
-    def past_years(self, W: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
-        """Years up to the as-of date evaluated with the judgement draws W: year -> (damped maturity, technical
-        maturity, results). Every scenario agrees on the past, so a run reuses another's where the maturity
-        it evaluates is bitwise the same."""
+    def past_years(self, W: np.ndarray) -> dict[int, tuple[bytes, dict[str, np.ndarray]]]:
+        """Years up to the as-of date evaluated with the judgement draws W: year -> (digest of the damped and
+        technical maturity, results). Every scenario agrees on the past, so a run reuses another's where the
+        maturity it evaluates is bitwise the same (the same digest; a digest, not a copy, is kept)."""
         if self._past is None or self._past[0] is not W:
             self._past = (W, {})
         return self._past[1]
@@ -592,9 +593,11 @@ class Run:
         for y in range(n_y):
             Md, Md_tech = self._year_maturity(y)
             shared = not keep_draws and self.times[y] <= self.engine.compiled.as_of
-            if shared and self._same_past(past.get(self.years[y]), Md, Md_tech):
+            digest = maturity_digest(Md, Md_tech) if shared else b""
+            hit = past.get(self.years[y]) if shared else None
+            if hit is not None and hit[0] == digest:
                 for k in keys:
-                    out[k][y] = past[self.years[y]][2][k]
+                    out[k][y] = hit[1][k]
                 continue
             # one year's (entities x draws) arrays at a time: the damped ones, then the technical ones
             E, auto = self._year_draws(Md, ms, W, keep_draws)
@@ -611,7 +614,7 @@ class Run:
                 q = quantiles(self._year_total(Md_tech, ms, W), (lo, 0.5, hi), overwrite=True)
             out["technical_low"][y], out["technical_median"][y], out["technical_high"][y] = q
             if shared:
-                past[self.years[y]] = (Md.copy(), Md_tech.copy(), {k: out[k][y].copy() for k in keys})
+                past[self.years[y]] = (digest, {k: out[k][y].copy() for k in keys})
         for k in out:
             out[k][:, ~st.has_basis] = np.nan
         if keep_draws:
@@ -661,12 +664,6 @@ class Run:
         for c in draw_chunks(self.n_draws):
             E[:, c] = st.A_sig32 @ signature_total(st, Md[:, c], ms, W=W[:, c])
         return E
-
-    @staticmethod
-    def _same_past(hit: tuple | None, Md: np.ndarray, Md_tech: np.ndarray) -> bool:
-        """A year evaluated before (by another scenario, same draws) with bitwise the same damped and technical
-        maturity: its results are this year's too."""
-        return hit is not None and np.array_equal(hit[0], Md) and np.array_equal(hit[1], Md_tech)
 
     def entity_draws(self) -> tuple[np.ndarray, np.ndarray]:
         """(E, E_auto): (n_years, n_entities, n_draws), float32."""
@@ -743,6 +740,15 @@ def summarise(run: Run, stats: dict[str, np.ndarray]) -> pd.DataFrame:
     ).rename(columns={"id": "entity_id"})
     out["method_version"] = METHOD_VERSION
     return out
+
+
+def maturity_digest(*arrays: np.ndarray) -> bytes:
+    """A digest of arrays' dtypes, shapes and bytes: equal digests, bitwise equal arrays."""
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(f"{a.dtype.str}{a.shape}".encode())
+        h.update(np.ascontiguousarray(a).data)
+    return h.digest()
 
 
 def quantiles(x: np.ndarray, qs: tuple[float, ...], overwrite: bool = False) -> list[np.ndarray]:
