@@ -9,10 +9,25 @@ every phase's high-water marks rather than the largest one (docs/decisions/build
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+
+ARROW_POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
+
+
+def prefer_c_allocator_for_arrow() -> None:
+    """Arrow's C++ code (the parquet writer, the CSV reader's internals) allocates from the C++ default pool,
+    which pyarrow chooses once, from $ARROW_DEFAULT_MEMORY_POOL, when it is first loaded; `pa.set_memory_pool`
+    does not reach it. So, before pyarrow is loaded (and unless the variable is set), choose the C allocator:
+    one heap for pandas, numpy and Arrow. Once pyarrow is loaded, this does nothing."""
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault(ARROW_POOL_VARIABLE, "system")
+
+
+prefer_c_allocator_for_arrow()  # (this module is imported by graph.pipeline before anything loads pyarrow)
 
 
 @cache

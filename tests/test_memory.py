@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import platform
+import subprocess
+import sys
 
 import numpy as np
 import pyarrow as pa
@@ -85,3 +88,25 @@ def test_arrow_pool_is_the_c_allocator_inside_and_restored_after():
 )
 def test_glibc_malloc_trim_is_found(no_cache):
     assert memory._malloc_trim() is not None
+
+
+PROBE = "import graph.pipeline, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+
+
+def _probe(env_value: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != memory.ARROW_POOL_VARIABLE}
+    if env_value is not None:
+        env[memory.ARROW_POOL_VARIABLE] = env_value
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True)
+    return out.stdout.strip()
+
+
+def test_a_build_process_gives_arrow_the_c_allocator_unless_told_otherwise():
+    assert _probe(None) == "system"  # graph.pipeline loads graph.memory before anything loads pyarrow
+    assert _probe("mimalloc") == "mimalloc"  # the user's choice stands
+
+
+def test_prefer_c_allocator_is_a_no_op_once_pyarrow_is_loaded(monkeypatch):
+    monkeypatch.delenv(memory.ARROW_POOL_VARIABLE, raising=False)
+    memory.prefer_c_allocator_for_arrow()  # (pyarrow is loaded in this process: too late to choose)
+    assert memory.ARROW_POOL_VARIABLE not in os.environ
