@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph import memory, resources, settings, snapshot, views
+from graph import memory, resources, settings, snapshot, views, workers
 from graph.schema import SCHEMA_VERSION
 from graph.tables import WHERE, InputError, Problem, Tables, edge_columns, merge
 from graph.validate import validate_tables
@@ -172,10 +172,19 @@ def ensure_snapshot(
 
 
 def collect(
-    catalog: Path, sources: Path | None, progress: Progress = _quiet, force: bool = False
+    catalog: Path,
+    sources: Path | None,
+    progress: Progress = _quiet,
+    force: bool = False,
+    group: workers.Group | None = None,
+    fit_ahead: bool = False,
 ) -> tuple[Tables, dict]:
     """Read and validate every input; raise InputError listing every problem, BuildRefused for a catalog
-    that cannot make a graph (unless `force`)."""
+    that cannot make a graph (unless `force`).
+
+    With a `group` that forks, a worker process reads the SECOND_PROCESS_SOURCES while this one reads the
+    others, then (with `fit_ahead`) fits the capability curves from the catalog while this one validates
+    (`prepared_fit(group)` collects the fits)."""
     problems: list[Problem] = []
     if not catalog.is_dir():
         raise InputError([Problem(str(catalog), None, "path", "catalog directory not found")])
@@ -184,25 +193,91 @@ def collect(
         raise BuildRefused(f"refused: {refusal}; {FORCE_HINT}")
     progress(f"reading the catalog in {catalog}")
     parts = [read_catalog(catalog, problems)]
+    if sources is not None and not sources.is_dir():
+        raise InputError([Problem(str(sources), None, "path", "sources directory not found")])
     public_info: dict = {}
+    worker = _start_worker(group, parts[0], catalog, sources, fit_ahead)
     if sources is not None:
-        from ingest import registry  # the public sources (pandas, openpyxl, pooch) only when asked for
+        from ingest import registry  # (imported by _start_worker already when it reads some)
 
-        if not sources.is_dir():
-            raise InputError([Problem(str(sources), None, "path", "sources directory not found")])
+        elsewhere = SECOND_PROCESS_SOURCES if worker is not None else ()
         progress(f"reading public sources in {sources}")
-        more, public_info = registry.read_all(sources, problems, progress=progress, catalog=catalog)
+        read = registry.read_each(sources, [n for n in registry.SOURCES if n not in elsewhere], progress, catalog)
+        if worker is not None:
+            progress(f"reading {', '.join(elsewhere)} (in a second process)")
+            read.update(worker.result("sources"))
+        more, public_info = registry.combine(read, problems)
         parts += more
     tables = merge(parts)
     if sources is not None:
         reconcile_curated_occupations(tables, problems)
     progress("validating the graph")
     notes = validate_tables(tables, problems, public=sources is not None)
+    if group is not None:
+        group.poll()  # (a worker done by now ends: its memory goes back)
     tables.notes += notes
     if problems:
         raise InputError(_dedupe(problems))
     add_citations(tables)
     return tables, public_info
+
+
+# Public sources a build's worker process reads while this one reads the others (together about 40 % of
+# the reading, folded together; the worker reads the crosswalks again for oews_industry).
+SECOND_PROCESS_SOURCES = ("oews_industry", "qcew")
+
+
+def _start_worker(
+    group: workers.Group | None, catalog_tables: Tables, catalog: Path, sources: Path | None, fit_ahead: bool
+) -> workers.Worker | None:
+    """The build's worker ("build"), when the group forks: it reads the SECOND_PROCESS_SOURCES (the caller
+    waits for them: the worker is returned when it reads some), then fits the capability curves from the
+    catalog tables (`fit_ahead`; `prepared_fit` collects them). Forked while this process is still small."""
+    if group is None or not group.fork:
+        return None
+    steps: dict[str, workers.Step] = {}
+    if sources is not None:
+        from ingest import registry
+
+        steps["sources"] = (registry.read_each, (sources, SECOND_PROCESS_SOURCES, None, catalog))
+    if fit_ahead:
+        try:
+            import graph.exposure.api  # noqa: F401  (imported before the fork: the scores need it here too)
+        except ImportError:
+            pass
+        else:
+            steps["fit"] = (_fit_from_catalog, (catalog_tables,))
+    if not steps:
+        return None
+    worker = group.start("build", steps)
+    return worker if sources is not None else None
+
+
+def _fit_from_catalog(catalog_tables: Tables):
+    """The capability fits from the catalog's tables, seen as the engine sees a snapshot's (Arrow tables
+    made by the same functions, as pandas frames), or None without the engine."""
+    try:
+        from graph.exposure.api import fit_ahead
+    except ImportError:
+        return None
+    nodes = PandasOnDemand(LazyArrow(catalog_tables.nodes, snapshot.node_table))
+    edges = PandasOnDemand(LazyArrow(catalog_tables.edges, snapshot.edge_table))
+    return fit_ahead(nodes, edges)
+
+
+def prepared_fit(group: workers.Group) -> Callable[[], Any] | None:
+    """What gives the engine the fits the build's worker made (None: there are none; the engine fits)."""
+    worker = group.worker("build")
+    if worker is None or not worker.has("fit"):
+        return None
+
+    def get() -> Any:
+        try:
+            return worker.result("fit")
+        except Exception:  # fitted in this process instead (where a real error is raised again)
+            return None
+
+    return get
 
 
 def reconcile_curated_occupations(t: Tables, problems: list[Problem]) -> None:
@@ -287,14 +362,15 @@ def build(
     required kind, and a build that would make a node label of the current snapshot collapse."""
     home = home or snapshot.default_home()
     progress = memory.releasing(progress)  # every step starts from a trimmed heap (graph/memory.py)
-    with memory.c_allocator_for_arrow():
-        tables, public_info = collect(catalog, sources, progress, force=force)
+    with memory.c_allocator_for_arrow(), workers.Group() as group:  # (a worker is stopped on leaving, always)
+        tables, public_info = collect(catalog, sources, progress, force=force, group=group, fit_ahead=with_scores)
         progress("converting tables")
         nodes, edges = _to_arrow(tables)
+        group.poll()
         if not force:
             check_collapse(home, nodes)
         if with_scores:
-            nodes, edges = add_scores(nodes, edges, progress)
+            nodes, edges = add_scores(nodes, edges, progress, prepared_fit(group))
 
         with snapshot.home_lock(home, on_wait=progress):
             manifest = _write_snapshot(
@@ -431,11 +507,27 @@ def _previous_manifest(home: Path) -> dict | None:
         return None
 
 
+class LazyArrow(Mapping):
+    """pandas frames seen as the snapshot's Arrow tables, each converted when first asked for."""
+
+    def __init__(self, frames: dict, convert: Callable):
+        self._frames, self._convert = frames, convert
+
+    def __getitem__(self, key: str):
+        return self._convert(key, self._frames[key].drop(columns=[WHERE], errors="ignore"))
+
+    def __iter__(self):
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+
 class PandasOnDemand(Mapping):
     """Arrow tables seen as pandas frames, each converted when first asked for: the engine reads a
     dozen of the tables, not the large ones it has no use for (QCEW records, citations, areas)."""
 
-    def __init__(self, tables: dict):
+    def __init__(self, tables: Mapping):
         self._tables = tables
         self._frames: dict = {}
 
@@ -458,14 +550,17 @@ class PandasOnDemand(Mapping):
         return len(self._tables)
 
 
-def add_scores(nodes: dict, edges: dict, progress: Progress) -> tuple[dict, dict]:
-    """Derived exposure scores, written into the snapshot when the engine is available."""
+def add_scores(
+    nodes: dict, edges: dict, progress: Progress, prepared_fit: Callable[[], Any] | None = None
+) -> tuple[dict, dict]:
+    """Derived exposure scores, written into the snapshot when the engine is available. `prepared_fit`:
+    gives capability fits made ahead (used when made from the same inputs)."""
     try:
         from graph.exposure.api import score_tables
     except ImportError:
         return nodes, edges
     progress("computing exposure scores")
-    sn, se = score_tables(PandasOnDemand(nodes), PandasOnDemand(edges))
+    sn, se = score_tables(PandasOnDemand(nodes), PandasOnDemand(edges), prepared_fit=prepared_fit)
     for k in list(sn):
         nodes[k] = snapshot.node_table(k, sn.pop(k))
     for k in list(se):

@@ -53,36 +53,52 @@ def read_all(
     is the curated catalog whose model/incident mappings choose which Epoch models and AIID incidents
     become nodes (default: data/catalog). Progress lines go to `progress`, else to the logger.
     """
-    with gc_paused():
-        return _read_all(Path(root), problems, reporter(progress, __name__), catalog, only)
-
-
-def _read_all(
-    root: Path, problems: list[Problem], say: Progress, catalog: Path | None, only: Iterable[str] | None
-) -> tuple[list[Tables], dict]:
-    ctx = Context(root, problems, catalog=catalog)
     wanted = set(only) if only is not None else set(SOURCES)
+    return combine(read_each(root, [n for n in SOURCES if n in wanted], progress, catalog), problems)
+
+
+# What one source gave: its tables, its manifest entry and its problems.
+Read = tuple[Tables, dict, list[Problem]]
+
+
+def read_each(
+    root: Path, names: Iterable[str], progress: Progress | None = None, catalog: Path | None = None
+) -> dict[str, Read]:
+    """Read the sources named (in SOURCES order), each on its own: what `combine` puts together. The build
+    reads some of them in a second process (graph/pipeline.py) and combines both halves."""
+    say = reporter(progress, __name__)
+    ctx = Context(Path(root), [], catalog=catalog)
+    out: dict[str, Read] = {}
+    with gc_paused():
+        for name in [n for n in SOURCES if n in set(names)]:
+            say(f"reading {name}")
+            before = len(ctx.problems)
+            t0 = time.perf_counter()
+            tables, entry = SOURCES[name].read(ctx)
+            entry["seconds"] = round(time.perf_counter() - t0, 3)
+            entry["problems"] = len(ctx.problems) - before
+            entry["counts"] = tables.counts()
+            out[name] = (tables, entry, ctx.problems[before:])
+    return out
+
+
+def combine(read: dict[str, Read], problems: list[Problem]) -> tuple[list[Tables], dict]:
+    """The sources read (by one or several `read_each`) as one run: their problems appended to `problems`
+    and their tables and entries in SOURCES order, places and occupation properties folded."""
     by_name: dict[str, Tables] = {}
     info: dict[str, dict] = {}
-    for name, source in SOURCES.items():
-        if name not in wanted:
-            continue
-        say(f"reading {name}")
-        before = len(problems)
-        t0 = time.perf_counter()
-        tables, entry = source.read(ctx)
-        entry["seconds"] = round(time.perf_counter() - t0, 3)
-        entry["problems"] = len(problems) - before
-        entry["counts"] = tables.counts()
-        info[name], by_name[name] = entry, tables
-    fold_places([by_name[n] for n in ("oews_industry", "qcew") if n in by_name])
-    if "onet" in by_name:
-        for name in FOLDED_SOURCES:
-            if name in by_name:
-                fold_occupations(by_name["onet"], by_name[name], problems, info[name])
-                info[name]["counts"] = by_name[name].counts()
-        restore_ints(by_name["onet"])
-        info["onet"]["counts"] = by_name["onet"].counts()
+    for name in [n for n in SOURCES if n in read]:
+        by_name[name], info[name], found = read[name]
+        problems += found
+    with gc_paused():
+        fold_places([by_name[n] for n in ("oews_industry", "qcew") if n in by_name])
+        if "onet" in by_name:
+            for name in FOLDED_SOURCES:
+                if name in by_name:
+                    fold_occupations(by_name["onet"], by_name[name], problems, info[name])
+                    info[name]["counts"] = by_name[name].counts()
+            restore_ints(by_name["onet"])
+            info["onet"]["counts"] = by_name["onet"].counts()
     return list(by_name.values()), info
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -35,6 +35,8 @@ from graph.exposure.config import DEFAULT_THRESHOLDS, METHOD_VERSION, YEARS, Met
 from graph.exposure.explain import Explanation
 from graph.exposure.explain import explain as _explain
 from graph.exposure.forecast import forecast as _forecast
+from graph.exposure.maturity import PreparedFit, prepare_fit
+from graph.exposure.model import maturity_inputs
 from graph.exposure.scenarios import (
     Scenario,
     get_scenario,
@@ -302,13 +304,15 @@ def score_tables(
     draws: int | None = None,
     seed: int | None = None,
     config: MethodConfig | None = None,
+    prepared_fit: Callable[[], PreparedFit | None] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """Derived ExposureScore nodes (entity x year x scenario) and HAS_SCORE edges from Craft / Occupation /
     Department, for the snapshot and the Neo4j load. An entity that is not assessed gets score nodes with its
     coverage status and reason and empty score fields (never a 0).
     Deterministic: same graph, seed and draws give identical frames. Pass the build's id as build_id
-    (it is stamped on every score; "unstamped" when the caller does not give it)."""
-    eng = Engine(graph_nodes, graph_edges, config)
+    (it is stamped on every score; "unstamped" when the caller does not give it). `prepared_fit`: gives the
+    capability fits made ahead (`fit_ahead`; used when made from the same inputs)."""
+    eng = Engine(graph_nodes, graph_edges, config, prepared_fit)
     for frames in (graph_nodes, graph_edges):  # frames made on demand (pipeline.PandasOnDemand): compiled now
         if hasattr(frames, "forget"):
             frames.forget()
@@ -339,6 +343,14 @@ def score_tables(
 
 
 ORIGIN = "graph/exposure"  # the `_where` of derived rows
+
+
+def fit_ahead(graph_nodes: Mapping, graph_edges: Mapping, config: MethodConfig | None = None) -> PreparedFit:
+    """The capability fits from the tables they read (capabilities, milestones, tools, sources): the build
+    makes them from the catalog alone, in a worker, while it reads the public sources (graph/pipeline.py)."""
+    cfg = config or MethodConfig()
+    m = maturity_inputs(graph_nodes, graph_edges, cfg, [])
+    return prepare_fit(m.caps, m.cap_names, m.evidence, m.as_of, cfg)
 
 
 def _has_rows(columns: dict[str, list]) -> bool:

@@ -19,6 +19,7 @@ linear regression on z_L:
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -212,7 +213,42 @@ def pooled_prior(first: list[tuple], as_of: float, config: MethodConfig) -> Prio
     return out
 
 
-def fit_capabilities(compiled: Compiled) -> Fit:
+@dataclass
+class PreparedFit:
+    """Fits made ahead (the build makes them in a worker process from the catalog alone, while it reads the
+    public sources), with what they were fitted to."""
+
+    caps: list[str]
+    cap_names: dict[str, str]
+    evidence: pd.DataFrame
+    as_of: float
+    config: str  # repr of the MethodConfig
+    fit: Fit
+
+    def fits(self, compiled: Compiled) -> bool:
+        """Whether these fits were made from exactly the inputs `compiled` gives the fit."""
+        ev, other = self.evidence, compiled.evidence
+        return (
+            self.caps == compiled.caps
+            and self.cap_names == compiled.cap_names
+            and self.as_of == compiled.as_of
+            and self.config == repr(compiled.config)
+            and list(ev.columns) == list(other.columns)
+            and list(ev.dtypes) == list(other.dtypes)
+            and ev.equals(other)
+        )
+
+
+def prepare_fit(caps: list[str], cap_names: dict[str, str], ev: pd.DataFrame, as_of: float, config) -> PreparedFit:
+    return PreparedFit(caps, cap_names, ev, as_of, repr(config), fit_evidence(caps, cap_names, ev, as_of, config))
+
+
+def fit_capabilities(compiled: Compiled, prepared: Callable[[], PreparedFit | None] | None = None) -> Fit:
+    """Every capability's fit. `prepared` gives fits made ahead (or None): used when they were made from the
+    same inputs (bit for bit), else the capabilities are fitted here."""
+    ready = prepared() if prepared is not None else None
+    if ready is not None and ready.fits(compiled):
+        return ready.fit
     return fit_evidence(compiled.caps, compiled.cap_names, compiled.evidence, compiled.as_of, compiled.config)
 
 

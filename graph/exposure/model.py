@@ -121,16 +121,36 @@ class Compiled:
         return {c: i for i, c in enumerate(self.caps)}
 
 
+@dataclass
+class MaturityInputs:
+    """What the maturity fits read (stage 1): capabilities, names, dated evidence, the as-of date. Only
+    catalog tables feed it (capabilities, milestones, tools, sources), so the build fits ahead from them."""
+
+    caps: list[str]
+    cap_idx: dict[str, int]
+    names: dict[str, str]
+    cap_names: dict[str, str]
+    task_text: dict[str, str]
+    evidence: pd.DataFrame
+    tools: pd.DataFrame
+    as_of: float
+
+
+def maturity_inputs(nodes: dict, edges: dict, config: MethodConfig, notes: list[str]) -> MaturityInputs:
+    caps = list(node_frame(nodes, "Capability", ("name",))["id"])
+    cap_idx = {c: i for i, c in enumerate(caps)}
+    names, cap_names, task_text = display_names(nodes)
+    evidence, tools = maturity_evidence(nodes, edges, cap_idx, names, config, notes)
+    as_of = as_of_date(nodes, evidence, config, notes)
+    return MaturityInputs(caps, cap_idx, names, cap_names, task_text, evidence, tools, as_of)
+
+
 def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) -> Compiled:
     """Compile the graph in three stages: evidence and limitations, link paths, entities."""
     config = config or MethodConfig()
     notes: list[str] = []
-    caps = list(node_frame(nodes, "Capability", ("name",))["id"])
-    cap_idx = {c: i for i, c in enumerate(caps)}
-    names, cap_names, task_text = display_names(nodes)
-
-    evidence, tools = maturity_evidence(nodes, edges, cap_idx, names, config, notes)
-    as_of = as_of_date(nodes, evidence, config, notes)
+    m = maturity_inputs(nodes, edges, config, notes)
+    caps, cap_idx, names, evidence, as_of = m.caps, m.cap_idx, m.names, m.evidence, m.as_of
     lim_links, tool_lims = limitation_links(nodes, edges, cap_idx, names, config, notes)
 
     lp = link_paths(edges, cap_idx, config.activity_broad_tasks)
@@ -148,11 +168,11 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
         config=config,
         as_of=as_of,
         caps=caps,
-        cap_names=cap_names,
+        cap_names=m.cap_names,
         evidence=evidence,
         lim_links=lim_links,
         tasks=tm.tasks,
-        task_text=task_text,
+        task_text=m.task_text,
         links=links,
         paths=lp.paths,
         entities=ent.entities,
@@ -160,7 +180,7 @@ def compile_graph(nodes: dict, edges: dict, config: MethodConfig | None = None) 
         C=ent.C,
         A_base=tm.A_base,
         base_ids=tm.base_ids,
-        tools=tools,
+        tools=m.tools,
         tool_lims=tool_lims,
         compose_sources=ent.compose_sources,
         names=names,

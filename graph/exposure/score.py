@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -28,7 +29,15 @@ from scipy import special
 from graph.exposure.config import METHOD_VERSION, YEAR_POINT, YEARS, MethodConfig
 from graph.exposure.frames import edge_frame
 from graph.exposure.judgement import Judgement, draw_judgement
-from graph.exposure.maturity import Fit, draw_parameters, fit_capabilities, logit_path, stall_delays, stream
+from graph.exposure.maturity import (
+    Fit,
+    PreparedFit,
+    draw_parameters,
+    fit_capabilities,
+    logit_path,
+    stall_delays,
+    stream,
+)
 from graph.exposure.model import Compiled, compile_graph
 from graph.exposure.scenarios import (
     LimArrays,
@@ -243,10 +252,16 @@ def source_refs(nodes: dict) -> dict[str, str]:
 class Engine:
     """Compiles the graph and fits maturity curves once; runs scenarios on demand (cached)."""
 
-    def __init__(self, nodes: dict, edges: dict, config: MethodConfig | None = None):
+    def __init__(
+        self,
+        nodes: dict,
+        edges: dict,
+        config: MethodConfig | None = None,
+        prepared_fit: Callable[[], PreparedFit | None] | None = None,
+    ):
         self.compiled: Compiled = compile_graph(nodes, edges, config)
         self.config = self.compiled.config
-        self.fit: Fit = fit_capabilities(self.compiled)
+        self.fit: Fit = fit_capabilities(self.compiled, prepared_fit)  # (fits made ahead when they match)
         self.structure = build_structure(self.compiled)
         self._nodes, self._edges = nodes, edges  # for what only some uses need (read on first use, below)
         ll = self.compiled.lim_links
