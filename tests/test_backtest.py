@@ -13,8 +13,10 @@ from graph.exposure.maturity import logit_path, stall_delays, stall_probability
 from graph.schema import MILESTONE_LEVELS
 
 DATA_END = "2027-01-01"
-# The synthetic catalog's own model: normal dating noise of 0.5 years, no common pace shock.
-TRUE_MODEL = MethodConfig(pace_sd=0.0, date_noise_years=0.5, date_noise_df=None, censoring_noise_years=None)
+# The synthetic catalog's own model: normal dating noise of 0.5 years, no common pace shock, no stall.
+TRUE_MODEL = MethodConfig(
+    pace_sd=0.0, date_noise_years=0.5, date_noise_df=None, censoring_noise_years=None, stall_share=0.0
+)
 
 
 def _day(t: float) -> str:
@@ -173,7 +175,7 @@ def test_heavier_tails_make_an_overdue_level_less_imminent() -> None:
 def test_choice_rule_rejects_a_variant_that_empties_the_censoring() -> None:
     base = MethodConfig()
     assert bt.censoring_maturity(base) < bt.CENSORING_MAX  # the engine's default keeps it
-    loose = base.with_(censoring_noise_years=None)  # exposure-2.2's dating noise without the sharp censoring
+    loose = base.with_(censoring_noise_years=None)  # the default dating noise without the sharp censoring
     assert bt.censoring_maturity(loose) > bt.CENSORING_MAX
     # a variant scoring better on the early cutoffs is still not chosen when it fails the rule
     pred = pd.DataFrame(
@@ -244,11 +246,11 @@ def test_stall_probability_grows_with_the_wait_and_delays_only_the_future() -> N
     t50, s = np.array([2020.0]), np.array([1.0])
     q = [float(stall_probability(t50, s, z, a, cfg)[0]) for a in (2019.0, 2021.0, 2023.0, 2026.0)]
     assert q[0] > 0.3 * 0.99 and bool(np.all(np.diff(q) > 0)) and q[-1] > 0.8
-    assert stall_probability(t50, s, z, 2020.0, MethodConfig())[0] == 0.0  # no stall share, no stall
+    assert stall_probability(t50, s, z, 2020.0, MethodConfig(stall_share=0.0))[0] == 0.0  # no share, no stall
     # stall delays: only capabilities waiting for an adoption level; none without a stall share
     t50, s = np.full((3, 400), 2020.0), np.ones((3, 400))
     caps, nxt = ["cap:a", "cap:b", "cap:c"], ["demo", "production_used", ""]
-    assert stall_delays(t50, s, caps, nxt, 2024.0, MethodConfig(), seed=1) is None
+    assert stall_delays(t50, s, caps, nxt, 2024.0, MethodConfig(stall_share=0.0), seed=1) is None
     d = stall_delays(t50, s, caps, nxt, 2024.0, cfg, seed=1)
     assert d is not None and (d[0] == 0).all() and (d[2] == 0).all()
     assert 0.5 < np.mean(d[1] > 0) < 1.0 and d[1].max() > 3.0

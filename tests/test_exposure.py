@@ -648,7 +648,7 @@ def test_stall_share_holds_back_only_the_future_of_capabilities_waiting_at_an_ad
     """cap:a is at commercial (next: production use, an adoption level), cap:b at demo: a stall share delays
     cap:a's future in some draws and changes nothing else, nor anything up to the as-of date."""
     nodes, edges = hand_graph()
-    plain = Engine(nodes, edges, MethodConfig(draws=DRAWS, judgement=False))
+    plain = Engine(nodes, edges, MethodConfig(draws=DRAWS, judgement=False, stall_share=0.0))
     stall = Engine(nodes, edges, MethodConfig(draws=DRAWS, judgement=False, stall_share=0.6, stall_years=5.0))
     a, b = plain.compiled.cap_index["cap:a"], plain.compiled.cap_index["cap:b"]
     rp, rs = plain.run("expected", draws=DRAWS, seed=3), stall.run("expected", draws=DRAWS, seed=3)

@@ -23,7 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graph.exposure.config import ADOPTION_LEVELS, EXPOSURE_2_0, EXPOSURE_2_1, MethodConfig, level_logit
+from graph.exposure.config import (
+    ADOPTION_LEVELS,
+    EXPOSURE_2_0,
+    EXPOSURE_2_1,
+    EXPOSURE_2_2,
+    MethodConfig,
+    level_logit,
+)
 from graph.exposure.evidence import as_of_date, display_names, maturity_evidence
 from graph.exposure.frames import decimal_year, node_frame
 from graph.exposure.maturity import Prior, fit_evidence, fit_one, stall_probability, stream
@@ -341,7 +348,7 @@ def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
         if (share, years) != (base.stall_share, base.stall_years)
     }
     if base.stall_share:
-        stall = {"no stall": base.with_(stall_share=0.0), **stall}
+        stall = {"exposure-2.2 defaults (no stall)": base.with_(**EXPOSURE_2_2), **stall}
     return {
         "default": base,
         "exposure-2.1 defaults": base.with_(**EXPOSURE_2_1),
@@ -349,8 +356,7 @@ def variants(base: MethodConfig | None = None) -> dict[str, MethodConfig]:
         "2.0 + tau 1.0 + pace prior wider": old.with_(date_noise_years=1.0, **wide),
         "normal noise": base.with_(date_noise_df=None),
         "upper levels 0.80/0.995": base.with_(level_maturity={**base.level_maturity, "production_used": 0.80}),
-        "tau 1.0": base.with_(date_noise_years=1.0),
-        "tau 1.5": base.with_(date_noise_years=1.5),
+        **{f"tau {x:.1f}": base.with_(date_noise_years=x) for x in (1.0, 1.5, 2.0) if x != base.date_noise_years},
         "censoring as the dates (t, not sharp)": base.with_(censoring_noise_years=None),
         "sharp censoring 0.5 yr": base.with_(censoring_noise_years=0.5),
         "Cauchy noise (df 1)": base.with_(date_noise_df=1.0),

@@ -12,7 +12,7 @@ import numpy as np
 
 from graph.schema import MILESTONE_LEVELS
 
-METHOD_VERSION = "exposure-2.2"
+METHOD_VERSION = "exposure-2.3"
 
 YEARS: tuple[int, ...] = tuple(range(2024, 2036))  # 2024..2035 inclusive
 # Forecast paths: the exposure thresholds whose crossing dates are reported by default.
@@ -49,8 +49,9 @@ class MethodConfig:
     level_maturity: dict[str, float] = field(default_factory=lambda: dict(LEVEL_MATURITY))
     # Dating noise of a level's date around the curve (years; the sd of a normal, the scale of a Student t):
     # "first" is arguable, curation lags, and capabilities stall and jump in ways a logistic curve with fixed
-    # level spacing does not describe. 2 years since exposure-2.2 (1 year in 2.1, 0.5 before).
-    date_noise_years: float = 2.0
+    # level spacing does not describe. 1.5 years since exposure-2.3 (2 in 2.2, 1 in 2.1, 0.5 before): with the
+    # stall share below taking the long waits, the dates can count for a little more.
+    date_noise_years: float = 1.5
     # Tails of the dating noise: None for normal, else the degrees of freedom of a Student t. 2 since
     # exposure-2.1 (normal before): with heavier tails a level that is late against the curve reads as a
     # stall, not as imminent. Both chosen by the forecast backtest on its early cutoffs, among the settings
@@ -69,9 +70,12 @@ class MethodConfig:
     # stalled does not shorten what remains). The posterior stall probability grows as the curve's chance of
     # still being below the next level shrinks, pi / (pi + (1 - pi) P(not yet | curve)): a long wait at a level
     # reads as a stall, not as the next level coming due. The fit itself is unchanged (maturity up to the as-of
-    # date is the same); only the forecast after it. 0: no stall (exposure-2.2 and before).
-    stall_share: float = 0.0
-    stall_years: float = 3.0
+    # date is the same); only the forecast after it. 0: no stall (exposure-2.2 and before). 0.75 and 6 years
+    # since exposure-2.3, chosen by the forecast backtest on its early cutoffs (docs/decisions/stall-share.md).
+    # The backtest's horizons (12 and 24 months) pin the share better than the length, which matters for the
+    # later years; and part of what reads as a stall is the catalog recording production use late or not at all.
+    stall_share: float = 0.75
+    stall_years: float = 6.0
     # Prior on the slope parameter s (years per logit unit of maturity), before pooling.
     prior_log_s_mean: float = 0.0  # s = 1 year per logit unit
     prior_log_s_sd: float = 1.0  # 0.5 before exposure-2.1
@@ -124,8 +128,10 @@ class MethodConfig:
 
 
 # The defaults of earlier method versions, kept so the backtest and the sensitivity runs can compare against them.
-EXPOSURE_2_1 = dict(date_noise_years=1.0, censoring_noise_years=None)
+EXPOSURE_2_2 = dict(stall_share=0.0, date_noise_years=2.0)
+EXPOSURE_2_1 = dict(date_noise_years=1.0, censoring_noise_years=None, stall_share=0.0)
 EXPOSURE_2_0 = dict(
+    stall_share=0.0,
     censoring_noise_years=None,
     level_maturity={**LEVEL_MATURITY, "production_used": 0.60, "industry_standard": 0.90},
     date_noise_years=0.5,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from scipy import stats
 
-from graph.exposure.config import EXPOSURE_2_0, LEVEL_MATURITY, MethodConfig
+from graph.exposure.config import EXPOSURE_2_0, EXPOSURE_2_2, LEVEL_MATURITY, MethodConfig
 from graph.exposure.explain import explain
 from graph.exposure.score import Engine
 
@@ -34,6 +34,7 @@ def sensitivity_variants(draws: int = 300) -> dict[str, MethodConfig]:
         "level -> maturity table 30% higher": MethodConfig(draws=draws, level_maturity=higher),
         "no tools as maturity evidence": MethodConfig(draws=draws, tool_evidence=False),
         "no pooling of priors": MethodConfig(draws=draws, pool=False),
+        "exposure-2.2 curves (no stall, dating noise 2 y)": MethodConfig(draws=draws, **EXPOSURE_2_2),
         "exposure-2.0 curves (noise 0.5 y, narrower pace prior, levels 0.60/0.90)": MethodConfig(
             draws=draws, **EXPOSURE_2_0
         ),
