@@ -205,7 +205,7 @@ def collect(
         read = registry.read_each(sources, [n for n in registry.SOURCES if n not in elsewhere], progress, catalog)
         if worker is not None:
             progress(f"reading {', '.join(elsewhere)} (in a second process)")
-            read.update(worker.result("sources"))
+            read.update(worker.take("sources"))  # (taken: the worker does not keep the tables for the build)
         more, public_info = registry.combine(read, problems)
         parts += more
     tables = merge(parts)

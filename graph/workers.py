@@ -61,6 +61,8 @@ class Worker:
         self.name = name
         self._steps = steps
         self._done: dict[str, tuple[bool, Any]] = {}
+        self._received = 0  # results come back once each; a taken one leaves _done
+        self._taken: set[str] = set()
         self._proc: Any = None
         self._conn: Any = None
         self._lost: WorkerError | None = None  # set when the worker ended without all its results
@@ -93,6 +95,8 @@ class Worker:
         """The step's result, waiting for it; the step's error is raised here."""
         if step not in self._steps:
             raise KeyError(step)
+        if step in self._taken:
+            raise KeyError(f"{step}: its result was taken")
         if step not in self._done and not self.forked:  # in this process: as a direct call would
             fn, args = self._steps[step]
             self._done[step] = (True, fn(*args))
@@ -106,6 +110,15 @@ class Worker:
         exc, remote = value
         raise exc from RemoteTraceback(remote)
 
+    def take(self, step: str) -> Any:
+        """The step's result, as `result` gives it, let go here: a large result (tables read) is not kept
+        for the rest of the build once the caller has it."""
+        try:
+            return self.result(step)
+        finally:
+            self._done.pop(step, None)
+            self._taken.add(step)
+
     def _receive(self) -> None:
         try:
             name, ok, payload = self._conn.recv()
@@ -118,7 +131,8 @@ class Worker:
             self._lost = WorkerError(f"the {self.name} worker process ended without its results (exit code {code})")
             return
         self._done[name] = (ok, payload if ok else _unpack(*payload))
-        if len(self._done) == len(self._steps):
+        self._received += 1
+        if self._received == len(self._steps):
             self.stop()
 
     def stop(self) -> None:

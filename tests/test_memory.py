@@ -110,3 +110,24 @@ def test_prefer_c_allocator_is_a_no_op_once_pyarrow_is_loaded(monkeypatch):
     monkeypatch.delenv(memory.ARROW_POOL_VARIABLE, raising=False)
     memory.prefer_c_allocator_for_arrow()  # (pyarrow is loaded in this process: too late to choose)
     assert memory.ARROW_POOL_VARIABLE not in os.environ
+
+
+def _rows(n: int) -> list[int]:
+    return list(range(n))
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_taken_worker_result_is_let_go_and_the_worker_still_reaped(fork):
+    from graph import workers
+
+    if fork and not workers.can_fork():
+        pytest.skip("no fork here")
+    with workers.Group(fork=fork) as group:
+        w = group.start("t", {"big": (_rows, (5,)), "small": (_rows, (2,))})
+        assert w.take("big") == [0, 1, 2, 3, 4]
+        assert "big" not in w._done  # not kept for the rest of the build
+        with pytest.raises(KeyError, match="taken"):
+            w.result("big")
+        assert w.result("small") == [0, 1]
+        assert w._proc is None  # every result received: the worker was stopped and reaped (gc thawed)
+    assert workers._FROZEN[0] == 0
