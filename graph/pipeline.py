@@ -208,7 +208,9 @@ def collect(
             read.update(worker.take("sources"))  # (taken: the worker does not keep the tables for the build)
         more, public_info = registry.combine(read, problems)
         parts += more
+        del read, more
     tables = merge(parts)
+    del parts  # (each source's frames: a label several sources have is merged into new frames)
     if sources is not None:
         reconcile_curated_occupations(tables, problems)
     progress("validating the graph")

@@ -60,6 +60,7 @@ class Worker:
     def __init__(self, name: str, steps: dict[str, Step], fork: bool):
         self.name = name
         self._steps = steps
+        self._names = tuple(steps)
         self._done: dict[str, tuple[bool, Any]] = {}
         self._received = 0  # results come back once each; a taken one leaves _done
         self._taken: set[str] = set()
@@ -82,9 +83,10 @@ class Worker:
                 raise
             there.close()
             self._conn = here
+            self._steps = {}  # (the worker has its own copy of the arguments: not kept here for the build)
 
     def has(self, step: str) -> bool:
-        return step in self._steps
+        return step in self._names
 
     def poll(self) -> None:
         """Take the results the worker has sent so far, without waiting (it ends after its last)."""
@@ -93,7 +95,7 @@ class Worker:
 
     def result(self, step: str) -> Any:
         """The step's result, waiting for it; the step's error is raised here."""
-        if step not in self._steps:
+        if step not in self._names:
             raise KeyError(step)
         if step in self._taken:
             raise KeyError(f"{step}: its result was taken")
@@ -132,7 +134,7 @@ class Worker:
             return
         self._done[name] = (ok, payload if ok else _unpack(*payload))
         self._received += 1
-        if self._received == len(self._steps):
+        if self._received == len(self._names):
             self.stop()
 
     def stop(self) -> None:

@@ -124,6 +124,8 @@ def test_a_taken_worker_result_is_let_go_and_the_worker_still_reaped(fork):
         pytest.skip("no fork here")
     with workers.Group(fork=fork) as group:
         w = group.start("t", {"big": (_rows, (5,)), "small": (_rows, (2,))})
+        assert w.has("big") and w.has("small") and not w.has("other")
+        assert (not w._steps) == fork  # a forked worker has its own arguments: none kept here
         assert w.take("big") == [0, 1, 2, 3, 4]
         assert "big" not in w._done  # not kept for the rest of the build
         with pytest.raises(KeyError, match="taken"):
