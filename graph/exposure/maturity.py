@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from graph.exposure.config import ADOPTION_LEVELS, MethodConfig, level_logit
 from graph.exposure.frames import format_year
@@ -128,6 +128,8 @@ def _fit_one(obs, nxt, as_of: float, prior: Prior, config: MethodConfig):
     x0 = np.array([prior.t50_mean, prior.log_s_mean])
     if len(obs):  # start on the prior slope through the earliest observation
         x0[0] = d[0] - np.exp(prior.log_s_mean) * z[0]
+    from scipy import optimize  # (here: a build whose fits come ready never loads it, ~0.1 s)
+
     res = optimize.minimize(_negloglik, x0, args=args, jac=True, method="BFGS", options={"gtol": 1e-8})
     theta, H = _newton_polish(res.x, args)
     grad = _negloglik(theta, *args)[1]
