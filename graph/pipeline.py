@@ -182,9 +182,9 @@ def collect(
     """Read and validate every input; raise InputError listing every problem, BuildRefused for a catalog
     that cannot make a graph (unless `force`).
 
-    With a `group` that forks, a worker process fits the capability curves from the catalog (with
-    `fit_ahead`; `prepared_fit(group)` collects the fits) and reads the SECOND_PROCESS_SOURCES while this
-    one reads the others."""
+    With a `group` that forks, a worker process reads the SECOND_PROCESS_SOURCES while this one reads the
+    others, then fits the capability curves from the catalog (with `fit_ahead`; `prepared_fit(group)`
+    collects the fits)."""
     problems: list[Problem] = []
     if not catalog.is_dir():
         raise InputError([Problem(str(catalog), None, "path", "catalog directory not found")])
@@ -224,8 +224,8 @@ def collect(
     return tables, public_info
 
 
-# Public sources a build's worker reads (after the fits) while this one reads the others: QCEW, ~30 % of
-# the reading, needs nothing another source reads.
+# Public sources a build's worker reads while this one reads the others: QCEW, ~30 % of the reading,
+# needs nothing another source reads.
 SECOND_PROCESS_SOURCES = ("qcew",)
 
 
@@ -233,12 +233,16 @@ def _start_worker(
     group: workers.Group | None, catalog_tables: Tables, catalog: Path, sources: Path | None, fit_ahead: bool
 ) -> workers.Worker | None:
     """The build's worker ("build"), forked while this process is still small, when the group forks: it
-    fits the capability curves from the catalog tables (`fit_ahead`; `prepared_fit` collects them), then
     reads the SECOND_PROCESS_SOURCES (the worker is returned when it reads some: the caller waits for
-    them). It ends once both are sent, before this process has read the rest."""
+    them), then fits the capability curves from the catalog tables (`fit_ahead`; `prepared_fit` collects
+    them), and ends once both are sent, as this process starts validating."""
     if group is None or not group.fork:
         return None
     steps: dict[str, workers.Step] = {}
+    if sources is not None:
+        from ingest import registry
+
+        steps["sources"] = (registry.read_each, (sources, SECOND_PROCESS_SOURCES, None, catalog))
     if fit_ahead:
         try:
             import graph.exposure.api  # noqa: F401  (imported before the fork: the scores need it here too)
@@ -246,10 +250,6 @@ def _start_worker(
             pass
         else:
             steps["fit"] = (_fit_from_catalog, (catalog_tables,))
-    if sources is not None:
-        from ingest import registry
-
-        steps["sources"] = (registry.read_each, (sources, SECOND_PROCESS_SOURCES, None, catalog))
     if not steps:
         return None
     worker = group.start("build", steps)

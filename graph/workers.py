@@ -54,6 +54,14 @@ def can_fork() -> bool:
     )
 
 
+def threads() -> int:
+    """How many threads the build's array work may use: 2 (the machine's cores, at most 2), or 1 with
+    $CRAFTGRAPH_WORKERS=1."""
+    if os.environ.get(ENV, "").strip() == "1":
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 class Worker:
     """Steps computed in a forked process (or, without one, here on first request)."""
 

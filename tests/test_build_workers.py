@@ -179,3 +179,22 @@ def test_fits_made_ahead_are_used_only_for_the_same_inputs(monkeypatch, fixture_
     fitted = maturity.fit_capabilities(compiled, lambda: ready)
     assert fits.here == 1 and fitted is not ready.fit
     assert maturity.fit_capabilities(compiled, lambda: None) is not ready.fit and fits.here == 2
+
+
+def test_scores_in_two_threads_are_the_same_as_in_one(monkeypatch, fixture_home):
+    import graph
+    from graph.exposure import api
+
+    g = graph.load(home=fixture_home)
+    got = []
+    for n in (1, 2):
+        monkeypatch.setattr(workers, "threads", lambda n=n: n)
+        nodes, edges = api.score_tables(g.nodes, g.edges, "b", draws=64, seed=5)
+        got.append((nodes, edges))
+    (n1, e1), (n2, e2) = got
+    assert n1.keys() == n2.keys() and e1.keys() == e2.keys()
+    assert len(n1["ExposureScore"]) and n1["ExposureScore"]["scenario"].nunique() == 3
+    for k in n1:
+        assert n1[k].equals(n2[k])
+    for k in e1:
+        assert e1[k].equals(e2[k])
