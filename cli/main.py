@@ -94,6 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         command.main(args=list(argv) if argv is not None else None, prog_name="craftgraph")
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except ValueError as e:
+        loaded = sys.modules.get("graph.settings")  # (not imported here for this: start-up stays light)
+        if loaded is None or not isinstance(e, loaded.SettingsError):
+            raise
+        print(f"craftgraph: {e}", file=sys.stderr)
+        return 2
     return 0
 
 

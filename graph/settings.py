@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         gt=0,
         description="memory ceiling (MB) of the engine that answers user Cypher on the embedded store (default 1024)",
     )
+    workers: int | None = Field(
+        None,
+        validation_alias="CRAFTGRAPH_WORKERS",
+        ge=0,
+        description="1: a build runs in one process and one thread (default: a second process and thread where "
+        "the machine allows; docs/decisions/build-workers.md)",
+    )
     neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI", description="Bolt URI of a Neo4j server")
     neo4j_username: str = Field("neo4j", validation_alias="NEO4J_USERNAME")
     neo4j_password: str = Field("", validation_alias="NEO4J_PASSWORD", repr=False)
@@ -86,6 +93,14 @@ def fetch_cache() -> Path:
     return Path(platformdirs.user_cache_dir("craftgraph", appauthor=False)) / "sources"
 
 
+class SettingsError(ValueError):
+    """A setting's value that cannot be used: one line per variable, naming it and its value."""
+
+
 def current() -> Settings:
-    """The settings from the process environment, read now."""
-    return Settings()
+    """The settings from the process environment, read now. SettingsError names a bad variable."""
+    try:
+        return Settings()
+    except ValidationError as e:
+        lines = [f"${'.'.join(map(str, err['loc']))}={err.get('input')!r}: {err['msg']}" for err in e.errors()]
+        raise SettingsError("bad setting: " + "; ".join(lines)) from None

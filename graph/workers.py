@@ -26,7 +26,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from graph import memory
+from graph import memory, settings
 
 Step = tuple[Callable[..., Any], tuple]
 ENV = "CRAFTGRAPH_WORKERS"  # "1": no worker processes (every step in this process)
@@ -47,17 +47,18 @@ def can_fork() -> bool:
     """Whether steps run in worker processes: fork is available, this process runs no other thread (a
     fork copies only the calling thread; a server building in a thread computes in-process) and
     $CRAFTGRAPH_WORKERS is not 1."""
-    return (
-        os.environ.get(ENV, "").strip() != "1"
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
+    return not one_process() and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def one_process() -> bool:
+    """$CRAFTGRAPH_WORKERS=1 (graph/settings.py): no worker process, one thread."""
+    return settings.current().workers == 1
 
 
 def threads() -> int:
     """How many threads the build's array work may use: 2 (the machine's cores, at most 2), or 1 with
     $CRAFTGRAPH_WORKERS=1."""
-    if os.environ.get(ENV, "").strip() == "1":
+    if one_process():
         return 1
     return max(1, min(2, os.cpu_count() or 1))
 

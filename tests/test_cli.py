@@ -95,6 +95,8 @@ def test_stats_without_snapshot_is_one_clear_line(tmp_path, capsys, monkeypatch)
 
 
 def test_bad_cypher_is_one_clear_message(fixture_home, capsys):
+    assert main(["query", "RETURN 1 AS one", "--home", str(fixture_home)]) == 0  # (the Cypher database made first:
+    capsys.readouterr()  # its one-time notice is not part of the answer to a bad query)
     assert main(["query", "MATCH (n RETURN n", "--home", str(fixture_home)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("query: ") and err.count("\n") == 1 and "Traceback" not in err
@@ -210,3 +212,12 @@ def test_the_command_line_starts_without_the_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(("variable", "value"), [("CRAFTGRAPH_WORKERS", "two"), ("CRAFTGRAPH_KEEP_SNAPSHOTS", "0")])
+def test_a_bad_setting_is_one_line_naming_it(tmp_path, monkeypatch, capsys, variable, value):
+    monkeypatch.setenv(variable, value)
+    assert main(["build", "--home", str(tmp_path / "home")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"${variable}={value!r}" in err and "Traceback" not in err
+    assert not (tmp_path / "home" / "current").exists()
