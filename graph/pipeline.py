@@ -385,13 +385,14 @@ def build(
 
 def _to_arrow(tables: Tables) -> tuple[dict, dict]:
     """The snapshot's Arrow tables; each pandas frame is let go once converted (only the notes stay)."""
-    nodes = {}
-    for k in list(tables.nodes):
-        nodes[k] = snapshot.node_table(k, tables.nodes.pop(k).drop(columns=[WHERE], errors="ignore"))
-    edges = {}
-    for k in list(tables.edges):
-        edges[k] = snapshot.edge_table(k, tables.edges.pop(k).drop(columns=[WHERE], errors="ignore"))
+    nodes = {k: _arrow_table(snapshot.node_table, k, tables.nodes.pop(k)) for k in list(tables.nodes)}
+    edges = {k: _arrow_table(snapshot.edge_table, k, tables.edges.pop(k)) for k in list(tables.edges)}
     return nodes, edges
+
+
+def _arrow_table(convert: Callable, name: str, frame):
+    """A pandas frame as its snapshot table (snapshot.node_table or edge_table), without the `_where` column."""
+    return convert(name, frame.drop(columns=[WHERE], errors="ignore"))
 
 
 def _write_snapshot(
@@ -517,7 +518,7 @@ class LazyArrow(Mapping):
         self._frames, self._convert = frames, convert
 
     def __getitem__(self, key: str):
-        return self._convert(key, self._frames[key].drop(columns=[WHERE], errors="ignore"))
+        return _arrow_table(self._convert, key, self._frames[key])
 
     def __iter__(self):
         return iter(self._frames)

@@ -155,14 +155,21 @@ def signature_exposure(
     mean over draws (n_sig,), which is all the summaries need. W: the terms' weights per draw (U, n_draws)
     (judgement uncertainty); None: the curated weights."""
     e, ratio = _signature_parts(st, Md, max_share, W)
-    a, _, m = st.blocks
+    a = st.blocks[0]
     if auto_mean:
         return e, automation_mean(st, e[a], ratio)
+    return e, automation_part(st, e, ratio)
+
+
+def automation_part(st: Structure, e: np.ndarray, ratio: np.ndarray | None) -> np.ndarray:
+    """Each signature's automation part (n_sig, n_draws): all of the automation-only block's exposure e, the
+    mixed block's automation part `ratio`, none of the augmentation block's."""
+    a, _, m = st.blocks
     e_auto = np.zeros_like(e)
     e_auto[a] = e[a]
     if ratio is not None:
         e_auto[m] = ratio
-    return e, e_auto
+    return e_auto
 
 
 def automation_mean(st: Structure, auto_only: np.ndarray, ratio: np.ndarray | None) -> np.ndarray:
@@ -657,11 +664,7 @@ class Run:
             e, ratio = _signature_parts(st, Md[:, c], ms, W[:, c])
             E[:, c] = st.A_sig32 @ e
             if keep_draws:
-                e_auto = np.zeros_like(e)
-                e_auto[a] = e[a]
-                if ratio is not None:
-                    e_auto[m] = ratio
-                E_auto[:, c] = st.A_sig32 @ e_auto
+                E_auto[:, c] = st.A_sig32 @ automation_part(st, e, ratio)
             else:
                 auto_only[:, c] = e[a]
                 if ratio is not None:
