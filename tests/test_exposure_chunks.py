@@ -139,3 +139,24 @@ def test_judgement_draws_in_row_blocks(monkeypatch):
     same = [i for i in range(1, 41) if keys[i] == keys[1]]
     z = [(special.logit(whole[i]) - special.logit(values[i])) / judgement.sigma(conf[i : i + 1]) for i in same]
     np.testing.assert_allclose(z[0], z[-1], rtol=1e-6, atol=1e-6)  # one standard-normal draw per key
+
+
+def test_years_queued_on_threads_are_the_years_in_turn(eng):
+    from concurrent.futures import ThreadPoolExecutor
+
+    eng.forget_draws()
+    in_turn = eng.run("expected", seed=8).evaluate()
+    eng.forget_draws()  # (the past years again: each run evaluates its own, none is copied from the first)
+    run = eng.run("expected", seed=8)
+    with ThreadPoolExecutor(2) as pool:
+        finish = run.start_evaluation(pool=pool)
+        queued = finish()
+    assert len(run.years) > 2
+    for k in in_turn:
+        assert np.array_equal(queued[k], in_turn[k], equal_nan=True), k
+    E, _ = eng.run("fast", seed=8).entity_draws()  # (draws kept: the years in turn; queued below)
+    eng.forget_draws()
+    kept = eng.run("fast", seed=8)
+    with ThreadPoolExecutor(2) as pool:
+        kept.start_evaluation(keep_draws=True, pool=pool)()
+    assert np.array_equal(kept.entity_draws()[0], E, equal_nan=True)

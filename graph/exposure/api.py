@@ -343,10 +343,11 @@ ORIGIN = "graph/exposure"  # the `_where` of derived rows
 
 
 def _scenario_columns(eng: Engine, scenarios, build_id: str, years, draws, seed) -> list[dict[str, list]]:
-    """Each scenario's ExposureScore columns, in order. Two scenarios at a time in two threads (numpy's and
-    scipy's array work lets go of the GIL: ~1.6x on two cores; each run writes only its own arrays, the
-    draws they share are made first), one at a time with CRAFTGRAPH_WORKERS=1 or one core."""
-    threads = min(workers.threads(), len(scenarios))
+    """Each scenario's ExposureScore columns, in order. Every year of every scenario is queued on two threads
+    (numpy's and scipy's array work lets go of the GIL; the years are independent and many, so both cores
+    stay busy to the end), and each scenario is summarised as soon as its years are done; one thing at a
+    time with CRAFTGRAPH_WORKERS=1 or one core. The values are the same either way."""
+    threads = min(workers.threads(), len(scenarios) * len(years))
     if threads <= 1:
         parts = []
         for sc in scenarios:
@@ -356,15 +357,14 @@ def _scenario_columns(eng: Engine, scenarios, build_id: str, years, draws, seed)
         return parts
     runs: list = [eng.run(sc, years=years, draws=draws, seed=seed) for sc in scenarios]  # (shared draws: once)
     eng.forget_runs()  # (each run is let go below once summarised)
-
-    def columns(i: int) -> dict[str, list]:
-        out = _score_columns(runs[i].summary(), build_id)
-        runs[i] = None
-        memory.release()
-        return out
-
     with ThreadPoolExecutor(threads, thread_name_prefix="craftgraph-scores") as pool:
-        return list(pool.map(columns, range(len(runs))))
+        evaluations: list = [run.start_evaluation(pool=pool) for run in runs]  # (queued in scenario order)
+        parts = []
+        for i in range(len(runs)):
+            parts.append(_score_columns(runs[i].summary(evaluations[i]), build_id))
+            runs[i] = evaluations[i] = None
+            memory.release()
+    return parts
 
 
 def fit_ahead(graph_nodes: Mapping, graph_edges: Mapping, config: MethodConfig | None = None) -> PreparedFit:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -417,6 +418,10 @@ class Engine:
         return out
 
 
+# what Run.evaluate gives for every entity and year
+SUMMARY_KEYS = ("low", "median", "high", "mean", "automation", "technical_low", "technical_median", "technical_high")
+
+
 class Run:
     """One scenario's draws: parameters, maturity and limitation paths, and entity summaries."""
 
@@ -602,48 +607,79 @@ class Run:
         The hot path runs in float32 (exposures are shares; 7 significant digits are plenty).
         keep_draws also keeps E and E_auto, (n_years, n_entities, n_draws).
         """
+        return self.start_evaluation(keep_draws)()
+
+    def start_evaluation(
+        self, keep_draws: bool = False, pool: Executor | None = None
+    ) -> Callable[[], dict[str, np.ndarray]]:
+        """evaluate() with each year's work queued on `pool` (None: done now): the returned function waits for
+        the years and gives evaluate's result. The years are independent (each writes its own rows), so the
+        values do not depend on how they are spread over threads."""
+        st = self.engine.structure
+        n_y, n_e = len(self.years), st.A_sig.shape[0]
+        out = {k: np.empty((n_y, n_e)) for k in SUMMARY_KEYS}
+        shape = (n_y, n_e, self.n_draws) if keep_draws else (0, 0, 0)
+        draws = (np.empty(shape, np.float32), np.empty(shape, np.float32))
+        past = self.engine.past_years(self.judgement.weights)
+
+        def year(y: int) -> None:
+            self._evaluate_year(y, out, draws if keep_draws else None, past)
+
+        pending = [pool.submit(year, y) for y in range(n_y)] if pool is not None else []
+        if pool is None:
+            for y in range(n_y):
+                year(y)
+
+        def finish() -> dict[str, np.ndarray]:
+            for f in pending:
+                f.result()
+            for k in out:
+                out[k][:, ~st.has_basis] = np.nan
+            if keep_draws:
+                draws[0][:, ~st.has_basis, :] = np.nan
+                draws[1][:, ~st.has_basis, :] = np.nan
+                self._draws = draws
+            return out
+
+        return finish
+
+    def _evaluate_year(
+        self,
+        y: int,
+        out: dict[str, np.ndarray],
+        draws: tuple[np.ndarray, np.ndarray] | None,
+        past: dict[int, tuple[bytes, dict[str, np.ndarray]]],
+    ) -> None:
+        """Year y's row of every summary in `out` (and of `draws`, when kept); a past year another scenario
+        evaluated with bitwise the same maturity is copied from `past` (see Engine.past_years)."""
         st = self.engine.structure
         ms = np.float32(min(self.engine.config.max_share, 1.0 - 1e-6))  # below 1 in float32 too
         lo, hi = self.engine.config.band
-        n_y, n_e = len(self.years), st.A_sig.shape[0]
-        keys = ("low", "median", "high", "mean", "automation", "technical_low", "technical_median", "technical_high")
-        out = {k: np.empty((n_y, n_e)) for k in keys}
-        shape = (n_y, n_e, self.n_draws) if keep_draws else (0, 0, 0)
-        draws = (np.empty(shape, np.float32), np.empty(shape, np.float32))
         W = self.judgement.weights
-        past = self.engine.past_years(W)
-        for y in range(n_y):
-            Md, Md_tech = self._year_maturity(y)
-            shared = not keep_draws and self.times[y] <= self.engine.compiled.as_of
-            digest = maturity_digest(Md, Md_tech) if shared else b""
-            hit = past.get(self.years[y]) if shared else None
-            if hit is not None and hit[0] == digest:
-                for k in keys:
-                    out[k][y] = hit[1][k]
-                continue
-            # one year's (entities x draws) arrays at a time: the damped ones, then the technical ones
-            E, auto = self._year_draws(Md, ms, W, keep_draws)
-            out["mean"][y] = E.mean(axis=1, dtype=np.float64)
-            if keep_draws:
-                out["automation"][y] = auto.mean(axis=1, dtype=np.float64)
-                draws[0][y], draws[1][y] = E, auto
-            else:
-                out["automation"][y] = st.A_sig @ auto.astype(np.float64)
-            q = quantiles(E, (lo, 0.5, hi), overwrite=True)  # (E sorted in place: its mean is taken)
-            out["low"][y], out["median"][y], out["high"][y] = q
-            del E, auto
-            if Md_tech is not Md:
-                q = quantiles(self._year_total(Md_tech, ms, W), (lo, 0.5, hi), overwrite=True)
-            out["technical_low"][y], out["technical_median"][y], out["technical_high"][y] = q
-            if shared:
-                past[self.years[y]] = (digest, {k: out[k][y].copy() for k in keys})
-        for k in out:
-            out[k][:, ~st.has_basis] = np.nan
-        if keep_draws:
-            draws[0][:, ~st.has_basis, :] = np.nan
-            draws[1][:, ~st.has_basis, :] = np.nan
-            self._draws = draws
-        return out
+        Md, Md_tech = self._year_maturity(y)
+        shared = draws is None and self.times[y] <= self.engine.compiled.as_of
+        digest = maturity_digest(Md, Md_tech) if shared else b""
+        hit = past.get(self.years[y]) if shared else None
+        if hit is not None and hit[0] == digest:
+            for k in SUMMARY_KEYS:
+                out[k][y] = hit[1][k]
+            return
+        # one year's (entities x draws) arrays at a time: the damped ones, then the technical ones
+        E, auto = self._year_draws(Md, ms, W, draws is not None)
+        out["mean"][y] = E.mean(axis=1, dtype=np.float64)
+        if draws is not None:
+            out["automation"][y] = auto.mean(axis=1, dtype=np.float64)
+            draws[0][y], draws[1][y] = E, auto
+        else:
+            out["automation"][y] = st.A_sig @ auto.astype(np.float64)
+        q = quantiles(E, (lo, 0.5, hi), overwrite=True)  # (E sorted in place: its mean is taken)
+        out["low"][y], out["median"][y], out["high"][y] = q
+        del E, auto
+        if Md_tech is not Md:
+            q = quantiles(self._year_total(Md_tech, ms, W), (lo, 0.5, hi), overwrite=True)
+        out["technical_low"][y], out["technical_median"][y], out["technical_high"][y] = q
+        if shared:
+            past[self.years[y]] = (digest, {k: out[k][y].copy() for k in SUMMARY_KEYS})
 
     def _year_draws(
         self, Md64: np.ndarray, ms: np.float32, W: np.ndarray, keep_draws: bool
@@ -689,10 +725,11 @@ class Run:
             self.evaluate(keep_draws=True)
         return self._draws
 
-    def summary(self) -> pd.DataFrame:
-        """One row per entity and year: median, 80% band, mean, automation + augmentation (= mean)."""
+    def summary(self, evaluation: Callable[[], dict[str, np.ndarray]] | None = None) -> pd.DataFrame:
+        """One row per entity and year: median, 80% band, mean, automation + augmentation (= mean).
+        `evaluation`: the function start_evaluation gave, when the years were queued on a pool."""
         if self._summary is None:
-            self._summary = summarise(self, self.evaluate())
+            self._summary = summarise(self, (evaluation or self.start_evaluation())())
         return self._summary
 
     def task_summary(self, year: int) -> pd.DataFrame:
