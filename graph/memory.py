@@ -44,6 +44,27 @@ def _malloc_trim() -> Callable[[int], int] | None:
     return fn
 
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter: how many heaps (arenas) threads may spread over
+
+
+def one_heap_for_threads() -> None:
+    """Have every thread allocate from the one C heap (glibc; a no-op elsewhere or once refused). By
+    default each new thread that allocates gets a heap (arena) of its own, and `release` gives back little
+    of one: freed pages there stay resident. A build's threads (scores, table writes) each free what they
+    made within the step, so one heap costs them nothing measurable but keeps ~10-20 MB off the build's
+    peak (docs/decisions/build-memory.md). Process-wide and lasting: set by the build, and harmless to a
+    process that builds more than once."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    mallopt(M_ARENA_MAX, 1)
+
+
 def release() -> None:
     """Give the system back the free memory the C allocator and pyarrow's pool keep (a no-op where the C
     library cannot). Values are untouched; only pages nothing uses are returned."""

@@ -365,6 +365,7 @@ def build(
     required kind, and a build that would make a node label of the current snapshot collapse."""
     home = home or snapshot.default_home()
     progress = memory.releasing(progress)  # every step starts from a trimmed heap (graph/memory.py)
+    memory.one_heap_for_threads()
     with memory.c_allocator_for_arrow(), workers.Group() as group:  # (a worker is stopped on leaving, always)
         tables, public_info = collect(catalog, sources, progress, force=force, group=group, fit_ahead=with_scores)
         progress("converting tables")
@@ -372,13 +373,14 @@ def build(
         group.poll()
         if not force:
             check_collapse(home, nodes)
-        if with_scores:
-            nodes, edges = add_scores(nodes, edges, progress, prepared_fit(group))
-
-        with snapshot.home_lock(home, on_wait=progress):
-            manifest = _write_snapshot(
-                home, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason, cypher_db
-            )
+        with snapshot.SnapshotWriter(home) as writer:
+            writer.write_ahead(nodes, edges)  # (the graph's tables, in a thread, while the scores are computed)
+            if with_scores:
+                nodes, edges = add_scores(nodes, edges, progress, prepared_fit(group))
+            with snapshot.home_lock(home, on_wait=progress):
+                manifest = _write_snapshot(
+                    writer, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason, cypher_db
+                )
     memory.release()
     return manifest
 
@@ -396,7 +398,7 @@ def _arrow_table(convert: Callable, name: str, frame):
 
 
 def _write_snapshot(
-    home: Path,
+    writer: snapshot.SnapshotWriter,
     nodes: dict,
     edges: dict,
     tables: Tables,
@@ -407,14 +409,15 @@ def _write_snapshot(
     sources_reason: str | None = None,
     cypher_db: bool = False,
 ) -> dict:
-    """Write the snapshot into a temporary folder of this build's own and publish it (under the home's
-    lock). A failure removes that folder only, and leaves the previous snapshot current; a write that
-    the system refuses (a full disk, no permission) is a one-line SnapshotError."""
+    """Finish the snapshot in the writer's temporary folder (the tables written ahead there, the others now)
+    and publish it (under the home's lock). A failure removes that folder only, and leaves the previous
+    snapshot current; a write that the system refuses (a full disk, no permission) is a one-line
+    SnapshotError."""
+    tmp, home = writer.folder, writer.home
     created = datetime.now(UTC)
-    tmp = snapshot.temporary_dir(home, created)
     try:
         (home / "snapshots").mkdir(parents=True, exist_ok=True)
-        content_hash = snapshot.content_hash(nodes, edges)
+        content_hash = snapshot.content_hash(nodes, edges, known=writer.digests())
         build_id = _build_id(created, content_hash)
         while (home / "snapshots" / build_id).exists():  # the same content built within the same second
             time.sleep(1.0 - created.microsecond / 1e6)
@@ -422,7 +425,7 @@ def _write_snapshot(
             build_id = _build_id(created, content_hash)
         nodes, edges = snapshot.stamp(nodes, build_id), snapshot.stamp(edges, build_id)
         progress("writing tables")
-        snapshot.write_tables(tmp, nodes, edges)
+        writer.write_rest(nodes, edges)
         memory.release()  # (the parquet writer's buffers)
         views.write(tmp)  # what the explorer's first page shows, read from the tables just written
         if cypher_db:

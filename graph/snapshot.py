@@ -11,10 +11,11 @@ Layout of the home (CRAFTGRAPH_HOME, else a per-user data directory):
                               use (graph.embedded.ensure_database) or by `build --with-cypher-db`
         backtest.json         the forecast backtest's results, when stored (graph/exposure/backtest_store.py)
 
-A build writes into snapshots/.tmp-<time>-<host>-<pid> and renames it when complete; `current` is
-switched last, so a failed build leaves the previous snapshot current and whole. Writers hold the home's
-lock (`home_lock`, an advisory lock on home/.lock) while they write, so two builds into one home run one
-after the other and never delete each other's temporary folders.
+A build writes into snapshots/.tmp-<time>-<host>-<pid> (its own: `SnapshotWriter`) and renames it when
+complete; `current` is switched last, so a failed build leaves the previous snapshot current and whole.
+Writers hold the home's lock (`home_lock`, an advisory lock on home/.lock) while they finish and publish a
+snapshot, so two builds into one home publish one after the other; a build removes only the temporary
+folders of processes that are no longer running.
 
 Retention: a build keeps the newest KEEP_SNAPSHOTS snapshots ($CRAFTGRAPH_KEEP_SNAPSHOTS, default 3) and
 never removes the current one; `craftgraph snapshots` lists them and `craftgraph snapshots use ID` makes
@@ -31,6 +32,7 @@ import shutil
 import socket
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -282,16 +284,23 @@ def table_digest(t: pa.Table) -> str:
 STAMP = "build_id"  # derived rows carry the id of the build that made them; not part of the content
 
 
-def content_hash(nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> str:
-    """A hash over every table's content (without build stamps): same inputs, same hash."""
+def content_hash(
+    nodes: dict[str, pa.Table], edges: dict[str, pa.Table], known: dict[tuple[str, str], str] | None = None
+) -> str:
+    """A hash over every table's content (without build stamps): same inputs, same hash. `known`: digests
+    already taken ((kind, name) -> content_digest of that table)."""
     h = hashlib.sha256()
+    known = known or {}
     for kind, tables in (("nodes", nodes), ("edges", edges)):
         for name in sorted(tables):
-            t = tables[name]
-            if STAMP in t.column_names:
-                t = t.drop_columns([STAMP])
-            h.update(f"{kind}/{name}:{table_digest(t)}\n".encode())
+            digest = known.get((kind, name)) or content_digest(tables[name])
+            h.update(f"{kind}/{name}:{digest}\n".encode())
     return h.hexdigest()
+
+
+def content_digest(t: pa.Table) -> str:
+    """table_digest of a table without its build stamp."""
+    return table_digest(t.drop_columns([STAMP]) if STAMP in t.column_names else t)
 
 
 def files_digest(entries: list[tuple[str, str]]) -> str:
@@ -321,11 +330,60 @@ def stamp(tables: dict[str, pa.Table], build_id: str) -> dict[str, pa.Table]:
 
 
 def write_tables(snap: Path, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> None:
-    (snap / "nodes").mkdir(parents=True)
-    (snap / "edges").mkdir(parents=True)
     for kind, tables in (("nodes", nodes), ("edges", edges)):
         for name in sorted(tables):
-            pq.write_table(tables[name], snap / kind / f"{name}.parquet")
+            write_table(snap, kind, name, tables[name])
+
+
+def write_table(snap: Path, kind: str, name: str, t: pa.Table) -> None:
+    """One table into snap/kind/name.parquet ("nodes" or "edges")."""
+    (snap / kind).mkdir(parents=True, exist_ok=True)
+    pq.write_table(t, snap / kind / f"{name}.parquet")
+
+
+class SnapshotWriter:
+    """A build's temporary snapshot folder (`folder`), written in two parts. The tables that carry no build
+    stamp (every table but the derived ones) do not depend on the build id, so `write_ahead` writes them,
+    and takes their content digests, in a thread of their own while the build computes the scores (Arrow's
+    writer does its work without the GIL); `write_rest` writes the others once the build id is known.
+    Leaving the block waits for that thread and removes the folder, unless it was published (renamed)."""
+
+    def __init__(self, home: Path):
+        self.home = home
+        self.folder = temporary_dir(home, datetime.now(UTC))
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="craftgraph-write")
+        self._ahead: dict[tuple[str, str], Future[str]] = {}
+
+    def write_ahead(self, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> None:
+        for kind, tables in (("nodes", nodes), ("edges", edges)):
+            for name, t in tables.items():
+                if STAMP not in t.column_names:
+                    self._ahead[(kind, name)] = self._pool.submit(self._write_one, kind, name, t)
+
+    def _write_one(self, kind: str, name: str, t: pa.Table) -> str:
+        write_table(self.folder, kind, name, t)
+        return content_digest(t)
+
+    def digests(self) -> dict[tuple[str, str], str]:
+        """(kind, name) -> content digest of every table written ahead, once written; a write's error
+        (OSError for a full disk) is raised here."""
+        return {k: f.result() for k, f in self._ahead.items()}
+
+    def write_rest(self, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> None:
+        """Write the tables not written ahead (the stamped ones: give them stamped), after those."""
+        self.digests()
+        rest = [
+            {k: t for k, t in tables.items() if (kind, k) not in self._ahead}
+            for kind, tables in (("nodes", nodes), ("edges", edges))
+        ]
+        write_tables(self.folder, rest[0], rest[1])
+
+    def __enter__(self) -> SnapshotWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.folder, ignore_errors=True)  # (nothing there once published)
 
 
 def publish(home: Path, tmp: Path, build_id: str) -> Path:

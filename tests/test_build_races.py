@@ -145,3 +145,56 @@ def test_edge_inputs_are_one_line_and_keep_the_previous_snapshot(damage, catalog
         for line in lines
     ), lines
     assert snapshot.current_dir(home).name == first["build_id"]
+
+
+def test_a_table_written_ahead_that_fails_is_one_line_and_leaves_nothing(catalog_copy, tmp_path, monkeypatch, capsys):
+    """The graph's tables are written while the scores are computed (snapshot.SnapshotWriter): a refused
+    write there ends the build as a refused write at the end does."""
+    home = tmp_path / "home"
+    first = build(catalog_copy, home=home)
+    (catalog_copy / "vendors.csv").write_text(
+        (catalog_copy / "vendors.csv").read_text() + "vendor:other,Other,GB,,src:fx-paper\n"
+    )
+    real = snapshot.write_table
+
+    def full(snap, kind, name, t):
+        if name == "Vendor":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(snap, kind, name, t)
+
+    monkeypatch.setattr(snapshot, "write_table", full)
+    rc = main(["build", "--catalog", str(catalog_copy), "--home", str(home), "-q"])
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert rc != 0 and len(lines) == 1 and "Traceback" not in err, err
+    assert "No space left on device" in lines[0] and "previous snapshot is still current" in lines[0]
+    assert snapshot.current_dir(home).name == first["build_id"]
+    assert not list((home / "snapshots").glob(".tmp-*"))
+
+
+def test_a_build_that_fails_after_writing_ahead_leaves_no_folder(catalog_copy, tmp_path, monkeypatch):
+    import graph.pipeline
+
+    home = tmp_path / "home"
+    first = build(catalog_copy, home=home)
+    written: list[str] = []
+    real = snapshot.write_table
+
+    def noted(snap, kind, name, t):
+        real(snap, kind, name, t)
+        written.append(name)
+
+    def scores_fail(*_a, **_k):
+        deadline = time.monotonic() + 30
+        while not written and time.monotonic() < deadline:  # (fail once a table is written ahead)
+            time.sleep(0.01)
+        assert len(list((home / "snapshots").glob(".tmp-*"))) == 1  # (the folder written ahead into)
+        raise RuntimeError("the scores failed")
+
+    monkeypatch.setattr(snapshot, "write_table", noted)
+    monkeypatch.setattr(graph.pipeline, "add_scores", scores_fail)
+    with pytest.raises(RuntimeError, match="the scores failed"):
+        build(catalog_copy, home=home)
+    assert written  # (tables were written ahead before the failure)
+    assert snapshot.current_dir(home).name == first["build_id"]
+    assert not list((home / "snapshots").glob(".tmp-*"))

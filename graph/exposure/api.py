@@ -318,7 +318,12 @@ def score_tables(
         if hasattr(frames, "forget"):
             frames.forget()
     memory.release()  # (what compiling made and let go)
-    parts = _scenario_columns(eng, scenarios, build_id, years, draws, seed)
+    reaches: dict[str, list] = {}
+
+    def make_reaches() -> None:  # (the engine's paths only: made while the scenarios' years are computed)
+        reaches.update(_reaches(eng, build_id))
+
+    parts = _scenario_columns(eng, scenarios, build_id, years, draws, seed, meanwhile=make_reaches)
     eng.forget_draws()
     score = {c: [v for part in parts for v in part[c]] for c in parts[0]} if parts else {}
     del parts
@@ -333,7 +338,6 @@ def score_tables(
     edges = {"HAS_SCORE": edge_columns("HAS_SCORE", has)} if has["src"] else {}
     del score, has, scored  # (as frames now)
     memory.release()
-    reaches = _reaches(eng, build_id)
     if reaches:
         edges["REACHES"] = edge_columns("REACHES", reaches)
     return nodes, edges
@@ -342,13 +346,16 @@ def score_tables(
 ORIGIN = "graph/exposure"  # the `_where` of derived rows
 
 
-def _scenario_columns(eng: Engine, scenarios, build_id: str, years, draws, seed) -> list[dict[str, list]]:
+def _scenario_columns(
+    eng: Engine, scenarios, build_id: str, years, draws, seed, meanwhile: Callable[[], None] = lambda: None
+) -> list[dict[str, list]]:
     """Each scenario's ExposureScore columns, in order. Every year of every scenario is queued on two threads
     (numpy's and scipy's array work lets go of the GIL; the years are independent and many, so both cores
-    stay busy to the end), and each scenario is summarised as soon as its years are done; one thing at a
-    time with CRAFTGRAPH_WORKERS=1 or one core. The values are the same either way."""
+    stay busy to the end), `meanwhile` is called here, and each scenario is summarised as soon as its years
+    are done; one thing at a time with CRAFTGRAPH_WORKERS=1 or one core. The values are the same either way."""
     threads = min(workers.threads(), len(scenarios) * len(years))
     if threads <= 1:
+        meanwhile()
         parts = []
         for sc in scenarios:
             parts.append(_score_columns(eng.run(sc, years=years, draws=draws, seed=seed).summary(), build_id))
@@ -359,6 +366,7 @@ def _scenario_columns(eng: Engine, scenarios, build_id: str, years, draws, seed)
     eng.forget_runs()  # (each run is let go below once summarised)
     with ThreadPoolExecutor(threads, thread_name_prefix="craftgraph-scores") as pool:
         evaluations: list = [run.start_evaluation(pool=pool) for run in runs]  # (queued in scenario order)
+        meanwhile()
         parts = []
         for i in range(len(runs)):
             parts.append(_score_columns(runs[i].summary(evaluations[i]), build_id))

@@ -542,7 +542,10 @@ class Run:
         if caps is not None:
             L = L[caps]
             links = np.flatnonzero(np.asarray(L.sum(axis=0)).ravel() > 0)
-        plans = [self._damping_plan(L, links, skip) for skip in skips]
+        if caps is None and skips is self._skips:
+            plans = self._plans  # (every year's maturity asks for these: made once)
+        else:
+            plans = [self._damping_plan(L, links, skip) for skip in skips]
         out = [M.copy() for _ in skips] if keep_undamped else [M.copy() for _ in skips[:-1]] + [M]
         kept = M if keep_undamped else None
         if not any(p is not None for p in plans):
@@ -557,6 +560,12 @@ class Run:
                 worst = np.maximum.reduceat(sev, starts, axis=0) if len(starts) < len(pos) else sev
                 Md[i] *= np.exp(G @ np.log1p(-worst))
         return kept, out
+
+    @cached_property
+    def _plans(self) -> list[tuple[np.ndarray, np.ndarray, sp.csr_matrix] | None]:
+        """The damping plans of every capability for the run's own masks (_skips)."""
+        L = self.engine.lim_matrix
+        return [self._damping_plan(L, np.arange(L.shape[1]), skip) for skip in self._skips]
 
     def _damping_plan(
         self, L: sp.csr_matrix, links: np.ndarray, skip: np.ndarray | None
