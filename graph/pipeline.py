@@ -392,6 +392,10 @@ def _to_arrow(tables: Tables) -> tuple[dict, dict]:
     return nodes, edges
 
 
+def _without_where(columns: dict[str, list]) -> dict[str, list]:
+    return {c: v for c, v in columns.items() if c != WHERE}
+
+
 def _arrow_table(convert: Callable, name: str, frame):
     """A pandas frame as its snapshot table (snapshot.node_table or edge_table), without the `_where` column."""
     return convert(name, frame.drop(columns=[WHERE], errors="ignore"))
@@ -563,14 +567,14 @@ def add_scores(
     """Derived exposure scores, written into the snapshot when the engine is available. `prepared_fit`:
     gives capability fits made ahead (used when made from the same inputs)."""
     try:
-        from graph.exposure.api import score_tables
+        from graph.exposure.api import score_columns
     except ImportError:
         return nodes, edges
     progress("computing exposure scores")
-    sn, se = score_tables(PandasOnDemand(nodes), PandasOnDemand(edges), prepared_fit=prepared_fit)
-    for k in list(sn):
-        nodes[k] = snapshot.node_table(k, sn.pop(k))
+    sn, se = score_columns(PandasOnDemand(nodes), PandasOnDemand(edges), prepared_fit=prepared_fit)
+    for k in list(sn):  # (straight from the value lists: no pandas frame in between)
+        nodes[k] = snapshot.node_table_of_columns(k, _without_where(sn.pop(k)))
     for k in list(se):
-        edges[k] = snapshot.edge_table(k, se.pop(k))
+        edges[k] = snapshot.edge_table_of_columns(k, _without_where(se.pop(k)))
     memory.release()  # the engine and its frames are gone
     return nodes, edges

@@ -259,16 +259,48 @@ def _missing(v: object) -> bool:
     return v is None or (not isinstance(v, (list, tuple, str)) and bool(pd.isna(v)))
 
 
+def columns_to_arrow(columns: dict[str, list], schema: pa.Schema) -> pa.Table:
+    """to_arrow of value lists by column (the frame graph.tables.columns_frame makes of them, without making
+    it): a column not given is all null, None and NaN are nulls."""
+    unknown = set(columns) - set(schema.names)
+    if unknown:
+        raise ValueError(f"columns not in the schema: {sorted(unknown)}")
+    n = len(next(iter(columns.values()))) if columns else 0
+    cols = [
+        pa.array(columns[f.name], type=f.type, from_pandas=True) if f.name in columns else pa.nulls(n, type=f.type)
+        for f in schema
+    ]
+    return pa.table(cols, schema=schema)
+
+
 def node_table(label: str, df: pd.DataFrame) -> pa.Table:
-    t = to_arrow(df, arrow_schema(list(NODE_BY_NAME[label].all_props), ends=False))
-    return t.sort_by("id")
+    return to_arrow(df, _node_schema(label)).sort_by("id")
+
+
+def node_table_of_columns(label: str, columns: dict[str, list]) -> pa.Table:
+    """node_table of value lists by column."""
+    return columns_to_arrow(columns, _node_schema(label)).sort_by("id")
 
 
 def edge_table(rel: str, df: pd.DataFrame) -> pa.Table:
-    spec = REL_BY_NAME[rel]
-    t = to_arrow(df, arrow_schema(list(spec.all_props), ends=True))
-    keys = [(c, "ascending") for c in ("src", "dst", *spec.key)]
-    return t.sort_by(keys)
+    return to_arrow(df, _edge_schema(rel)).sort_by(_edge_order(rel))
+
+
+def edge_table_of_columns(rel: str, columns: dict[str, list]) -> pa.Table:
+    """edge_table of value lists by column."""
+    return columns_to_arrow(columns, _edge_schema(rel)).sort_by(_edge_order(rel))
+
+
+def _node_schema(label: str) -> pa.Schema:
+    return arrow_schema(list(NODE_BY_NAME[label].all_props), ends=False)
+
+
+def _edge_schema(rel: str) -> pa.Schema:
+    return arrow_schema(list(REL_BY_NAME[rel].all_props), ends=True)
+
+
+def _edge_order(rel: str) -> list[tuple[str, str]]:
+    return [(c, "ascending") for c in ("src", "dst", *REL_BY_NAME[rel].key)]
 
 
 def table_digest(t: pa.Table) -> str:

@@ -48,3 +48,29 @@ def test_a_column_converts_as_value_by_value(values, typ):
 def test_a_value_that_does_not_fit_is_an_error_still():
     with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError)):
         snapshot.to_arrow(pd.DataFrame({"c": [1, "x"]}), pa.schema([pa.field("c", pa.string())]))
+
+
+def test_score_tables_from_value_lists_are_the_ones_from_frames(fixture_home):
+    """The build turns the scores' value lists into Arrow tables directly (snapshot.*_table_of_columns):
+    the same tables as through the pandas frames score_tables gives."""
+    import graph
+    from graph.exposure import api
+    from graph.tables import WHERE
+
+    g = graph.load(home=fixture_home)
+    nodes, edges = api.score_columns(g.nodes, g.edges, "b", draws=32, seed=2)
+    frames_n, frames_e = api.score_tables(g.nodes, g.edges, "b", draws=32, seed=2)
+    assert nodes and edges.keys() == frames_e.keys() and "REACHES" in edges
+    for k, cols in nodes.items():
+        direct = snapshot.node_table_of_columns(k, {c: v for c, v in cols.items() if c != WHERE})
+        via = snapshot.node_table(k, frames_n[k].drop(columns=[WHERE]))
+        assert direct.num_rows and direct.equals(via), k
+    for k, cols in edges.items():
+        direct = snapshot.edge_table_of_columns(k, {c: v for c, v in cols.items() if c != WHERE})
+        via = snapshot.edge_table(k, frames_e[k].drop(columns=[WHERE]))
+        assert direct.num_rows and direct.equals(via), k
+
+
+def test_value_lists_with_a_column_the_schema_lacks_are_refused():
+    with pytest.raises(ValueError, match="not in the schema: \\['colour'\\]"):
+        snapshot.node_table_of_columns("Vendor", {"id": ["vendor:a"], "colour": ["red"]})

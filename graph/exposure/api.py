@@ -313,17 +313,34 @@ def score_tables(
     Deterministic: same graph, seed and draws give identical frames. Pass the build's id as build_id
     (it is stamped on every score; "unstamped" when the caller does not give it). `prepared_fit`: gives the
     capability fits made ahead (`fit_ahead`; used when made from the same inputs)."""
+    nodes, edges = score_columns(
+        graph_nodes, graph_edges, build_id, scenarios, years, draws, seed, config, prepared_fit
+    )
+    return (
+        {k: node_columns(k, nodes.pop(k)) for k in list(nodes)},
+        {k: edge_columns(k, edges.pop(k)) for k in list(edges)},
+    )
+
+
+def score_columns(
+    graph_nodes: Mapping,
+    graph_edges: Mapping,
+    build_id: str = "unstamped",
+    scenarios: tuple[str, ...] = ("slow", "expected", "fast"),
+    years: tuple[int, ...] = YEARS,
+    draws: int | None = None,
+    seed: int | None = None,
+    config: MethodConfig | None = None,
+    prepared_fit: Callable[[], PreparedFit | None] | None = None,
+) -> tuple[dict[str, dict[str, list]], dict[str, dict[str, list]]]:
+    """score_tables' rows as value lists by column (label or type -> column -> values): what the build turns
+    into Arrow tables without making pandas frames first."""
     eng = Engine(graph_nodes, graph_edges, config, prepared_fit)
     for frames in (graph_nodes, graph_edges):  # frames made on demand (pipeline.PandasOnDemand): compiled now
         if hasattr(frames, "forget"):
             frames.forget()
     memory.release()  # (what compiling made and let go)
-    reaches: dict[str, list] = {}
-
-    def make_reaches() -> None:  # (the engine's paths only: made while the scenarios' years are computed)
-        reaches.update(_reaches(eng, build_id))
-
-    parts = _scenario_columns(eng, scenarios, build_id, years, draws, seed, meanwhile=make_reaches)
+    parts = _scenario_columns(eng, scenarios, build_id, years, draws, seed)
     eng.forget_draws()
     score = {c: [v for part in parts for v in part[c]] for c in parts[0]} if parts else {}
     del parts
@@ -334,28 +351,26 @@ def score_tables(
     }
     has["dst_label"] = ["ExposureScore"] * len(has["src"])
     has[WHERE] = [ORIGIN] * len(has["src"])
-    nodes = {"ExposureScore": node_columns("ExposureScore", score)} if _has_rows(score) else {}
-    edges = {"HAS_SCORE": edge_columns("HAS_SCORE", has)} if has["src"] else {}
-    del score, has, scored  # (as frames now)
+    nodes = {"ExposureScore": score} if _has_rows(score) else {}
+    edges = {"HAS_SCORE": has} if has["src"] else {}
+    del score, has, scored
     memory.release()
+    reaches = _reaches(eng, build_id)
     if reaches:
-        edges["REACHES"] = edge_columns("REACHES", reaches)
+        edges["REACHES"] = reaches
     return nodes, edges
 
 
 ORIGIN = "graph/exposure"  # the `_where` of derived rows
 
 
-def _scenario_columns(
-    eng: Engine, scenarios, build_id: str, years, draws, seed, meanwhile: Callable[[], None] = lambda: None
-) -> list[dict[str, list]]:
+def _scenario_columns(eng: Engine, scenarios, build_id: str, years, draws, seed) -> list[dict[str, list]]:
     """Each scenario's ExposureScore columns, in order. Every year of every scenario is queued on two threads
     (numpy's and scipy's array work lets go of the GIL; the years are independent and many, so both cores
-    stay busy to the end), `meanwhile` is called here, and each scenario is summarised as soon as its years
-    are done; one thing at a time with CRAFTGRAPH_WORKERS=1 or one core. The values are the same either way."""
+    stay busy to the end), and each scenario is summarised as soon as its years are done; one thing at a
+    time with CRAFTGRAPH_WORKERS=1 or one core. The values are the same either way."""
     threads = min(workers.threads(), len(scenarios) * len(years))
     if threads <= 1:
-        meanwhile()
         parts = []
         for sc in scenarios:
             parts.append(_score_columns(eng.run(sc, years=years, draws=draws, seed=seed).summary(), build_id))
@@ -366,7 +381,6 @@ def _scenario_columns(
     eng.forget_runs()  # (each run is let go below once summarised)
     with ThreadPoolExecutor(threads, thread_name_prefix="craftgraph-scores") as pool:
         evaluations: list = [run.start_evaluation(pool=pool) for run in runs]  # (queued in scenario order)
-        meanwhile()
         parts = []
         for i in range(len(runs)):
             parts.append(_score_columns(runs[i].summary(evaluations[i]), build_id))
