@@ -376,7 +376,9 @@ def build(
         with snapshot.SnapshotWriter(home) as writer:
             writer.write_ahead(nodes, edges)  # (the graph's tables, in a thread, while the scores are computed)
             if with_scores:
-                nodes, edges = add_scores(nodes, edges, progress, prepared_fit(group))
+                nodes, edges = add_scores(
+                    nodes, edges, progress, prepared_fit(group), after_compile=lambda: writer.let_go(nodes, edges)
+                )
             with snapshot.home_lock(home, on_wait=progress):
                 manifest = _write_snapshot(
                     writer, nodes, edges, tables, catalog, sources, public_info, progress, sources_reason, cypher_db
@@ -392,7 +394,7 @@ def _to_arrow(tables: Tables) -> tuple[dict, dict]:
     return nodes, edges
 
 
-def _without_where(columns: dict[str, list]) -> dict[str, list]:
+def _without_where(columns: Mapping[str, Any]) -> dict[str, Any]:
     return {c: v for c, v in columns.items() if c != WHERE}
 
 
@@ -438,7 +440,7 @@ def _write_snapshot(
             progress("creating the embedded Cypher database")
             embedded.create_from_tables(tmp)
         previous = _previous_manifest(home)
-        manifest = _manifest(build_id, created, content_hash, nodes, edges, tables, catalog, sources, public_info)
+        manifest = _manifest(build_id, created, content_hash, writer.rows, tables, catalog, sources, public_info)
         manifest["previous_build_id"] = previous.get("build_id") if previous else None
         manifest["sources_dir"] = str(Path(sources).resolve()) if sources is not None else None
         manifest["sources_reason"] = sources_reason or ("given" if sources is not None else "none")
@@ -473,16 +475,15 @@ def _manifest(
     build_id: str,
     created: datetime,
     content_hash: str,
-    nodes: dict,
-    edges: dict,
+    rows: dict[str, dict[str, int]],
     tables: Tables,
     catalog: Path,
     sources: Path | None,
     public_info: dict,
 ) -> dict:
     counts: dict[str, Any] = {
-        "nodes": {k: v.num_rows for k, v in sorted(nodes.items())},
-        "edges": {k: v.num_rows for k, v in sorted(edges.items())},
+        "nodes": dict(sorted(rows["nodes"].items())),
+        "edges": dict(sorted(rows["edges"].items())),
     }
     counts["total_nodes"] = sum(counts["nodes"].values())
     counts["total_edges"] = sum(counts["edges"].values())
@@ -562,16 +563,23 @@ class PandasOnDemand(Mapping):
 
 
 def add_scores(
-    nodes: dict, edges: dict, progress: Progress, prepared_fit: Callable[[], Any] | None = None
+    nodes: dict,
+    edges: dict,
+    progress: Progress,
+    prepared_fit: Callable[[], Any] | None = None,
+    after_compile: Callable[[], None] | None = None,
 ) -> tuple[dict, dict]:
     """Derived exposure scores, written into the snapshot when the engine is available. `prepared_fit`:
-    gives capability fits made ahead (used when made from the same inputs)."""
+    gives capability fits made ahead (used when made from the same inputs); `after_compile` is called once
+    the engine has read the tables (the build lets go of those it has written)."""
     try:
         from graph.exposure.api import score_columns
     except ImportError:
         return nodes, edges
     progress("computing exposure scores")
-    sn, se = score_columns(PandasOnDemand(nodes), PandasOnDemand(edges), prepared_fit=prepared_fit)
+    sn, se = score_columns(
+        PandasOnDemand(nodes), PandasOnDemand(edges), prepared_fit=prepared_fit, after_compile=after_compile
+    )
     for k in list(sn):  # (straight from the value lists: no pandas frame in between)
         nodes[k] = snapshot.node_table_of_columns(k, _without_where(sn.pop(k)))
     for k in list(se):

@@ -31,10 +31,11 @@ import os
 import shutil
 import socket
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import platformdirs
@@ -259,7 +260,7 @@ def _missing(v: object) -> bool:
     return v is None or (not isinstance(v, (list, tuple, str)) and bool(pd.isna(v)))
 
 
-def columns_to_arrow(columns: dict[str, list], schema: pa.Schema) -> pa.Table:
+def columns_to_arrow(columns: Mapping[str, Any], schema: pa.Schema) -> pa.Table:
     """to_arrow of value lists by column (the frame graph.tables.columns_frame makes of them, without making
     it): a column not given is all null, None and NaN are nulls."""
     unknown = set(columns) - set(schema.names)
@@ -277,7 +278,7 @@ def node_table(label: str, df: pd.DataFrame) -> pa.Table:
     return to_arrow(df, _node_schema(label)).sort_by("id")
 
 
-def node_table_of_columns(label: str, columns: dict[str, list]) -> pa.Table:
+def node_table_of_columns(label: str, columns: Mapping[str, Any]) -> pa.Table:
     """node_table of value lists by column."""
     return columns_to_arrow(columns, _node_schema(label)).sort_by("id")
 
@@ -286,7 +287,7 @@ def edge_table(rel: str, df: pd.DataFrame) -> pa.Table:
     return to_arrow(df, _edge_schema(rel)).sort_by(_edge_order(rel))
 
 
-def edge_table_of_columns(rel: str, columns: dict[str, list]) -> pa.Table:
+def edge_table_of_columns(rel: str, columns: Mapping[str, Any]) -> pa.Table:
     """edge_table of value lists by column."""
     return columns_to_arrow(columns, _edge_schema(rel)).sort_by(_edge_order(rel))
 
@@ -320,11 +321,11 @@ def content_hash(
     nodes: dict[str, pa.Table], edges: dict[str, pa.Table], known: dict[tuple[str, str], str] | None = None
 ) -> str:
     """A hash over every table's content (without build stamps): same inputs, same hash. `known`: digests
-    already taken ((kind, name) -> content_digest of that table)."""
+    already taken ((kind, name) -> content_digest of that table), of tables given or no longer held."""
     h = hashlib.sha256()
     known = known or {}
     for kind, tables in (("nodes", nodes), ("edges", edges)):
-        for name in sorted(tables):
+        for name in sorted(set(tables) | {n for k, n in known if k == kind}):
             digest = known.get((kind, name)) or content_digest(tables[name])
             h.update(f"{kind}/{name}:{digest}\n".encode())
     return h.hexdigest()
@@ -377,12 +378,14 @@ class SnapshotWriter:
     """A build's temporary snapshot folder (`folder`), written in two parts. The tables that carry no build
     stamp (every table but the derived ones) do not depend on the build id, so `write_ahead` writes them,
     and takes their content digests, in a thread of their own while the build computes the scores (Arrow's
-    writer does its work without the GIL); `write_rest` writes the others once the build id is known.
+    writer does its work without the GIL), and `let_go` drops them from the build's memory once written;
+    `write_rest` writes the others once the build id is known. `rows`: the row count of every table written.
     Leaving the block waits for that thread and removes the folder, unless it was published (renamed)."""
 
     def __init__(self, home: Path):
         self.home = home
         self.folder = temporary_dir(home, datetime.now(UTC))
+        self.rows: dict[str, dict[str, int]] = {"nodes": {}, "edges": {}}
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="craftgraph-write")
         self._ahead: dict[tuple[str, str], Future[str]] = {}
 
@@ -391,6 +394,17 @@ class SnapshotWriter:
             for name, t in tables.items():
                 if STAMP not in t.column_names:
                     self._ahead[(kind, name)] = self._pool.submit(self._write_one, kind, name, t)
+                    self.rows[kind][name] = t.num_rows
+
+    def let_go(self, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> None:
+        """Remove the tables written ahead from `nodes` and `edges`, once written (their digests and row
+        counts are kept here): what the build no longer needs, ~35 MB of a full build, is freed before its
+        peak. A table whose write failed stays (the failure is raised when the snapshot is finished)."""
+        wait(self._ahead.values())
+        for kind, tables in (("nodes", nodes), ("edges", edges)):
+            for name in [n for n in tables if (kind, n) in self._ahead]:
+                if self._ahead[(kind, name)].exception() is None:
+                    del tables[name]
 
     def _write_one(self, kind: str, name: str, t: pa.Table) -> str:
         write_table(self.folder, kind, name, t)
@@ -409,6 +423,8 @@ class SnapshotWriter:
             for kind, tables in (("nodes", nodes), ("edges", edges))
         ]
         write_tables(self.folder, rest[0], rest[1])
+        for kind, tables in zip(("nodes", "edges"), rest, strict=True):
+            self.rows[kind].update({k: t.num_rows for k, t in tables.items()})
 
     def __enter__(self) -> SnapshotWriter:
         return self

@@ -332,13 +332,17 @@ def score_columns(
     seed: int | None = None,
     config: MethodConfig | None = None,
     prepared_fit: Callable[[], PreparedFit | None] | None = None,
+    after_compile: Callable[[], None] | None = None,
 ) -> tuple[dict[str, dict[str, Column]], dict[str, dict[str, Column]]]:
     """score_tables' rows as value lists by column (label or type -> column -> values): what the build turns
-    into Arrow tables without making pandas frames first."""
+    into Arrow tables without making pandas frames first. `after_compile` is called once the engine has read
+    the graph (the build lets go of the tables it has written by then)."""
     eng = Engine(graph_nodes, graph_edges, config, prepared_fit)
     for frames in (graph_nodes, graph_edges):  # frames made on demand (pipeline.PandasOnDemand): compiled now
         if hasattr(frames, "forget"):
             frames.forget()
+    if after_compile is not None:
+        after_compile()
     memory.release()  # (what compiling made and let go)
     parts = _scenario_columns(eng, scenarios, build_id, years, draws, seed)
     eng.forget_draws()
