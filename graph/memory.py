@@ -9,6 +9,7 @@ every phase's high-water marks rather than the largest one (docs/decisions/build
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -99,3 +100,17 @@ def c_allocator_for_arrow() -> Iterator[None]:
         yield
     finally:
         pa.set_memory_pool(before)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector off for the block, as it was after: for steps that make many objects and few
+    cycles (the readers, the imports, the scores), where each full collection walks every object alive and
+    collects next to nothing (~0.05-0.07 s each in a full build)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -13,10 +13,8 @@ Sources that others join onto (O*NET, the crosswalks) keep what they parsed in t
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -38,19 +36,6 @@ T = TypeVar("T")
 def reporter(progress: Progress | None, name: str) -> Progress:
     """`progress` itself, or the INFO method of logger `name`."""
     return progress if progress is not None else logging.getLogger(name).info
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cycle collector off while the readers make millions of small objects that form no cycles
-    (each full collection walks every object alive: a tenth of the reading time); as it was after."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def shared_data_dir() -> Path:

@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import cast
 
+from graph.memory import gc_paused
 from graph.schema import CLAIM_DATE_PROPS, NODE_BY_NAME, REL_BY_NAME, Prop, check_value, label_of_id
 from graph.tables import WHERE, Problem, TableBuilder, Tables
-from ingest.base import gc_paused
 from ingest.reader import FileProblems, read_records
 
 ORIGIN = "catalog"

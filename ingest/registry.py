@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from graph.memory import gc_paused
 from graph.tables import WHERE, InputError, Problem, Tables
 from ingest import aiid, anthropic_index, bls, crosswalks, eloundou, epoch, felten, oews_industry, onet, qcew
-from ingest.base import Context, Progress, Source, gc_paused, reporter, restore_ints, shared_data_dir
+from ingest.base import Context, Progress, Source, reporter, restore_ints, shared_data_dir
 
 # In build order: O*NET and the crosswalks first (the others join onto them).
 SOURCES: dict[str, Source] = {
