@@ -364,6 +364,7 @@ def stamp(tables: dict[str, pa.Table], build_id: str) -> dict[str, pa.Table]:
 
 def write_tables(snap: Path, nodes: dict[str, pa.Table], edges: dict[str, pa.Table]) -> None:
     for kind, tables in (("nodes", nodes), ("edges", edges)):
+        (snap / kind).mkdir(parents=True, exist_ok=True)  # (both folders, even for no table)
         for name in sorted(tables):
             write_table(snap, kind, name, tables[name])
 
