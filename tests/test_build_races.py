@@ -96,17 +96,32 @@ def test_clean_up_touches_only_its_own_temporary_folders(catalog_copy, tmp_path)
         other.wait()
 
 
-def test_a_full_disk_is_one_line_and_the_previous_snapshot_stays(catalog_copy, tmp_path, monkeypatch, capsys):
+def _full_disk(*_a, **_k):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _refuse_at_the_end(monkeypatch) -> None:
+    monkeypatch.setattr(snapshot, "write_tables", _full_disk)
+
+
+def _refuse_a_table_written_ahead(monkeypatch) -> None:
+    """The graph's tables are written while the scores are computed (snapshot.SnapshotWriter)."""
+    real = snapshot.write_table
+    monkeypatch.setattr(
+        snapshot,
+        "write_table",
+        lambda snap, kind, name, t: (_full_disk if name == "Vendor" else real)(snap, kind, name, t),
+    )
+
+
+@pytest.mark.parametrize("refuse", [_refuse_at_the_end, _refuse_a_table_written_ahead])
+def test_a_full_disk_is_one_line_and_the_previous_snapshot_stays(refuse, catalog_copy, tmp_path, monkeypatch, capsys):
     home = tmp_path / "home"
     first = build(catalog_copy, home=home)
     (catalog_copy / "vendors.csv").write_text(
         (catalog_copy / "vendors.csv").read_text() + "vendor:other,Other,GB,,src:fx-paper\n"
     )
-
-    def full(*_a, **_k):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(snapshot, "write_tables", full)
+    refuse(monkeypatch)
     rc = main(["build", "--catalog", str(catalog_copy), "--home", str(home), "-q"])
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.strip()]
@@ -145,31 +160,6 @@ def test_edge_inputs_are_one_line_and_keep_the_previous_snapshot(damage, catalog
         for line in lines
     ), lines
     assert snapshot.current_dir(home).name == first["build_id"]
-
-
-def test_a_table_written_ahead_that_fails_is_one_line_and_leaves_nothing(catalog_copy, tmp_path, monkeypatch, capsys):
-    """The graph's tables are written while the scores are computed (snapshot.SnapshotWriter): a refused
-    write there ends the build as a refused write at the end does."""
-    home = tmp_path / "home"
-    first = build(catalog_copy, home=home)
-    (catalog_copy / "vendors.csv").write_text(
-        (catalog_copy / "vendors.csv").read_text() + "vendor:other,Other,GB,,src:fx-paper\n"
-    )
-    real = snapshot.write_table
-
-    def full(snap, kind, name, t):
-        if name == "Vendor":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real(snap, kind, name, t)
-
-    monkeypatch.setattr(snapshot, "write_table", full)
-    rc = main(["build", "--catalog", str(catalog_copy), "--home", str(home), "-q"])
-    err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert rc != 0 and len(lines) == 1 and "Traceback" not in err, err
-    assert "No space left on device" in lines[0] and "previous snapshot is still current" in lines[0]
-    assert snapshot.current_dir(home).name == first["build_id"]
-    assert not list((home / "snapshots").glob(".tmp-*"))
 
 
 def test_a_build_that_fails_after_writing_ahead_leaves_no_folder(catalog_copy, tmp_path, monkeypatch):

@@ -25,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -297,25 +298,11 @@ def _score_ids(entities: list[str], scenario: str, years: list[int]) -> list[str
 
 
 def score_tables(
-    graph_nodes: Mapping,
-    graph_edges: Mapping,
-    build_id: str = "unstamped",
-    scenarios: tuple[str, ...] = ("slow", "expected", "fast"),
-    years: tuple[int, ...] = YEARS,
-    draws: int | None = None,
-    seed: int | None = None,
-    config: MethodConfig | None = None,
-    prepared_fit: Callable[[], PreparedFit | None] | None = None,
+    graph_nodes: Mapping, graph_edges: Mapping, build_id: str = "unstamped", **options: Any
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-    """Derived ExposureScore nodes (entity x year x scenario) and HAS_SCORE edges from Craft / Occupation /
-    Department, for the snapshot and the Neo4j load. An entity that is not assessed gets score nodes with its
-    coverage status and reason and empty score fields (never a 0).
-    Deterministic: same graph, seed and draws give identical frames. Pass the build's id as build_id
-    (it is stamped on every score; "unstamped" when the caller does not give it). `prepared_fit`: gives the
-    capability fits made ahead (`fit_ahead`; used when made from the same inputs)."""
-    nodes, edges = score_columns(
-        graph_nodes, graph_edges, build_id, scenarios, years, draws, seed, config, prepared_fit
-    )
+    """Derived ExposureScore nodes (entity x year x scenario) and HAS_SCORE and REACHES edges, as frames:
+    `score_columns` (whose keyword `options` it takes) made into pandas frames, for callers that want them."""
+    nodes, edges = score_columns(graph_nodes, graph_edges, build_id, **options)
     return (
         {k: node_columns(k, nodes.pop(k)) for k in list(nodes)},
         {k: edge_columns(k, edges.pop(k)) for k in list(edges)},
@@ -334,9 +321,15 @@ def score_columns(
     prepared_fit: Callable[[], PreparedFit | None] | None = None,
     after_compile: Callable[[], None] | None = None,
 ) -> tuple[dict[str, dict[str, Column]], dict[str, dict[str, Column]]]:
-    """score_tables' rows as value lists by column (label or type -> column -> values): what the build turns
-    into Arrow tables without making pandas frames first. `after_compile` is called once the engine has read
-    the graph (the build lets go of the tables it has written by then)."""
+    """Derived ExposureScore nodes (entity x year x scenario) and HAS_SCORE edges from Craft / Occupation /
+    Department, and REACHES edges (capability -> task), for the snapshot and the Neo4j load, as value lists by
+    column (label or type -> column -> values: what the build makes into Arrow tables without pandas frames;
+    `score_tables` gives frames). An entity that is not assessed gets score nodes with its coverage status
+    and reason and empty score fields (never a 0).
+    Deterministic: same graph, seed and draws give identical columns. Pass the build's id as build_id
+    (it is stamped on every score; "unstamped" when the caller does not give it). `prepared_fit`: gives the
+    capability fits made ahead (`fit_ahead`; used when made from the same inputs). `after_compile` is called
+    once the engine has read the graph (the build lets go of the tables it has written by then)."""
     eng = Engine(graph_nodes, graph_edges, config, prepared_fit)
     for frames in (graph_nodes, graph_edges):  # frames made on demand (pipeline.PandasOnDemand): compiled now
         if hasattr(frames, "forget"):
