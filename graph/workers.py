@@ -24,6 +24,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from graph import memory, settings
@@ -184,10 +185,13 @@ def _serve(conn, steps: dict[str, Step]) -> None:
         except BaseException as e:
             msg = (name, False, _pack(e))
         try:
-            conn.send(msg)
+            data = ForkingPickler.dumps(msg)  # (what conn.send(msg) writes)
         except Exception as e:  # a result that cannot be pickled
-            conn.send((name, False, _pack(e)))
+            data = ForkingPickler.dumps((name, False, _pack(e)))
         del msg
+        memory.release()  # the result is let go before the write, which waits until the build reads it
+        conn.send_bytes(data)
+        del data
         memory.release()  # what the step made is sent: its pages back while the next step runs
     conn.close()
 
