@@ -31,18 +31,23 @@ def prefer_c_allocator_for_arrow() -> None:
 prefer_c_allocator_for_arrow()  # (this module is imported by graph.pipeline before anything loads pyarrow)
 
 
-@cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None where the C library has none (macOS, Windows, musl)."""
+def _glibc(name: str, argtypes: list) -> Callable[..., int] | None:
+    """A glibc function returning int, or None where the C library has none (macOS, Windows, musl)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        fn = ctypes.CDLL(None).malloc_trim
+        fn = getattr(ctypes.CDLL(None), name)
     except (OSError, AttributeError):
         return None
-    fn.argtypes = [ctypes.c_size_t]
+    fn.argtypes = argtypes
     fn.restype = ctypes.c_int
     return fn
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none."""
+    return _glibc("malloc_trim", [ctypes.c_size_t])
 
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter: how many heaps (arenas) threads may spread over
@@ -55,15 +60,9 @@ def one_heap_for_threads() -> None:
     made within the step, so one heap costs them nothing measurable but keeps ~10-20 MB off the build's
     peak (docs/decisions/build-memory.md). Process-wide and lasting: set by the build, and harmless to a
     process that builds more than once."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    mallopt(M_ARENA_MAX, 1)
+    mallopt = _glibc("mallopt", [ctypes.c_int, ctypes.c_int])
+    if mallopt is not None:
+        mallopt(M_ARENA_MAX, 1)
 
 
 def release() -> None:

@@ -350,7 +350,7 @@ def score_columns(
     has[WHERE] = [ORIGIN] * len(has["src"])
     nodes = {"ExposureScore": score} if _has_rows(score) else {}
     edges = {"HAS_SCORE": has} if has["src"] else {}
-    del score, has, scored
+    del scored
     memory.release()
     reaches = _reaches(eng, build_id)
     if reaches:

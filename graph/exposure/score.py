@@ -634,10 +634,12 @@ class Run:
         def year(y: int) -> None:
             self._evaluate_year(y, out, draws if keep_draws else None, past)
 
-        pending = [pool.submit(year, y) for y in range(n_y)] if pool is not None else []
         if pool is None:
+            pending = []
             for y in range(n_y):
                 year(y)
+        else:
+            pending = [pool.submit(year, y) for y in range(n_y)]
 
         def finish() -> dict[str, np.ndarray]:
             for f in pending:
